@@ -1,0 +1,10 @@
+# Every dependency is a Debian 12 package; .ci/bootstrap installs them.
+include(FindArmadilloTarget)
+find_package(Boost 1.74 REQUIRED COMPONENTS program_options unit_test_framework)
+find_package(nlohmann_json 3.10 REQUIRED)
+if(TMKIT_OPENMP)
+  find_package(OpenMP REQUIRED)
+endif()
+if(TMKIT_MPI)
+  find_package(MPI REQUIRED COMPONENTS CXX)
+endif()

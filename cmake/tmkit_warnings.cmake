@@ -1,0 +1,8 @@
+# tmkit_warnings: an INTERFACE target carrying our warning flags, linked PRIVATE by our own targets
+# only, so that consumers of tmkit and third-party headers are not affected.
+add_library(tmkit_warnings INTERFACE)
+target_compile_options(tmkit_warnings INTERFACE
+  $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion>)
+if(TMKIT_WERROR)
+  target_compile_options(tmkit_warnings INTERFACE $<$<CXX_COMPILER_ID:GNU,Clang>:-Werror>)
+endif()

@@ -1,0 +1,80 @@
+// Reading and writing corpora: UCI bag-of-words, lda-c, MatrixMarket coordinate and raw text, with
+// the format detected from the content.
+//
+// UCI (archive.ics.uci.edu "Bag of Words"): docword file with three header lines D, W, NNZ, then
+// NNZ lines "docID wordID count", 1-based; vocab file with W lines.
+// lda-c (Blei's lda-c): one line per document, "N id:count ...", N distinct 0-based ids.
+// MatrixMarket coordinate (as gensim's MmCorpus writes it): rows are documents, columns words,
+// 1-based, values whole non-negative counts.
+// Raw text: one document per line, optionally "id<TAB>text" or "id<TAB>label<TAB>text", or a
+// directory of .txt files (one document per file; id = file name, label = sub-directory).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tmkit/corpus.hpp"
+#include "tmkit/text.hpp"
+
+namespace tmkit {
+
+enum class CorpusFormat { automatic, uci, ldac, mm, text, text_dir };
+
+/// "auto", "uci", "ldac", "mm", "text", "text-dir" <-> CorpusFormat; UsageError for other names.
+CorpusFormat parse_corpus_format(const std::string& name);
+std::string format_name(CorpusFormat format);
+
+/// How raw-text lines split into columns.
+enum class TextColumns { automatic, text, id_text, id_label_text };
+TextColumns parse_text_columns(const std::string& name);
+
+/// Everything a reader may need; only the fields of the format at hand are used.
+struct CorpusReadOptions {
+  CorpusFormat format = CorpusFormat::automatic;
+  std::string vocab_path;  ///< "" = look beside the corpus (see find_vocab_path)
+  std::string docs_path;   ///< "" = look beside the corpus for "id<TAB>label" lines (optional)
+  TokenizerOptions tokenizer;        ///< raw text only
+  VocabularyOptions vocabulary;      ///< raw text only
+  TextColumns columns = TextColumns::automatic;  ///< raw text only
+  bool keep_empty = false;  ///< raw text only: keep documents left with no word
+};
+
+/// Guesses the format of `path` from its content: a directory is text_dir; "%%MatrixMarket" starts
+/// mm; three lines holding one integer each start uci; lines of "N id:count ..." are ldac; anything
+/// else is text.
+CorpusFormat detect_corpus_format(const std::string& path);
+
+/// The vocabulary file that goes with a corpus file: for "DIR/docword.NAME.txt", "DIR/vocab.NAME.txt";
+/// otherwise "PATH.vocab"; failing those, "DIR/vocab.txt". Returns the first that exists, or "".
+std::string find_vocab_path(const std::string& corpus_path);
+
+/// Reads a corpus. Throws InputError with file and line for malformed or truncated content, ids out
+/// of range, counts that are not positive integers, empty documents (formal formats) and an empty
+/// corpus; UsageError for inconsistent options.
+Corpus read_corpus(const std::string& path, const CorpusReadOptions& options = {},
+                   TextImportReport* text_report = nullptr);
+
+/// Reads a vocabulary: one word per line, or gensim's Dictionary.save_as_text form
+/// ("id<TAB>word<TAB>df" lines after a document-count line).
+std::vector<std::string> read_vocab(const std::string& path);
+
+/// Reads raw text documents (one per line, or a directory of .txt files) without tokenizing them.
+std::vector<TextDocument> read_text_documents(const std::string& path, CorpusFormat format,
+                                              TextColumns columns);
+
+/// The files a written corpus occupies.
+struct CorpusPaths {
+  std::string corpus;  ///< docword / lda-c / .mtx file
+  std::string vocab;   ///< one word per line
+  std::string docs;    ///< "id<TAB>label" per document
+};
+
+/// Where write_corpus puts the vocabulary and document table for a corpus written to `path`:
+/// beside it, named as find_vocab_path looks for them.
+CorpusPaths companion_paths(const std::string& path);
+
+/// Writes a corpus as uci, ldac or mm, with its vocabulary and document table, each file complete
+/// or not at all.
+void write_corpus(const Corpus& corpus, CorpusFormat format, const CorpusPaths& paths);
+
+}  // namespace tmkit

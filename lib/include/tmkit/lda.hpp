@@ -1,0 +1,145 @@
+// Variational LDA fitted in batch (Blei, Ng & Jordan 2003; the variational family over topics of
+// Hoffman, Blei & Bach 2010): q(theta_d) = Dir(gamma_d), q(z_dn) = Mult(phi_dn),
+// q(beta_k) = Dir(lambda_k). Each pass runs the E-step over all documents (lda_estep.hpp), then
+// the M-step lambda_kw = eta + sum_d n_dw phi_dwk, then the optional Newton updates of alpha and
+// eta (hyperparameters.hpp). Every step is a coordinate ascent on the same ELBO, and the E-step
+// keeps each document's gamma unless it finds a better one, so the ELBO never decreases. After
+// convergence, merge-split moves (lda_moves.hpp) are tried and kept only if they raise the ELBO.
+// Derivations: docs/math/lda.md.
+#pragma once
+
+#include <armadillo>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tmkit/corpus.hpp"
+#include "tmkit/lda_estep.hpp"
+#include "tmkit/lda_init.hpp"
+
+namespace tmkit {
+
+/// A fitted (or initialised) variational LDA model.
+struct LdaModel {
+  arma::mat lambda;  ///< K x V, Dirichlet parameters of q(beta_k); column w holds word w
+  arma::mat gamma;   ///< K x D, Dirichlet parameters of q(theta_d) of the training documents
+  arma::vec alpha;   ///< K, Dirichlet prior on theta
+  double eta = 0;    ///< symmetric Dirichlet prior on beta
+
+  std::size_t n_topics() const noexcept { return lambda.n_rows; }
+  std::size_t n_words() const noexcept { return lambda.n_cols; }
+  std::size_t n_docs() const noexcept { return gamma.n_cols; }
+};
+
+/// E[beta] under q: K x V, row k = lambda_k / sum_w lambda_kw (row-stochastic).
+arma::mat topic_word_distributions(const LdaModel& model);
+/// E[theta] under q: D x K, row d = gamma_d / sum_k gamma_dk (row-stochastic).
+arma::mat document_topic_distributions(const LdaModel& model);
+
+/// The prior on theta: a fixed symmetric value, gensim's fixed asymmetric prior
+/// alpha_k ∝ 1 / (k + sqrt(K)) (summing to 1), or learned (a full vector, or one shared value).
+struct AlphaOption {
+  enum class Kind { symmetric, asymmetric, learn, learn_symmetric };
+  Kind kind = Kind::symmetric;
+  double value = 0;  ///< the symmetric value, or the learned one's start; 0 means 1/K
+
+  /// "0.1", "asymmetric", "auto" (learn a vector) or "auto-symmetric"; UsageError otherwise.
+  static AlphaOption parse(const std::string& text);
+  std::string to_string() const;
+  /// The starting alpha for K topics.
+  arma::vec initial(std::size_t n_topics) const;
+  bool learned() const noexcept { return kind == Kind::learn || kind == Kind::learn_symmetric; }
+};
+
+/// The symmetric prior on the topics: fixed, or learned by Newton's method.
+struct EtaOption {
+  bool learn = false;
+  double value = 0;  ///< fixed value or the learned one's start; 0 means 1/K
+
+  /// "0.01" or "auto"; UsageError otherwise.
+  static EtaOption parse(const std::string& text);
+  std::string to_string() const;
+  double initial(std::size_t n_topics) const;
+};
+
+/// Options of a batch fit. Defaults follow gensim and scikit-learn where they agree (alpha = eta =
+/// 1/K, E-step tolerance 1e-3 on mean |Δgamma|) and run to convergence otherwise.
+struct FitOptions {
+  std::size_t n_topics = 10;   ///< K >= 1, at most V
+  AlphaOption alpha;
+  EtaOption eta;
+  std::size_t max_passes = 200;  ///< M-steps at most, trial passes of moves included
+  double tol = 1e-5;             ///< converged when the relative ELBO change stays below this...
+  std::size_t patience = 3;      ///< ...for this many consecutive passes
+  EstepOptions estep;
+  InitMethod init = InitMethod::spa;
+  std::size_t max_moves = 8;     ///< merge-split proposals to try after convergence (0: none)
+  double min_split_gain = 0.1;   ///< nats per token a topic's split must gain to be proposed
+  std::size_t move_passes = 40;  ///< passes a proposal may take to converge
+  std::uint64_t seed = 1;        ///< seeds the initial lambda
+  int n_threads = 0;             ///< 0 = all cores; never changes the result
+};
+
+/// One line of the ELBO trace: the model state after `pass` M-steps in all (pass 0 = the initial
+/// state), reached by a pass or by an accepted move.
+struct PassReport {
+  std::size_t pass = 0;
+  double elbo = 0;                ///< exact ELBO of that state (docs/math/lda.md eq. 10)
+  double relative_change = 0;     ///< (elbo - previous) / |previous|; 0 for the first line
+  double seconds = 0;             ///< wall time since the fit started
+  double mean_estep_iterations = 0;  ///< mean gamma updates per document in the E-step that
+                                     ///< followed this state (0 when none followed)
+  bool after_move = false;        ///< reached by an accepted merge-split move
+};
+
+/// One merge-split proposal and its fate.
+struct MoveReport {
+  std::size_t split_topic = 0, merge_keep = 0, merge_drop = 0;
+  double split_gain = 0;         ///< nats per token of the split candidate
+  bool merge_by_words = true;    ///< merge candidate ranked by shared words (else by shared documents)
+  double elbo_before = 0, elbo_after = 0;
+  std::size_t passes = 0;        ///< passes the proposal ran
+  bool accepted = false;         ///< elbo_after > elbo_before
+};
+
+/// The outcome of a fit; not converging within max_passes is a result, not an error.
+struct FitReport {
+  bool converged = false;
+  std::size_t passes = 0;           ///< M-steps run in all, trial passes of moves included
+  double final_elbo = 0;
+  std::vector<PassReport> trace;    ///< the monotone ELBO trace of the kept states
+  std::vector<MoveReport> moves;
+  double seconds = 0;
+};
+
+/// Hooks into a running fit (all optional). on_pass sees each line of the trace as soon as it is
+/// known; on_move each proposal once tried; on_progress documents done within the current sweep;
+/// stop_requested is polled between blocks of documents, and when it returns true the fit throws
+/// Interrupted.
+struct FitCallbacks {
+  std::function<void(const PassReport&)> on_pass;
+  std::function<void(const MoveReport&)> on_move;
+  std::function<void(std::size_t done, std::size_t total)> on_progress;
+  std::function<bool()> stop_requested;
+};
+
+/// Checks `options` against `corpus` (K between 1 and V, positive finite priors and tolerances, a
+/// non-empty corpus); UsageError naming the option otherwise.
+void validate_fit_options(const Corpus& corpus, const FitOptions& options);
+
+/// Initial state (lda_init.hpp): lambda_kw ~ Gamma(100, 1/100) drawn from one stream per topic of
+/// `options.seed`, plus with InitMethod::spa the counts of K seed documents; gamma_dk =
+/// alpha_k + N_d / K (lda-c's).
+LdaModel initialize_model(const Corpus& corpus, const FitOptions& options);
+
+/// Fits `model` (from initialize_model, or any valid state with the corpus's shape) by batch
+/// variational inference. The result is identical for any n_threads.
+FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& model,
+                    const FitCallbacks& callbacks = {});
+
+/// The ELBO of `model` on `corpus` with phi at its optimum (one sweep, no update).
+double evaluate_elbo(const Corpus& corpus, const LdaModel& model, int n_threads = 0);
+
+}  // namespace tmkit

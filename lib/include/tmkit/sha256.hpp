@@ -1,0 +1,33 @@
+// SHA-256 (FIPS 180-4), used to fingerprint corpora and to check the files of a model directory.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tmkit {
+
+/// Incremental SHA-256: update() with any number of byte ranges, then hex_digest() once.
+class Sha256 {
+ public:
+  Sha256() noexcept;
+  void update(const void* data, std::size_t n_bytes) noexcept;
+  void update(std::string_view text) noexcept { update(text.data(), text.size()); }
+  /// The 64-character lower-case hex digest. Finishes the hash: call it once.
+  std::string hex_digest();
+
+ private:
+  void compress(const unsigned char* block) noexcept;
+
+  std::array<std::uint32_t, 8> state_;   ///< H0..H7 of FIPS 180-4 §5.3.3
+  std::array<unsigned char, 64> block_;  ///< pending bytes of the current 512-bit block
+  std::size_t block_used_ = 0;           ///< bytes of block_ in use
+  std::uint64_t n_bytes_ = 0;            ///< message length so far
+};
+
+/// SHA-256 of a whole file; InputError if it cannot be read.
+std::string sha256_file(const std::string& path);
+
+}  // namespace tmkit

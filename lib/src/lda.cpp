@@ -1,0 +1,475 @@
+#include "tmkit/lda.hpp"
+
+#include <boost/random/gamma_distribution.hpp>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <utility>
+
+#include "tmkit/blocks.hpp"
+#include "tmkit/error.hpp"
+#include "tmkit/hyperparameters.hpp"
+#include "tmkit/io.hpp"
+#include "tmkit/lda_moves.hpp"
+#include "tmkit/random.hpp"
+
+namespace tmkit {
+namespace {
+
+// Documents per block. Fixed, because the order of the floating-point sums (within a block, then
+// block by block) must not depend on the thread count; 128 keeps a block's sufficient statistics
+// (K x its distinct words) in cache and still gives many blocks per thread on corpora worth
+// parallelising.
+constexpr std::size_t kDocsPerBlock = 128;
+
+// gensim and scikit-learn initialise lambda_kw ~ Gamma(shape 100, scale 1/100).
+constexpr double kInitShape = 100.0;
+constexpr double kInitScale = 0.01;
+
+// The distinct words of one block of documents, and each entry's index among them, so that a block
+// accumulates sufficient statistics in a compact K x (distinct words) matrix.
+struct BlockVocabulary {
+  std::vector<WordId> words;         ///< sorted distinct word ids of the block
+  std::vector<std::uint32_t> local;  ///< per entry of the block's documents, index into words
+};
+
+std::vector<BlockVocabulary> build_block_vocabularies(const Corpus& corpus,
+                                                      const BlockPartition& blocks,
+                                                      int n_threads) {
+  std::vector<BlockVocabulary> result(blocks.n_blocks());
+  for_each_block(blocks, n_threads, [&](std::size_t b) {
+    BlockVocabulary& vocab = result[b];
+    for (std::size_t d = blocks.begin(b); d < blocks.end(b); ++d) {
+      const DocView doc = corpus.doc(d);
+      vocab.words.insert(vocab.words.end(), doc.ids, doc.ids + doc.n);
+    }
+    std::sort(vocab.words.begin(), vocab.words.end());
+    vocab.words.erase(std::unique(vocab.words.begin(), vocab.words.end()), vocab.words.end());
+    for (std::size_t d = blocks.begin(b); d < blocks.end(b); ++d) {
+      const DocView doc = corpus.doc(d);
+      for (std::size_t i = 0; i < doc.n; ++i) {
+        const auto at = std::lower_bound(vocab.words.begin(), vocab.words.end(), doc.ids[i]);
+        vocab.local.push_back(static_cast<std::uint32_t>(at - vocab.words.begin()));
+      }
+    }
+  });
+  return result;
+}
+
+struct BlockWorkspace {
+  EstepWorkspace estep;
+  arma::mat local_stats;     ///< K x (block's distinct words)
+  arma::vec elog_theta_sum;  ///< K
+  double elbo = 0;
+  double iterations = 0;
+};
+
+// One E-step sweep: fits every document from its current gamma, returns the documents' ELBO terms
+// at the gamma they started from, and (when `stats` is non-null) the sufficient statistics
+// sum_d n_dw phi_dwk / exp_elog_beta_kw and sum_d E[log theta_d].
+struct Sweep {
+  double elbo_at_start = 0;
+  double mean_iterations = 0;
+};
+
+Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const arma::vec& alpha,
+                  arma::mat& gamma, const std::vector<BlockVocabulary>& block_vocab,
+                  const BlockPartition& blocks, const EstepOptions& estep, int n_threads,
+                  arma::mat* stats, arma::vec* elog_theta_sum, const FitCallbacks& callbacks) {
+  const std::size_t n_topics = topics.n_topics();
+  const DocumentPrior prior(alpha);
+  Sweep sweep;
+  double iterations = 0;
+  std::size_t docs_done = 0;
+  if (stats) stats->zeros(n_topics, topics.n_words());
+  if (elog_theta_sum) elog_theta_sum->zeros(n_topics);
+  for_each_block_ordered(
+      blocks, n_threads, [] { return BlockWorkspace{}; },
+      [&](std::size_t b, BlockWorkspace& ws) {
+        if (callbacks.stop_requested && callbacks.stop_requested()) {
+          throw Interrupted("interrupted");
+        }
+        ws.elbo = 0;
+        ws.iterations = 0;
+        const bool accumulate = stats != nullptr;
+        if (accumulate) {
+          ws.local_stats.zeros(n_topics, block_vocab[b].words.size());
+          ws.elog_theta_sum.zeros(n_topics);
+        }
+        std::size_t entry = 0;
+        for (std::size_t d = blocks.begin(b); d < blocks.end(b); ++d) {
+          const DocView doc = corpus.doc(d);
+          const DocumentFit fit =
+              fit_document(doc, topics, prior, gamma.colptr(d), ws.estep, estep);
+          ws.elbo += fit.elbo_at_start;
+          ws.iterations += static_cast<double>(fit.iterations);
+          if (!accumulate) continue;
+          const double* theta = ws.estep.exp_elog_theta.data();
+          for (std::size_t i = 0; i < doc.n; ++i, ++entry) {
+            double* column = ws.local_stats.colptr(block_vocab[b].local[entry]);
+            const double r = ws.estep.ratio[i];
+#pragma omp simd
+            for (std::size_t k = 0; k < n_topics; ++k) column[k] += r * theta[k];
+          }
+          for (std::size_t k = 0; k < n_topics; ++k) ws.elog_theta_sum[k] += ws.estep.elog_theta[k];
+        }
+      },
+      [&](std::size_t b, BlockWorkspace& ws) {
+        sweep.elbo_at_start += ws.elbo;
+        iterations += ws.iterations;
+        if (stats) {
+          const auto& words = block_vocab[b].words;
+          for (std::size_t j = 0; j < words.size(); ++j) {
+            double* target = stats->colptr(words[j]);
+            const double* source = ws.local_stats.colptr(j);
+            for (std::size_t k = 0; k < n_topics; ++k) target[k] += source[k];
+          }
+          *elog_theta_sum += ws.elog_theta_sum;
+        }
+        docs_done += blocks.end(b) - blocks.begin(b);
+        if (callbacks.on_progress) callbacks.on_progress(docs_done, corpus.n_docs());
+      });
+  sweep.mean_iterations = iterations / static_cast<double>(std::max<std::size_t>(1, corpus.n_docs()));
+  return sweep;
+}
+
+std::string number_text(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+double parse_positive(const std::string& text, const std::string& option, const std::string& also) {
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || !(value > 0) || !std::isfinite(value)) {
+    throw UsageError(option + ": \"" + text + "\" is not valid; expected a positive number" + also);
+  }
+  return value;
+}
+
+}  // namespace
+
+arma::mat topic_word_distributions(const LdaModel& model) {
+  arma::mat beta = model.lambda.t();  // V x K
+  beta.each_row() /= arma::sum(beta, 0);
+  return beta.t();
+}
+
+arma::mat document_topic_distributions(const LdaModel& model) {
+  arma::mat theta = model.gamma;  // K x D
+  theta.each_row() /= arma::sum(theta, 0);
+  return theta.t();
+}
+
+AlphaOption AlphaOption::parse(const std::string& text) {
+  AlphaOption option;
+  if (text == "auto") {
+    option.kind = Kind::learn;
+  } else if (text == "auto-symmetric") {
+    option.kind = Kind::learn_symmetric;
+  } else if (text == "asymmetric") {
+    option.kind = Kind::asymmetric;
+  } else if (text == "symmetric") {
+    option.kind = Kind::symmetric;
+  } else {
+    option.kind = Kind::symmetric;
+    option.value = parse_positive(text, "--alpha", ", \"symmetric\" (1/K), \"asymmetric\", \"auto\" or \"auto-symmetric\"");
+  }
+  return option;
+}
+
+std::string AlphaOption::to_string() const {
+  switch (kind) {
+    case Kind::asymmetric: return "asymmetric";
+    case Kind::learn: return value > 0 ? "auto(start " + number_text(value) + ")" : "auto";
+    case Kind::learn_symmetric: return "auto-symmetric";
+    case Kind::symmetric: break;
+  }
+  return value > 0 ? number_text(value) : "symmetric";
+}
+
+arma::vec AlphaOption::initial(std::size_t n_topics) const {
+  const double k = static_cast<double>(n_topics);
+  if (kind == Kind::asymmetric) {
+    arma::vec alpha(n_topics);
+    for (std::size_t i = 0; i < n_topics; ++i) alpha[i] = 1.0 / (static_cast<double>(i) + std::sqrt(k));
+    return alpha / arma::accu(alpha);
+  }
+  return arma::vec(n_topics, arma::fill::value(value > 0 ? value : 1.0 / k));
+}
+
+EtaOption EtaOption::parse(const std::string& text) {
+  EtaOption option;
+  if (text == "auto") {
+    option.learn = true;
+  } else if (text != "symmetric") {
+    option.value = parse_positive(text, "--eta", ", \"symmetric\" (1/K) or \"auto\"");
+  }
+  return option;
+}
+
+std::string EtaOption::to_string() const {
+  if (learn) return "auto";
+  return value > 0 ? number_text(value) : "symmetric";
+}
+
+double EtaOption::initial(std::size_t n_topics) const {
+  return value > 0 ? value : 1.0 / static_cast<double>(n_topics);
+}
+
+void validate_fit_options(const Corpus& corpus, const FitOptions& options) {
+  if (corpus.n_docs() == 0) throw UsageError("the corpus holds no documents; expected at least one");
+  if (corpus.n_tokens() == 0) throw UsageError("the corpus holds no words; expected at least one");
+  if (options.n_topics == 0) throw UsageError("-k: 0 topics; expected K >= 1");
+  if (options.n_topics > corpus.n_words()) {
+    throw UsageError("-k: " + std::to_string(options.n_topics) +
+                     " topics is more than the vocabulary has words (V = " +
+                     std::to_string(corpus.n_words()) + "); expected 1 <= K <= V");
+  }
+  if (!(options.tol > 0) || !std::isfinite(options.tol)) {
+    throw UsageError("--tol: " + format_double(options.tol) + " is not positive; expected a tolerance > 0");
+  }
+  if (!(options.estep.tol > 0) || !std::isfinite(options.estep.tol)) {
+    throw UsageError("--estep-tol: " + format_double(options.estep.tol) +
+                     " is not positive; expected a tolerance > 0");
+  }
+  if (options.patience == 0) throw UsageError("--patience: 0; expected at least 1 pass");
+}
+
+LdaModel initialize_model(const Corpus& corpus, const FitOptions& options) {
+  validate_fit_options(corpus, options);
+  const std::size_t n_topics = options.n_topics, n_words = corpus.n_words();
+  LdaModel model;
+  model.alpha = options.alpha.initial(n_topics);
+  model.eta = options.eta.initial(n_topics);
+  // lambda is K x V column-major; topic k's entries are drawn from stream k in word order.
+  model.lambda.set_size(n_topics, n_words);
+  for (std::size_t k = 0; k < n_topics; ++k) {
+    Rng rng = make_rng(options.seed, k);
+    boost::random::gamma_distribution<double> draw(kInitShape, kInitScale);
+    for (std::size_t w = 0; w < n_words; ++w) model.lambda(k, w) = draw(rng);
+  }
+  if (options.init == InitMethod::spa) {
+    const std::vector<std::size_t> seeds = spa_seed_documents(corpus, n_topics, options.n_threads);
+    for (std::size_t k = 0; k < seeds.size(); ++k) {
+      const DocView doc = corpus.doc(seeds[k]);
+      for (std::size_t i = 0; i < doc.n; ++i) model.lambda(k, doc.ids[i]) += doc.counts[i];
+    }
+  }
+  model.gamma.set_size(n_topics, corpus.n_docs());
+  for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
+    neutral_gamma(corpus.doc(d), model.alpha, model.gamma.colptr(d));
+  }
+  return model;
+}
+
+namespace {
+
+// What every sweep of one fit shares.
+struct FitContext {
+  const Corpus& corpus;
+  const FitOptions& options;
+  const FitCallbacks& callbacks;
+  BlockPartition blocks;
+  std::vector<BlockVocabulary> block_vocab;
+  std::chrono::steady_clock::time_point start;
+
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+};
+
+// The states visited by run_passes, each with its ELBO.
+struct PassRun {
+  std::vector<PassReport> lines;  ///< initial state, then after each M-step
+  std::size_t passes = 0;         ///< M-steps run
+  bool converged = false;
+  double final_elbo() const { return lines.back().elbo; }
+};
+
+// Coordinate ascent from `model` until the relative ELBO change stays below tol for `patience`
+// passes, or `max_passes` M-steps. Line t of the result is the ELBO after t M-steps; each sweep's
+// first half-iteration yields the ELBO of the state it starts from, and one last sweep evaluates
+// the final state.
+// With a finite `target` (a move's trial), gives up as soon as the ELBO could not reach the target
+// within the passes left even if it kept rising at its latest rate (on a converging run the rate
+// only falls), so that hopeless proposals cost few passes.
+PassRun run_passes(FitContext& ctx, LdaModel& model, std::size_t max_passes,
+                   std::size_t passes_before, const std::function<void(const PassReport&)>& on_line,
+                   double target = std::numeric_limits<double>::quiet_NaN()) {
+  const Corpus& corpus = ctx.corpus;
+  const FitOptions& options = ctx.options;
+  const int n_threads = options.n_threads;
+  const double n_docs = static_cast<double>(corpus.n_docs());
+  const double n_topics = static_cast<double>(options.n_topics);
+  PassRun run;
+  TopicExpectations topics = topic_expectations(model.lambda, n_threads);
+  arma::mat stats;
+  arma::vec elog_theta_sum;
+  std::size_t calm_passes = 0;
+  const auto record = [&](double elbo, double mean_iterations) {
+    PassReport line;
+    line.pass = passes_before + run.passes;
+    line.elbo = elbo;
+    line.relative_change =
+        run.lines.empty() ? 0.0 : (elbo - run.lines.back().elbo) / std::fabs(run.lines.back().elbo);
+    line.seconds = ctx.seconds();
+    line.mean_estep_iterations = mean_iterations;
+    if (!std::isfinite(elbo)) {
+      throw NumericError("the ELBO became " + format_double(elbo) + " after pass " +
+                         std::to_string(line.pass) + "; the model state is not finite");
+    }
+    run.lines.push_back(line);
+    if (on_line) on_line(line);
+    return line;
+  };
+  while (run.passes < max_passes) {
+    // E-step from the current state; its first half-iteration gives that state's ELBO.
+    const Sweep sweep = estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab,
+                                    ctx.blocks, options.estep, n_threads, &stats, &elog_theta_sum,
+                                    ctx.callbacks);
+    const PassReport line = record(sweep.elbo_at_start + topics.beta_term(model.eta), sweep.mean_iterations);
+    if (run.lines.size() > 1) {
+      calm_passes = std::fabs(line.relative_change) < options.tol ? calm_passes + 1 : 0;
+      const double rate = line.elbo - run.lines[run.lines.size() - 2].elbo;
+      const double passes_left = static_cast<double>(max_passes - run.passes);
+      if (line.elbo < target && target - line.elbo > rate * passes_left) break;
+    }
+    // M-step: lambda_kw = eta + sum_d n_dw phi_dwk, where phi_dwk carries exp_elog_beta_kw.
+    model.lambda = stats % topics.exp_elog_beta + model.eta;
+    if (options.alpha.kind == AlphaOption::Kind::learn) {
+      model.alpha = fit_dirichlet_asymmetric(n_docs, elog_theta_sum, model.alpha);
+    } else if (options.alpha.kind == AlphaOption::Kind::learn_symmetric) {
+      model.alpha.fill(fit_dirichlet_symmetric(n_docs, options.n_topics, arma::accu(elog_theta_sum),
+                                               model.alpha[0]));
+    }
+    topics = topic_expectations(model.lambda, n_threads);
+    if (options.eta.learn) {
+      model.eta = fit_dirichlet_symmetric(n_topics, corpus.n_words(), topics.sum_elog_beta, model.eta);
+    }
+    ++run.passes;
+    if (calm_passes >= options.patience) {
+      run.converged = true;
+      break;
+    }
+  }
+  // The final state (the last M-step's lambda, the last E-step's gamma): evaluate without updating.
+  EstepOptions evaluate_only = options.estep;
+  evaluate_only.max_iter = 0;
+  const Sweep last = estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab, ctx.blocks,
+                                 evaluate_only, n_threads, nullptr, nullptr, ctx.callbacks);
+  record(last.elbo_at_start + topics.beta_term(model.eta), 0.0);
+  return run;
+}
+
+}  // namespace
+
+FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& model,
+                    const FitCallbacks& callbacks) {
+  validate_fit_options(corpus, options);
+  if (model.n_topics() != options.n_topics || model.n_words() != corpus.n_words() ||
+      model.n_docs() != corpus.n_docs() || model.alpha.n_elem != options.n_topics) {
+    throw UsageError("fit_batch: the model's shape does not match the corpus and options");
+  }
+  FitContext ctx{corpus, options, callbacks, BlockPartition{corpus.n_docs(), kDocsPerBlock}, {},
+                 std::chrono::steady_clock::now()};
+  ctx.block_vocab = build_block_vocabularies(corpus, ctx.blocks, options.n_threads);
+  FitReport report;
+  const auto publish = [&](const PassReport& line) {
+    report.trace.push_back(line);
+    if (callbacks.on_pass) callbacks.on_pass(line);
+  };
+  PassRun main = run_passes(ctx, model, options.max_passes, 0, publish);
+  report.passes = main.passes;
+  report.converged = main.converged;
+
+  // Merge-split moves, each kept only if its refitted state has a higher ELBO.
+  std::size_t moves_left = options.max_moves;
+  while (moves_left > 0 && report.passes < options.max_passes) {
+    const std::vector<SplitProposal> splits =
+        rank_splits(corpus, model, options.min_split_gain, options.n_threads);
+    if (splits.empty()) break;
+    const SplitProposal& split = splits.front();
+    const auto pick = [&](const std::vector<MergeProposal>& ranked) -> const MergeProposal* {
+      for (const auto& merge : ranked) {
+        if (merge.keep != split.topic && merge.drop != split.topic) return &merge;
+      }
+      return nullptr;
+    };
+    const std::vector<MergeProposal> by_words = rank_word_merges(model, options.n_threads);
+    const std::vector<MergeProposal> by_usage = rank_usage_merges(model, options.n_threads);
+    std::vector<std::pair<const MergeProposal*, bool>> candidates = {{pick(by_words), true}};
+    const MergeProposal* usage_pick = pick(by_usage);
+    if (usage_pick && candidates.front().first &&
+        !(std::minmax(usage_pick->keep, usage_pick->drop) ==
+          std::minmax(candidates.front().first->keep, candidates.front().first->drop))) {
+      candidates.emplace_back(usage_pick, false);
+    }
+    bool accepted = false;
+    for (const auto& [merge, by_word] : candidates) {
+      if (!merge || moves_left == 0 || report.passes >= options.max_passes) break;
+      --moves_left;
+      LdaModel proposal = propose_merge_split(corpus, model, *merge, split);
+      const double before = report.trace.back().elbo;
+      PassRun trial = run_passes(ctx, proposal, std::min(options.move_passes, options.max_passes - report.passes),
+                                 report.passes, nullptr, before);
+      report.passes += trial.passes;
+      MoveReport move;
+      move.split_topic = split.topic;
+      move.merge_keep = merge->keep;
+      move.merge_drop = merge->drop;
+      move.split_gain = split.gain_per_token;
+      move.merge_by_words = by_word;
+      move.elbo_before = before;
+      move.elbo_after = trial.final_elbo();
+      move.passes = trial.passes;
+      move.accepted = move.elbo_after > before;
+      report.moves.push_back(move);
+      if (callbacks.on_move) callbacks.on_move(move);
+      if (!move.accepted) continue;
+      model = std::move(proposal);
+      PassReport line = trial.lines.back();
+      line.relative_change = (line.elbo - before) / std::fabs(before);
+      line.after_move = true;
+      publish(line);
+      report.converged = trial.converged;
+      if (!trial.converged && report.passes < options.max_passes) {
+        // Finish converging the accepted state; its first line repeats the state just published.
+        bool first = true;
+        const PassRun rest = run_passes(ctx, model, options.max_passes - report.passes, report.passes,
+                                        [&](const PassReport& next) {
+                                          if (!std::exchange(first, false)) publish(next);
+                                        });
+        report.passes += rest.passes;
+        report.converged = rest.converged;
+      }
+      accepted = true;
+      break;
+    }
+    if (!accepted) break;
+  }
+  report.final_elbo = report.trace.back().elbo;
+  report.seconds = ctx.seconds();
+  return report;
+}
+
+double evaluate_elbo(const Corpus& corpus, const LdaModel& model, int n_threads) {
+  const BlockPartition blocks{corpus.n_docs(), kDocsPerBlock};
+  const std::vector<BlockVocabulary> no_vocab(blocks.n_blocks());
+  const TopicExpectations topics = topic_expectations(model.lambda, n_threads);
+  EstepOptions evaluate_only;
+  evaluate_only.max_iter = 0;
+  arma::mat gamma = model.gamma;
+  const Sweep sweep = estep_sweep(corpus, topics, model.alpha, gamma, no_vocab, blocks,
+                                  evaluate_only, n_threads, nullptr, nullptr, {});
+  return sweep.elbo_at_start + topics.beta_term(model.eta);
+}
+
+}  // namespace tmkit

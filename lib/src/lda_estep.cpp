@@ -1,0 +1,250 @@
+#include "tmkit/lda_estep.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "tmkit/blocks.hpp"
+#include "tmkit/error.hpp"
+#include "tmkit/special.hpp"
+
+namespace tmkit {
+namespace {
+
+constexpr std::size_t kWordsPerBlock = 512;  // columns per task in topic_expectations
+
+// E[log theta] of gamma into ws.elog_theta and its shifted exponential into ws.exp_elog_theta;
+// returns the shift, max_k E[log theta_k].
+double expect_log_theta(const double* gamma, std::size_t n_topics, EstepWorkspace& ws) {
+  double sum = 0.0;
+  for (std::size_t k = 0; k < n_topics; ++k) sum += gamma[k];
+  const double psi_sum = digamma(sum);
+  double top = -HUGE_VAL;
+  for (std::size_t k = 0; k < n_topics; ++k) {
+    ws.elog_theta[k] = digamma(gamma[k]) - psi_sum;
+    top = std::max(top, ws.elog_theta[k]);
+  }
+  for (std::size_t k = 0; k < n_topics; ++k) ws.exp_elog_theta[k] = std::exp(ws.elog_theta[k] - top);
+  return top;
+}
+
+// ratio_i = n_i / (exp_elog_theta . exp_elog_beta[:, w_i]); returns sum_i n_i log(denominator_i)
+// when `with_log`, else 0.
+double update_ratio(const DocView& doc, const double* exp_elog_beta, std::size_t n_topics,
+                    EstepWorkspace& ws, bool with_log) {
+  const double* theta = ws.exp_elog_theta.data();
+  double log_sum = 0.0;
+  for (std::size_t i = 0; i < doc.n; ++i) {
+    const double* column = exp_elog_beta + static_cast<std::size_t>(doc.ids[i]) * n_topics;
+    double dot = 0.0;
+#pragma omp simd reduction(+ : dot)
+    for (std::size_t k = 0; k < n_topics; ++k) dot += theta[k] * column[k];
+    const double count = doc.counts[i];
+    ws.ratio[i] = count / dot;
+    if (with_log) log_sum += count * std::log(dot);
+  }
+  return log_sum;
+}
+
+// The document's ELBO terms at the gamma whose expectations are in `ws` (docs/math/lda.md eq. 9):
+//   sum_w n_w log sum_k exp(E[log theta_k] + E[log beta_kw])
+//   + log Gamma(sum alpha) - sum log Gamma(alpha_k) + sum (alpha_k - 1) E[log theta_k]
+//   - log Gamma(sum gamma) + sum log Gamma(gamma_k) - sum (gamma_k - 1) E[log theta_k]
+double document_elbo(const DocView& doc, const TopicExpectations& topics,
+                     const DocumentPrior& prior, const double* gamma, const EstepWorkspace& ws,
+                     double log_sum, double theta_shift) {
+  const std::size_t n_topics = topics.n_topics();
+  double words = log_sum;
+  for (std::size_t i = 0; i < doc.n; ++i) {
+    words += doc.counts[i] * (theta_shift + topics.shift[doc.ids[i]]);
+  }
+  double gamma_sum = 0.0, theta = prior.log_norm;
+  for (std::size_t k = 0; k < n_topics; ++k) {
+    gamma_sum += gamma[k];
+    theta += log_gamma(gamma[k]) + (prior.alpha[k] - gamma[k]) * ws.elog_theta[k];
+  }
+  return words + theta - log_gamma(gamma_sum);
+}
+
+}  // namespace
+
+double TopicExpectations::beta_term(double eta) const noexcept {
+  const double n_topics = static_cast<double>(this->n_topics());
+  const double n_words = static_cast<double>(this->n_words());
+  return n_topics * (log_gamma(n_words * eta) - n_words * log_gamma(eta)) +
+         (eta - 1.0) * sum_elog_beta + entropy_beta;
+}
+
+TopicExpectations topic_expectations(const arma::mat& lambda, int n_threads) {
+  const std::size_t n_topics = lambda.n_rows, n_words = lambda.n_cols;
+  TopicExpectations topics;
+  topics.exp_elog_beta.set_size(n_topics, n_words);
+  topics.shift.set_size(n_words);
+  // Row sums in word order (fixed, so the same on any thread count).
+  std::vector<double> row_sum(n_topics, 0.0);
+  for (std::size_t w = 0; w < n_words; ++w) {
+    const double* column = lambda.colptr(w);
+    for (std::size_t k = 0; k < n_topics; ++k) row_sum[k] += column[k];
+  }
+  std::vector<double> psi_row(n_topics);
+  double entropy = 0.0;
+  for (std::size_t k = 0; k < n_topics; ++k) {
+    psi_row[k] = digamma(row_sum[k]);
+    entropy -= log_gamma(row_sum[k]);
+  }
+  const BlockPartition blocks{n_words, kWordsPerBlock};
+  std::vector<double> block_elog(blocks.n_blocks(), 0.0), block_entropy(blocks.n_blocks(), 0.0);
+  for_each_block(blocks, n_threads, [&](std::size_t b) {
+    std::vector<double> elog(n_topics);
+    double sum_elog = 0.0, block_h = 0.0;
+    for (std::size_t w = blocks.begin(b); w < blocks.end(b); ++w) {
+      const double* column = lambda.colptr(w);
+      double top = -HUGE_VAL;
+      for (std::size_t k = 0; k < n_topics; ++k) {
+        TMKIT_ASSERT(column[k] > 0 && std::isfinite(column[k]), "lambda must be positive and finite");
+        elog[k] = digamma(column[k]) - psi_row[k];
+        top = std::max(top, elog[k]);
+        sum_elog += elog[k];
+        // -E[log q(beta_k)] collects + log Gamma(lambda_kw) - (lambda_kw - 1) E[log beta_kw] per entry.
+        block_h += log_gamma(column[k]) - (column[k] - 1.0) * elog[k];
+      }
+      double* out = topics.exp_elog_beta.colptr(w);
+      for (std::size_t k = 0; k < n_topics; ++k) out[k] = std::exp(elog[k] - top);
+      topics.shift[w] = top;
+    }
+    block_elog[b] = sum_elog;
+    block_entropy[b] = block_h;
+  });
+  for (std::size_t b = 0; b < blocks.n_blocks(); ++b) {
+    topics.sum_elog_beta += block_elog[b];
+    entropy += block_entropy[b];
+  }
+  topics.entropy_beta = entropy;
+  return topics;
+}
+
+DocumentPrior::DocumentPrior(const arma::vec& alpha_in) : alpha(alpha_in), log_norm(0.0) {
+  double sum = 0.0;
+  for (double a : alpha) {
+    sum += a;
+    log_norm -= log_gamma(a);
+  }
+  log_norm += log_gamma(sum);
+}
+
+void EstepWorkspace::resize(std::size_t n_topics, std::size_t n_distinct) {
+  if (elog_theta.size() != n_topics) {
+    restart_gamma.assign(n_topics, 0.0);
+    elog_theta.assign(n_topics, 0.0);
+    exp_elog_theta.assign(n_topics, 0.0);
+    accumulator.assign(n_topics, 0.0);
+  }
+  if (ratio.size() < n_distinct) ratio.resize(n_distinct);
+}
+
+void neutral_gamma(const DocView& doc, const arma::vec& alpha, double* gamma) {
+  const double share = static_cast<double>(doc.n_tokens()) / static_cast<double>(alpha.n_elem);
+  for (std::size_t k = 0; k < alpha.n_elem; ++k) gamma[k] = alpha[k] + share;
+}
+
+namespace {
+
+struct Run {
+  std::size_t iterations = 0;
+  bool converged = false;
+};
+
+// Coordinate ascent from `gamma`, whose expectations `ws` already holds (eqs. 4-5): each round
+// sets gamma_k = alpha_k + sum_w n_w phi_wk with phi from the current gamma, then phi from the new
+// gamma. Returns with ws holding the expectations of the final gamma; *theta_shift is theirs.
+Run iterate(const DocView& doc, const TopicExpectations& topics, const double* alpha,
+            double* gamma, EstepWorkspace& ws, const EstepOptions& opts, double* theta_shift) {
+  const std::size_t n_topics = topics.n_topics();
+  const double* exp_elog_beta = topics.exp_elog_beta.memptr();
+  double* acc = ws.accumulator.data();
+  Run run;
+  for (std::size_t iteration = 0; iteration < opts.max_iter; ++iteration) {
+    std::fill(acc, acc + n_topics, 0.0);
+    for (std::size_t i = 0; i < doc.n; ++i) {
+      const double* column = exp_elog_beta + static_cast<std::size_t>(doc.ids[i]) * n_topics;
+      const double r = ws.ratio[i];
+#pragma omp simd
+      for (std::size_t k = 0; k < n_topics; ++k) acc[k] += r * column[k];
+    }
+    double change = 0.0;
+    for (std::size_t k = 0; k < n_topics; ++k) {
+      const double updated = alpha[k] + ws.exp_elog_theta[k] * acc[k];
+      change += std::fabs(updated - gamma[k]);
+      gamma[k] = updated;
+    }
+    *theta_shift = expect_log_theta(gamma, n_topics, ws);
+    update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
+    run.iterations = iteration + 1;
+    if (change / static_cast<double>(n_topics) < opts.tol) {
+      run.converged = true;
+      break;
+    }
+  }
+  return run;
+}
+
+// The ELBO terms at the gamma whose expectations ws holds; sum_w n_w log(dot_w) is recovered from
+// ratio_w = n_w / dot_w, so no dot product is recomputed.
+double elbo_from_ratio(const DocView& doc, const TopicExpectations& topics,
+                       const DocumentPrior& prior, const double* gamma, const EstepWorkspace& ws,
+                       double theta_shift) {
+  double log_sum = 0.0;
+  for (std::size_t i = 0; i < doc.n; ++i) {
+    const double count = doc.counts[i];
+    log_sum += count * (std::log(count) - std::log(ws.ratio[i]));
+  }
+  return document_elbo(doc, topics, prior, gamma, ws, log_sum, theta_shift);
+}
+
+}  // namespace
+
+DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
+                         const DocumentPrior& prior, double* gamma, EstepWorkspace& ws,
+                         const EstepOptions& opts) {
+  const std::size_t n_topics = topics.n_topics();
+  const double* exp_elog_beta = topics.exp_elog_beta.memptr();
+  const double* alpha = prior.alpha.memptr();
+  ws.resize(n_topics, doc.n);
+  DocumentFit fit;
+  double theta_shift = expect_log_theta(gamma, n_topics, ws);
+  const double log_sum = update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/true);
+  fit.elbo_at_start = document_elbo(doc, topics, prior, gamma, ws, log_sum, theta_shift);
+  fit.elbo_at_end = std::numeric_limits<double>::quiet_NaN();
+  if (opts.max_iter == 0) {
+    fit.elbo_at_end = fit.elbo_at_start;
+    return fit;
+  }
+  if (opts.restart) {
+    double* fresh = ws.restart_gamma.data();
+    neutral_gamma(doc, prior.alpha, fresh);
+    double fresh_shift = expect_log_theta(fresh, n_topics, ws);
+    update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
+    const Run run = iterate(doc, topics, alpha, fresh, ws, opts, &fresh_shift);
+    const double fresh_elbo = elbo_from_ratio(doc, topics, prior, fresh, ws, fresh_shift);
+    fit.iterations = run.iterations;
+    if (fresh_elbo >= fit.elbo_at_start) {
+      std::copy(fresh, fresh + n_topics, gamma);
+      fit.converged = run.converged;
+      fit.restarted = true;
+      fit.elbo_at_end = fresh_elbo;
+      return fit;
+    }
+    // The gamma passed in was better: go on from it instead.
+    theta_shift = expect_log_theta(gamma, n_topics, ws);
+    update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
+  }
+  const Run run = iterate(doc, topics, alpha, gamma, ws, opts, &theta_shift);
+  fit.iterations += run.iterations;
+  fit.converged = run.converged;
+  if (opts.restart || opts.evaluate_end) {
+    fit.elbo_at_end = elbo_from_ratio(doc, topics, prior, gamma, ws, theta_shift);
+  }
+  return fit;
+}
+
+}  // namespace tmkit

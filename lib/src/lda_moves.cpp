@@ -1,0 +1,211 @@
+#include "tmkit/lda_moves.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "tmkit/blocks.hpp"
+#include "tmkit/error.hpp"
+#include "tmkit/lda_init.hpp"
+
+namespace tmkit {
+namespace {
+
+constexpr double kDominantShare = 0.5;     // a document is the topic's when E[theta_dk] >= 1/2
+constexpr std::size_t kSplitEmRounds = 30; // EM rounds of the two-component split
+constexpr double kSplitSmoothing = 0.01;   // pseudo-count per word in the split's multinomials
+
+// log-likelihood of documents under a two-component mixture of multinomials fitted by EM from two
+// seed documents, minus that under one multinomial; both smoothed alike, so the multinomial
+// coefficients cancel. Returns the gain and the components' word distributions and weights.
+struct TwoComponents {
+  double gain = 0;
+  arma::vec q_a, q_b;  ///< V, word distributions
+  double pi_a = 0.5;   ///< weight of component a
+};
+
+TwoComponents fit_two_components(const Corpus& corpus, const std::vector<std::size_t>& docs,
+                                 std::size_t seed_a, std::size_t seed_b) {
+  const std::size_t n_words = corpus.n_words();
+  const auto smoothed = [&](const arma::vec& counts) {
+    arma::vec q = counts + kSplitSmoothing;
+    return arma::vec(q / arma::accu(q));
+  };
+  arma::vec counts_a(n_words, arma::fill::zeros), counts_b(n_words, arma::fill::zeros), total(n_words, arma::fill::zeros);
+  for (const std::size_t d : docs) {
+    const DocView doc = corpus.doc(d);
+    for (std::size_t i = 0; i < doc.n; ++i) total[doc.ids[i]] += doc.counts[i];
+  }
+  for (const auto& [seed, counts] : {std::pair{seed_a, &counts_a}, std::pair{seed_b, &counts_b}}) {
+    const DocView doc = corpus.doc(seed);
+    for (std::size_t i = 0; i < doc.n; ++i) (*counts)[doc.ids[i]] += doc.counts[i];
+  }
+  TwoComponents result;
+  arma::vec log_a = arma::log(smoothed(counts_a)), log_b = arma::log(smoothed(counts_b));
+  double log_pi_a = std::log(0.5), log_pi_b = std::log(0.5);
+  double mixture_ll = 0.0;
+  for (std::size_t round = 0; round <= kSplitEmRounds; ++round) {
+    counts_a.zeros();
+    counts_b.zeros();
+    double weight_a = 0.0;
+    mixture_ll = 0.0;
+    for (const std::size_t d : docs) {
+      const DocView doc = corpus.doc(d);
+      double la = log_pi_a, lb = log_pi_b;
+      for (std::size_t i = 0; i < doc.n; ++i) {
+        la += doc.counts[i] * log_a[doc.ids[i]];
+        lb += doc.counts[i] * log_b[doc.ids[i]];
+      }
+      const double top = std::max(la, lb);
+      const double norm = top + std::log(std::exp(la - top) + std::exp(lb - top));
+      mixture_ll += norm;
+      const double r = std::exp(la - norm);
+      weight_a += r;
+      for (std::size_t i = 0; i < doc.n; ++i) {
+        counts_a[doc.ids[i]] += r * doc.counts[i];
+        counts_b[doc.ids[i]] += (1.0 - r) * doc.counts[i];
+      }
+    }
+    if (round == kSplitEmRounds) break;  // the last round only evaluates
+    const double n_docs = static_cast<double>(docs.size());
+    const double pi_a = std::clamp(weight_a / n_docs, 1.0 / n_docs, 1.0 - 1.0 / n_docs);
+    log_pi_a = std::log(pi_a);
+    log_pi_b = std::log(1.0 - pi_a);
+    log_a = arma::log(smoothed(counts_a));
+    log_b = arma::log(smoothed(counts_b));
+  }
+  const arma::vec log_single = arma::log(smoothed(total));
+  const double single_ll = arma::dot(total, log_single);
+  result.gain = mixture_ll - single_ll;
+  result.q_a = arma::exp(log_a);
+  result.q_b = arma::exp(log_b);
+  result.pi_a = std::exp(log_pi_a);
+  return result;
+}
+
+}  // namespace
+
+std::vector<SplitProposal> rank_splits(const Corpus& corpus, const LdaModel& model,
+                                       double min_gain, int n_threads) {
+  const std::size_t n_topics = model.n_topics();
+  const arma::mat theta = document_topic_distributions(model);  // D x K
+  std::vector<SplitProposal> slots(n_topics);
+  std::vector<bool> usable(n_topics, false);
+  const BlockPartition topics{n_topics, 1};
+  for_each_block(topics, n_threads, [&](std::size_t k) {
+    std::vector<std::size_t> docs;
+    double tokens = 0.0;
+    for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
+      if (theta(d, k) >= kDominantShare) {
+        docs.push_back(d);
+        tokens += static_cast<double>(corpus.doc(d).n_tokens());
+      }
+    }
+    if (docs.size() < 2) return;
+    std::vector<std::size_t> seeds;
+    try {
+      seeds = spa_seed_documents(corpus, docs, 2, 1);
+    } catch (const UsageError&) {
+      return;  // too few documents long enough to seed two parts
+    }
+    const TwoComponents parts = fit_two_components(corpus, docs, seeds[0], seeds[1]);
+    SplitProposal& proposal = slots[k];
+    proposal.topic = k;
+    proposal.gain_per_token = parts.gain / tokens;
+    const arma::vec weighted_a = parts.pi_a * parts.q_a;
+    const arma::vec weighted_b = (1.0 - parts.pi_a) * parts.q_b;
+    proposal.share_a = weighted_a / (weighted_a + weighted_b);
+    usable[k] = proposal.gain_per_token >= min_gain;
+  });
+  std::vector<SplitProposal> ranked;
+  for (std::size_t k = 0; k < n_topics; ++k) {
+    if (usable[k]) ranked.push_back(std::move(slots[k]));
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.gain_per_token > b.gain_per_token;
+  });
+  return ranked;
+}
+
+std::vector<MergeProposal> rank_word_merges(const LdaModel& model, int n_threads) {
+  const std::size_t n_topics = model.n_topics(), n_words = model.n_words();
+  // c_k = lambda_k - eta: expected word counts of topic k (K x V, clamped at 0 against rounding).
+  const arma::mat counts = arma::clamp(model.lambda - model.eta, 0.0, arma::datum::inf);
+  const arma::vec mass = arma::sum(counts, 1);
+  arma::vec self(n_topics, arma::fill::zeros);  // sum_w c_kw log(c_kw / N_k)
+  for (std::size_t k = 0; k < n_topics; ++k) {
+    for (std::size_t w = 0; w < n_words; ++w) {
+      const double c = counts(k, w);
+      if (c > 0) self[k] += c * std::log(c / mass[k]);
+    }
+  }
+  std::vector<MergeProposal> pairs;
+  for (std::size_t i = 0; i < n_topics; ++i)
+    for (std::size_t j = i + 1; j < n_topics; ++j) pairs.push_back({i, j, 0.0});
+  const BlockPartition blocks{pairs.size(), 16};
+  for_each_block(blocks, n_threads, [&](std::size_t b) {
+    for (std::size_t p = blocks.begin(b); p < blocks.end(b); ++p) {
+      const std::size_t i = pairs[p].keep, j = pairs[p].drop;
+      const double merged_mass = mass[i] + mass[j];
+      double merged = 0.0;
+      for (std::size_t w = 0; w < n_words; ++w) {
+        const double c = counts(i, w) + counts(j, w);
+        if (c > 0) merged += c * std::log(c / merged_mass);
+      }
+      pairs[p].score = self[i] + self[j] - merged;
+      // Keep the topic with more mass, so the merge moves the smaller one.
+      if (mass[j] > mass[i]) std::swap(pairs[p].keep, pairs[p].drop);
+    }
+  });
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const auto& a, const auto& b) { return a.score < b.score; });
+  return pairs;
+}
+
+std::vector<MergeProposal> rank_usage_merges(const LdaModel& model, int n_threads) {
+  const std::size_t n_topics = model.n_topics();
+  const arma::mat theta = document_topic_distributions(model);  // D x K
+  arma::vec norm(n_topics);
+  for (std::size_t k = 0; k < n_topics; ++k) norm[k] = arma::norm(theta.col(k));
+  std::vector<MergeProposal> pairs;
+  for (std::size_t i = 0; i < n_topics; ++i)
+    for (std::size_t j = i + 1; j < n_topics; ++j) pairs.push_back({i, j, 0.0});
+  const BlockPartition blocks{pairs.size(), 16};
+  const arma::vec usage = arma::sum(model.gamma, 1);
+  for_each_block(blocks, n_threads, [&](std::size_t b) {
+    for (std::size_t p = blocks.begin(b); p < blocks.end(b); ++p) {
+      const std::size_t i = pairs[p].keep, j = pairs[p].drop;
+      pairs[p].score = arma::dot(theta.col(i), theta.col(j)) / (norm[i] * norm[j]);
+      if (usage[j] > usage[i]) std::swap(pairs[p].keep, pairs[p].drop);
+    }
+  });
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const auto& a, const auto& b) { return a.score > b.score; });
+  return pairs;
+}
+
+LdaModel propose_merge_split(const Corpus& corpus, const LdaModel& model,
+                             const MergeProposal& merge, const SplitProposal& split) {
+  const std::size_t keep = merge.keep, drop = merge.drop, target = split.topic;
+  if (keep == drop || target == keep || target == drop || std::max({keep, drop, target}) >= model.n_topics()) {
+    throw UsageError("merge-split: topics " + std::to_string(keep) + "+" + std::to_string(drop) +
+                     " / " + std::to_string(target) + " must be three distinct topics");
+  }
+  LdaModel proposal = model;
+  const double eta = model.eta;
+  proposal.lambda.row(keep) = model.lambda.row(keep) + model.lambda.row(drop) - eta;
+  const arma::rowvec counts = arma::clamp(model.lambda.row(target) - eta, 0.0, arma::datum::inf);
+  const arma::rowvec share = split.share_a.t();
+  proposal.lambda.row(target) = eta + counts % share;
+  proposal.lambda.row(drop) = eta + counts % (1.0 - share);
+  if (arma::any(model.alpha != model.alpha[0])) {
+    proposal.alpha[keep] = model.alpha[keep] + model.alpha[drop];
+    proposal.alpha[target] = model.alpha[target] / 2;
+    proposal.alpha[drop] = model.alpha[target] / 2;
+  }
+  for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
+    neutral_gamma(corpus.doc(d), proposal.alpha, proposal.gamma.colptr(d));
+  }
+  return proposal;
+}
+
+}  // namespace tmkit
