@@ -1,0 +1,181 @@
+#include "cli.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <new>
+
+#include "tmkit/error.hpp"
+#include "tmkit/model_dir.hpp"
+
+namespace tmkit::cli {
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_signal(int) { g_interrupted = 1; }
+
+constexpr double kQuietSeconds = 2.0;     // work shorter than this shows no progress
+constexpr double kRedrawSeconds = 0.2;    // bar redraw interval on a terminal
+constexpr double kPlainLineSeconds = 5.0; // progress line interval when stderr is not a terminal
+
+}  // namespace
+
+int run(const char* name, int argc, char** argv, const std::function<int(int, char**)>& body) {
+  try {
+    return body(argc, argv);
+  } catch (const Interrupted&) {
+    std::fprintf(stderr, "%s: interrupted; nothing was written and existing outputs are untouched\n", name);
+    return kExitInterrupted;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "%s: %s\n", name, e.what());
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "%s: %s\n", name, e.what());
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "%s: %s (see %s --help)\n", name, e.what(), name);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "%s: internal error: out of memory\n", name);
+    return kExitInternal;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: internal error: %s\n", name, e.what());
+    return kExitInternal;
+  }
+  return kExitBadInput;
+}
+
+void add_common_options(po::options_description& options, int& threads, bool& quiet) {
+  options.add_options()
+      ("help,h", "print this help and exit")
+      ("version", "print the tmkit version and exit")
+      ("threads", po::value<int>(&threads)->default_value(0),
+       "threads to use (0: all cores); results do not depend on it")
+      ("quiet,q", po::bool_switch(&quiet), "print no progress on stderr");
+}
+
+void add_corpus_options(po::options_description& options, CorpusOptionValues& v,
+                        bool corpus_required) {
+  auto corpus = po::value<std::string>(&v.corpus);
+  if (corpus_required) corpus->required();
+  options.add_options()
+      ("corpus", corpus, "corpus file or directory (UCI docword, lda-c, MatrixMarket, raw text, "
+                         "or a directory of .txt files)")
+      ("vocab", po::value<std::string>(&v.vocab),
+       "vocabulary file (default: vocab.NAME.txt beside docword.NAME.txt, PATH.vocab, vocab.txt)")
+      ("format", po::value<std::string>(&v.format)->default_value("auto"),
+       "corpus format: auto, uci, ldac, mm, text, text-dir");
+  po::options_description text("Raw text (when the corpus is text)");
+  text.add_options()
+      ("columns", po::value<std::string>(&v.columns)->default_value("auto"),
+       "line layout: auto, text, id-text, id-label-text (tab-separated)")
+      ("min-length", po::value<std::size_t>(&v.min_length)->default_value(2),
+       "shortest token kept, in letters")
+      ("keep-case", po::bool_switch(&v.keep_case), "do not lower-case")
+      ("no-stop-words", po::bool_switch(&v.no_stop_words), "keep tmkit's English stop words")
+      ("stop-words", po::value<std::string>(&v.stop_words_file), "file of more stop words, one per line")
+      ("min-df", po::value<std::string>(&v.min_df)->default_value("1"),
+       "keep words in at least this many documents (5) or this fraction of them (0.01)")
+      ("max-df", po::value<std::string>(&v.max_df)->default_value("1.0"),
+       "keep words in at most this many documents or this fraction of them")
+      ("max-vocab", po::value<std::size_t>(&v.max_vocab)->default_value(0),
+       "keep only the N most frequent words (0: all)")
+      ("keep-empty", po::bool_switch(&v.keep_empty), "keep documents left without words");
+  options.add(text);
+}
+
+CorpusReadOptions finish_corpus_options(const CorpusOptionValues& v) {
+  CorpusReadOptions options;
+  options.format = parse_corpus_format(v.format);
+  options.vocab_path = v.vocab;
+  options.columns = parse_text_columns(v.columns);
+  options.tokenizer.lowercase = !v.keep_case;
+  if (v.min_length == 0) throw UsageError("--min-length: 0; expected at least 1 letter");
+  options.tokenizer.min_length = v.min_length;
+  options.tokenizer.builtin_stop_words = !v.no_stop_words;
+  if (!v.stop_words_file.empty()) options.tokenizer.extra_stop_words = read_word_list(v.stop_words_file);
+  options.vocabulary.min_df = DocFrequencyLimit::parse(v.min_df, "--min-df");
+  options.vocabulary.max_df = DocFrequencyLimit::parse(v.max_df, "--max-df");
+  options.vocabulary.max_vocab = v.max_vocab;
+  options.keep_empty = v.keep_empty;
+  return options;
+}
+
+bool parse(int argc, char** argv, const po::options_description& options, const AppHelp& help,
+           po::variables_map& vm, const po::positional_options_description* positional) {
+  po::command_line_parser parser(argc, argv);
+  parser.options(options);
+  if (positional) parser.positional(*positional);
+  po::store(parser.run(), vm);
+  if (vm.count("help")) {
+    std::cout << help.name << " - " << help.synopsis << "\n\nUsage: " << help.usage << "\n\n"
+              << options << "\nExamples:\n" << help.examples
+              << "\nExit status: 0 success, 1 internal error, 2 bad usage or input, 130 interrupted.\n";
+    return false;
+  }
+  if (vm.count("version")) {
+    std::cout << help.name << " (tmkit) " << tmkit_version() << "\n";
+    return false;
+  }
+  po::notify(vm);
+  return true;
+}
+
+void install_interrupt_handler() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+bool interrupt_requested() noexcept { return g_interrupted != 0; }
+
+Progress::Progress(std::string label, bool quiet)
+    : label_(std::move(label)),
+      quiet_(quiet),
+      terminal_(::isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
+
+Progress::~Progress() { finish(); }
+
+void Progress::update(std::size_t done, std::size_t total) {
+  if (quiet_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const double since_start = std::chrono::duration<double>(now - start_).count();
+  const double since_last = std::chrono::duration<double>(now - last_).count();
+  if (since_start < kQuietSeconds) return;
+  const double fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+  if (terminal_) {
+    if (drawn_ && since_last < kRedrawSeconds && done < total) return;
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(fraction * kWidth);
+    std::string bar(static_cast<std::size_t>(filled), '=');
+    bar.resize(kWidth, ' ');
+    std::fprintf(stderr, "\r%s [%s] %3.0f%% (%zu/%zu)", label_.c_str(), bar.c_str(), 100.0 * fraction, done, total);
+    std::fflush(stderr);
+    drawn_ = true;
+  } else {
+    if (since_last < kPlainLineSeconds) return;
+    std::fprintf(stderr, "%s: %zu/%zu (%.0f%%)\n", label_.c_str(), done, total, 100.0 * fraction);
+  }
+  last_ = now;
+}
+
+void Progress::line(const std::string& text) {
+  if (quiet_) return;
+  finish();
+  std::fprintf(stderr, "%s\n", text.c_str());
+  std::fflush(stderr);
+}
+
+void Progress::finish() {
+  if (drawn_) {
+    std::fprintf(stderr, "\r\033[K");
+    std::fflush(stderr);
+    drawn_ = false;
+  }
+}
+
+}  // namespace tmkit::cli

@@ -1,0 +1,83 @@
+// What every tmkit app shares: the error contract (exit 0 / 1 / 2 / 130 and a one-line message),
+// --help / --version / --threads / --quiet, the raw-text options, interruption by SIGINT/SIGTERM,
+// and progress on stderr.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "tmkit/corpus_io.hpp"
+
+namespace tmkit::cli {
+
+namespace po = boost::program_options;
+
+/// Exit codes of every app.
+constexpr int kExitOk = 0;
+constexpr int kExitInternal = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;
+
+/// Runs `body` under the apps' error contract: tmkit::UsageError, tmkit::InputError and
+/// Program_options errors print "NAME: message" and return 2; tmkit::Interrupted returns 130;
+/// anything else prints "NAME: internal error: ..." and returns 1.
+int run(const char* name, int argc, char** argv, const std::function<int(int, char**)>& body);
+
+/// Help text pieces of one app.
+struct AppHelp {
+  const char* name;      ///< "tm-fit"
+  const char* synopsis;  ///< one line: what the app does
+  const char* usage;     ///< "tm-fit --corpus PATH --out DIR -k K [options]"
+  const char* examples;  ///< lines of examples, each ending in '\n'
+};
+
+/// Adds --help, --version, --threads, --quiet.
+void add_common_options(po::options_description& options, int& threads, bool& quiet);
+
+/// Adds the options that read a corpus (--corpus, --vocab, --format) and turn raw text into one
+/// (--columns, --min-length, --keep-case, --no-stop-words, --stop-words, --min-df, --max-df,
+/// --max-vocab, --keep-empty). Call finish_corpus_options after parsing.
+struct CorpusOptionValues {
+  std::string corpus, vocab, format = "auto", columns = "auto", stop_words_file;
+  std::string min_df = "1", max_df = "1.0";
+  std::size_t min_length = 2, max_vocab = 0;
+  bool keep_case = false, no_stop_words = false, keep_empty = false;
+};
+void add_corpus_options(po::options_description& options, CorpusOptionValues& values,
+                        bool corpus_required = true);
+CorpusReadOptions finish_corpus_options(const CorpusOptionValues& values);
+
+/// Parses the command line; prints help or the version and returns false when one was asked for.
+/// Throws on unknown options or missing required ones (exit 2 through run()).
+bool parse(int argc, char** argv, const po::options_description& options, const AppHelp& help,
+           po::variables_map& vm, const po::positional_options_description* positional = nullptr);
+
+/// Installs SIGINT/SIGTERM handlers that only set a flag; long work polls interrupt_requested().
+void install_interrupt_handler();
+bool interrupt_requested() noexcept;
+
+/// Progress on stderr: nothing for work that ends within ~2 s; then a redrawn bar on a terminal, or
+/// a plain line every few seconds otherwise; nothing at all when quiet.
+class Progress {
+ public:
+  Progress(std::string label, bool quiet);
+  ~Progress();
+  /// Reports `done` of `total` units.
+  void update(std::size_t done, std::size_t total);
+  /// Prints a whole line (clearing a bar first); used for per-pass lines.
+  void line(const std::string& text);
+  /// Clears the bar.
+  void finish();
+
+ private:
+  std::string label_;
+  bool quiet_;
+  bool terminal_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+}  // namespace tmkit::cli

@@ -1,0 +1,66 @@
+// tm-import: raw text (or any corpus format) in, a bag-of-words corpus out.
+#include <cstdio>
+
+#include "common/cli.hpp"
+#include "tmkit/corpus_io.hpp"
+#include "tmkit/error.hpp"
+
+namespace {
+
+const tmkit::cli::AppHelp kHelp = {
+    "tm-import", "turn raw text into a bag-of-words corpus (or convert between corpus formats)",
+    "tm-import --corpus PATH --out FILE [options]",
+    "  tm-import --corpus chapters.tsv --columns id-label-text --min-df 2 --out docword.bible.txt\n"
+    "  tm-import --corpus news/ --max-df 0.5 --max-vocab 20000 --out news.ldac --to ldac\n"
+    "  tm-import --corpus docword.kos.txt --to mm --out kos.mtx\n"};
+
+int import_main(int argc, char** argv) {
+  namespace po = tmkit::cli::po;
+  int threads = 0;
+  bool quiet = false;
+  std::string out, to = "uci";
+  tmkit::cli::CorpusOptionValues corpus_values;
+  po::options_description options("Options");
+  tmkit::cli::add_common_options(options, threads, quiet);
+  options.add_options()
+      ("out,o", po::value<std::string>(&out)->required(),
+       "corpus file to write; the vocabulary and document table go beside it "
+       "(vocab.NAME.txt and docs.NAME.tsv for docword.NAME.txt, else FILE.vocab and FILE.docs.tsv)")
+      ("to", po::value<std::string>(&to)->default_value("uci"), "output format: uci, ldac or mm");
+  tmkit::cli::add_corpus_options(options, corpus_values);
+  po::variables_map vm;
+  if (!tmkit::cli::parse(argc, argv, options, kHelp, vm)) return tmkit::cli::kExitOk;
+  const tmkit::CorpusFormat out_format = tmkit::parse_corpus_format(to);
+  if (out_format != tmkit::CorpusFormat::uci && out_format != tmkit::CorpusFormat::ldac &&
+      out_format != tmkit::CorpusFormat::mm) {
+    throw tmkit::UsageError("--to: \"" + to + "\" cannot be written; expected uci, ldac or mm");
+  }
+  const tmkit::CorpusReadOptions read_options = tmkit::cli::finish_corpus_options(corpus_values);
+  tmkit::TextImportReport report;
+  const tmkit::Corpus corpus = tmkit::read_corpus(corpus_values.corpus, read_options, &report);
+  const tmkit::CorpusPaths paths = tmkit::companion_paths(out);
+  tmkit::write_corpus(corpus, out_format, paths);
+  std::printf("%zu documents, %zu words, %llu tokens written to %s (+ %s, %s)\n", corpus.n_docs(),
+              corpus.n_words(), static_cast<unsigned long long>(corpus.n_tokens()),
+              paths.corpus.c_str(), paths.vocab.c_str(), paths.docs.c_str());
+  if (report.n_input_documents > 0) {
+    std::printf("read %zu documents, %llu tokens of %zu distinct words; the vocabulary limits kept "
+                "%zu words and %llu tokens\n",
+                report.n_input_documents, static_cast<unsigned long long>(report.n_tokens),
+                report.n_types, report.n_words, static_cast<unsigned long long>(report.n_tokens_kept));
+    if (!report.dropped_documents.empty()) {
+      std::string listed;
+      for (std::size_t i = 0; i < report.dropped_documents.size() && i < 10; ++i) {
+        listed += (i ? ", " : "") + std::to_string(report.dropped_documents[i] + 1);
+      }
+      if (report.dropped_documents.size() > 10) listed += ", ...";
+      std::printf("dropped %zu documents left without words (input documents %s)\n",
+                  report.dropped_documents.size(), listed.c_str());
+    }
+  }
+  return tmkit::cli::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return tmkit::cli::run("tm-import", argc, argv, import_main); }
