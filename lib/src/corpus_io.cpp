@@ -505,11 +505,14 @@ CorpusFormat detect_corpus_format(const std::string& path) {
     std::uint64_t v = 0;
     return f.size() == 1 && parse_unsigned(f[0], v);
   };
-  if (first.size() >= 3 && single_integer(first[0]) && single_integer(first[1]) &&
-      single_integer(first[2])) {
+  // UCI starts with three lines of one integer each. A first line holding one integer and nothing
+  // else is taken as a (possibly malformed) UCI header, so that its reader can say what is wrong
+  // rather than the file being read silently as text.
+  if (single_integer(first[0]) && (first.size() < 2 || !looks_like_ldac_line(first[1]))) {
     return CorpusFormat::uci;
   }
-  if (std::all_of(first.begin(), first.end(), looks_like_ldac_line)) return CorpusFormat::ldac;
+  // Likewise a first line of the lda-c form makes the file lda-c; its reader judges the rest.
+  if (looks_like_ldac_line(first[0])) return CorpusFormat::ldac;
   return CorpusFormat::text;
 }
 
@@ -656,12 +659,18 @@ Corpus read_corpus(const std::string& path, const CorpusReadOptions& options,
       const auto documents = read_text_documents(path, format, options.columns);
       const Tokenizer tokenizer(options.tokenizer);
       TextImportReport report;
-      Corpus corpus =
-          options.vocab_path.empty()
-              ? corpus_from_texts(documents, tokenizer, options.vocabulary, options.keep_empty,
-                                  &report)
-              : corpus_from_texts_with_vocab(documents, tokenizer, read_vocab(options.vocab_path),
-                                             &report);
+      Corpus corpus;
+      if (options.vocab_path.empty()) {
+        try {
+          corpus = corpus_from_texts(documents, tokenizer, options.vocabulary, options.keep_empty,
+                                     &report);
+        } catch (const UsageError& e) {
+          throw InputError(path, e.what());  // name the file the words were missing from
+        }
+      } else {
+        corpus = corpus_from_texts_with_vocab(documents, tokenizer, read_vocab(options.vocab_path),
+                                              &report);
+      }
       if (corpus.n_docs() == 0) {
         throw InputError(path, "no document has a word left after tokenizing (" +
                                    std::to_string(documents.size()) +

@@ -27,6 +27,9 @@ constexpr std::size_t kDocsPerBlock = 128;
 constexpr double kInitShape = 100.0;
 constexpr double kInitScale = 0.01;
 
+// Split candidates tried per round of moves (each with up to two merge partners).
+constexpr std::size_t kSplitsPerRound = 2;
+
 // The distinct words of one block of documents, and each entry's index among them, so that a block
 // accumulates sufficient statistics in a compact K x (distinct words) matrix.
 struct BlockVocabulary {
@@ -76,7 +79,8 @@ struct Sweep {
 Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const arma::vec& alpha,
                   arma::mat& gamma, const std::vector<BlockVocabulary>& block_vocab,
                   const BlockPartition& blocks, const EstepOptions& estep, int n_threads,
-                  arma::mat* stats, arma::vec* elog_theta_sum, const FitCallbacks& callbacks) {
+                  arma::mat* stats, arma::vec* elog_theta_sum, const FitCallbacks& callbacks,
+                  std::size_t restart_period = 1, std::size_t restart_phase = 0) {
   const std::size_t n_topics = topics.n_topics();
   const DocumentPrior prior(alpha);
   Sweep sweep;
@@ -100,8 +104,10 @@ Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const a
         std::size_t entry = 0;
         for (std::size_t d = blocks.begin(b); d < blocks.end(b); ++d) {
           const DocView doc = corpus.doc(d);
+          EstepOptions doc_options = estep;
+          doc_options.restart = estep.restart && (d + restart_phase) % restart_period == 0;
           const DocumentFit fit =
-              fit_document(doc, topics, prior, gamma.colptr(d), ws.estep, estep);
+              fit_document(doc, topics, prior, gamma.colptr(d), ws.estep, doc_options);
           ws.elbo += fit.elbo_at_start;
           ws.iterations += static_cast<double>(fit.iterations);
           if (!accumulate) continue;
@@ -332,9 +338,11 @@ PassRun run_passes(FitContext& ctx, LdaModel& model, std::size_t max_passes,
   };
   while (run.passes < max_passes) {
     // E-step from the current state; its first half-iteration gives that state's ELBO.
+    // Every document restarts in the first passes, then a rotating 1/period of them per pass.
+    const bool warming_up = run.passes < options.restart_warmup;
     const Sweep sweep = estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab,
                                     ctx.blocks, options.estep, n_threads, &stats, &elog_theta_sum,
-                                    ctx.callbacks);
+                                    ctx.callbacks, warming_up ? 1 : options.restart_period, run.passes);
     const PassReport line = record(sweep.elbo_at_start + topics.beta_term(model.eta), sweep.mean_iterations);
     if (run.lines.size() > 1) {
       calm_passes = std::fabs(line.relative_change) < options.tol ? calm_passes + 1 : 0;
@@ -390,70 +398,73 @@ FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& m
   report.passes = main.passes;
   report.converged = main.converged;
 
-  // Merge-split moves, each kept only if its refitted state has a higher ELBO.
+  // Merge-split moves, each kept only if its refitted state has a higher ELBO. A round tries the
+  // best split candidates, each with the best merge by shared words and by shared documents, and
+  // ends at the first proposal kept; rounds go on until one keeps nothing or the budget is spent.
   std::size_t moves_left = options.max_moves;
-  while (moves_left > 0 && report.passes < options.max_passes) {
+  bool accepted = true;
+  while (accepted && moves_left > 0 && report.passes < options.max_passes) {
+    accepted = false;
     const std::vector<SplitProposal> splits =
         rank_splits(corpus, model, options.min_split_gain, options.n_threads);
-    if (splits.empty()) break;
-    const SplitProposal& split = splits.front();
-    const auto pick = [&](const std::vector<MergeProposal>& ranked) -> const MergeProposal* {
-      for (const auto& merge : ranked) {
-        if (merge.keep != split.topic && merge.drop != split.topic) return &merge;
-      }
-      return nullptr;
-    };
     const std::vector<MergeProposal> by_words = rank_word_merges(model, options.n_threads);
     const std::vector<MergeProposal> by_usage = rank_usage_merges(model, options.n_threads);
-    std::vector<std::pair<const MergeProposal*, bool>> candidates = {{pick(by_words), true}};
-    const MergeProposal* usage_pick = pick(by_usage);
-    if (usage_pick && candidates.front().first &&
-        !(std::minmax(usage_pick->keep, usage_pick->drop) ==
-          std::minmax(candidates.front().first->keep, candidates.front().first->drop))) {
-      candidates.emplace_back(usage_pick, false);
-    }
-    bool accepted = false;
-    for (const auto& [merge, by_word] : candidates) {
-      if (!merge || moves_left == 0 || report.passes >= options.max_passes) break;
-      --moves_left;
-      LdaModel proposal = propose_merge_split(corpus, model, *merge, split);
-      const double before = report.trace.back().elbo;
-      PassRun trial = run_passes(ctx, proposal, std::min(options.move_passes, options.max_passes - report.passes),
-                                 report.passes, nullptr, before);
-      report.passes += trial.passes;
-      MoveReport move;
-      move.split_topic = split.topic;
-      move.merge_keep = merge->keep;
-      move.merge_drop = merge->drop;
-      move.split_gain = split.gain_per_token;
-      move.merge_by_words = by_word;
-      move.elbo_before = before;
-      move.elbo_after = trial.final_elbo();
-      move.passes = trial.passes;
-      move.accepted = move.elbo_after > before;
-      report.moves.push_back(move);
-      if (callbacks.on_move) callbacks.on_move(move);
-      if (!move.accepted) continue;
-      model = std::move(proposal);
-      PassReport line = trial.lines.back();
-      line.relative_change = (line.elbo - before) / std::fabs(before);
-      line.after_move = true;
-      publish(line);
-      report.converged = trial.converged;
-      if (!trial.converged && report.passes < options.max_passes) {
-        // Finish converging the accepted state; its first line repeats the state just published.
-        bool first = true;
-        const PassRun rest = run_passes(ctx, model, options.max_passes - report.passes, report.passes,
-                                        [&](const PassReport& next) {
-                                          if (!std::exchange(first, false)) publish(next);
-                                        });
-        report.passes += rest.passes;
-        report.converged = rest.converged;
+    for (std::size_t s = 0; s < std::min(splits.size(), kSplitsPerRound) && !accepted; ++s) {
+      const SplitProposal& split = splits[s];
+      const auto pick = [&](const std::vector<MergeProposal>& ranked) -> const MergeProposal* {
+        for (const auto& merge : ranked) {
+          if (merge.keep != split.topic && merge.drop != split.topic) return &merge;
+        }
+        return nullptr;
+      };
+      const MergeProposal* word_pick = pick(by_words);
+      const MergeProposal* usage_pick = pick(by_usage);
+      if (usage_pick && word_pick &&
+          std::minmax(usage_pick->keep, usage_pick->drop) == std::minmax(word_pick->keep, word_pick->drop)) {
+        usage_pick = nullptr;  // the same pair: try it once
       }
-      accepted = true;
-      break;
+      for (const auto& [merge, by_word] : {std::pair{word_pick, true}, std::pair{usage_pick, false}}) {
+        if (!merge || moves_left == 0 || report.passes >= options.max_passes) continue;
+        --moves_left;
+        LdaModel proposal = propose_merge_split(corpus, model, *merge, split);
+        const double before = report.trace.back().elbo;
+        const PassRun trial =
+            run_passes(ctx, proposal, std::min(options.move_passes, options.max_passes - report.passes),
+                       report.passes, nullptr, before);
+        report.passes += trial.passes;
+        MoveReport move;
+        move.split_topic = split.topic;
+        move.merge_keep = merge->keep;
+        move.merge_drop = merge->drop;
+        move.split_gain = split.gain_per_token;
+        move.merge_by_words = by_word;
+        move.elbo_before = before;
+        move.elbo_after = trial.final_elbo();
+        move.passes = trial.passes;
+        move.accepted = move.elbo_after > before;
+        report.moves.push_back(move);
+        if (callbacks.on_move) callbacks.on_move(move);
+        if (!move.accepted) continue;
+        model = std::move(proposal);
+        PassReport line = trial.lines.back();
+        line.relative_change = (line.elbo - before) / std::fabs(before);
+        line.after_move = true;
+        publish(line);
+        report.converged = trial.converged;
+        if (!trial.converged && report.passes < options.max_passes) {
+          // Finish converging the accepted state; its first line repeats the state just published.
+          bool first = true;
+          const PassRun rest = run_passes(ctx, model, options.max_passes - report.passes, report.passes,
+                                          [&](const PassReport& next) {
+                                            if (!std::exchange(first, false)) publish(next);
+                                          });
+          report.passes += rest.passes;
+          report.converged = rest.converged;
+        }
+        accepted = true;
+        break;
+      }
     }
-    if (!accepted) break;
   }
   report.final_elbo = report.trace.back().elbo;
   report.seconds = ctx.seconds();

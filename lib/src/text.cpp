@@ -207,7 +207,7 @@ DocFrequencyLimit DocFrequencyLimit::parse(const std::string& text,
     used = 0;
   }
   const bool is_fraction = text.find('.') != std::string::npos;
-  if (used != text.size() || !(value >= 0.0) || (is_fraction && value > 1.0) ||
+  if (text.empty() || used != text.size() || !(value >= 0.0) || (is_fraction && value > 1.0) ||
       (!is_fraction && value != static_cast<double>(static_cast<std::uint64_t>(value)))) {
     throw UsageError(option_name + ": \"" + text +
                      "\" is not a limit; expected a document count (e.g. 5) or a fraction of "
@@ -286,6 +286,11 @@ Corpus corpus_from_texts(const std::vector<TextDocument>& documents, const Token
   const TokenizedTexts texts = tokenize_all(documents, tokenizer);
   report.n_tokens = texts.n_tokens;
   report.n_types = texts.types.size();
+  if (texts.types.empty()) {
+    throw UsageError("the " + std::to_string(documents.size()) +
+                     " documents hold no word the tokenizer keeps; expected text with words of at "
+                     "least --min-length letters that are not stop words");
+  }
 
   std::vector<std::uint32_t> df(texts.types.size(), 0);
   std::vector<std::uint64_t> total(texts.types.size(), 0);

@@ -40,8 +40,9 @@ struct CorpusReadOptions {
 };
 
 /// Guesses the format of `path` from its content: a directory is text_dir; "%%MatrixMarket" starts
-/// mm; three lines holding one integer each start uci; lines of "N id:count ..." are ldac; anything
-/// else is text.
+/// mm; a first line holding one integer starts uci (D, then W and NNZ); a first line of the form
+/// "N id:count ..." starts ldac; anything else is text. The reader of the guessed format then
+/// reports any malformed line, rather than the file being read as something else.
 CorpusFormat detect_corpus_format(const std::string& path);
 
 /// The vocabulary file that goes with a corpus file: for "DIR/docword.NAME.txt", "DIR/vocab.NAME.txt";

@@ -1,0 +1,1 @@
+add_test(NAME cli.placeholder COMMAND ${CMAKE_COMMAND} -E true)

@@ -1,0 +1,127 @@
+#include "support/test_support.hpp"
+
+#include <boost/math/special_functions/digamma.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include "tmkit/assignment.hpp"
+
+namespace tmkit::test {
+namespace fs = std::filesystem;
+
+std::string source_path(const std::string& relative) {
+  return (fs::path(TMKIT_SOURCE_DIR) / relative).string();
+}
+
+ScratchDir::ScratchDir() {
+  std::string pattern = (fs::temp_directory_path() / "tmkit-test-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+  fs::remove_all(path_, ec);
+}
+
+std::string ScratchDir::write(const std::string& name, const std::string& contents) const {
+  const std::string path = file(name);
+  std::ofstream out(path, std::ios::binary);
+  out << contents;
+  return path;
+}
+
+namespace {
+double dirichlet_log_norm(const arma::rowvec& x) {
+  double value = std::lgamma(arma::accu(x));
+  for (double v : x) value -= std::lgamma(v);
+  return value;
+}
+}  // namespace
+
+NaiveElbo naive_elbo(const Corpus& corpus, const LdaModel& model) {
+  using boost::math::digamma;
+  const std::size_t n_topics = model.n_topics(), n_words = model.n_words();
+  NaiveElbo e;
+  arma::mat elog_beta(n_topics, n_words);
+  for (std::size_t k = 0; k < n_topics; ++k) {
+    const double total = arma::accu(model.lambda.row(k));
+    for (std::size_t w = 0; w < n_words; ++w) elog_beta(k, w) = digamma(model.lambda(k, w)) - digamma(total);
+    const arma::rowvec lambda_k = model.lambda.row(k);
+    e.log_p_beta += dirichlet_log_norm(arma::rowvec(n_words, arma::fill::value(model.eta))) +
+                    (model.eta - 1.0) * arma::accu(elog_beta.row(k));
+    e.entropy_beta -= dirichlet_log_norm(lambda_k) + arma::accu((lambda_k - 1.0) % elog_beta.row(k));
+  }
+  for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
+    const arma::rowvec gamma = model.gamma.col(d).t();
+    arma::rowvec elog_theta(n_topics);
+    for (std::size_t k = 0; k < n_topics; ++k) elog_theta[k] = digamma(gamma[k]) - digamma(arma::accu(gamma));
+    e.log_p_theta += dirichlet_log_norm(model.alpha.t()) + arma::accu((model.alpha.t() - 1.0) % elog_theta);
+    e.entropy_theta -= dirichlet_log_norm(gamma) + arma::accu((gamma - 1.0) % elog_theta);
+    const DocView doc = corpus.doc(d);
+    for (std::size_t i = 0; i < doc.n; ++i) {
+      const arma::rowvec logit = elog_theta + elog_beta.col(doc.ids[i]).t();
+      arma::rowvec phi = arma::exp(logit - logit.max());
+      phi /= arma::accu(phi);
+      for (std::size_t k = 0; k < n_topics; ++k) {
+        const double n = doc.counts[i];
+        e.log_p_w += n * phi[k] * elog_beta(k, doc.ids[i]);
+        e.log_p_z += n * phi[k] * elog_theta[k];
+        if (phi[k] > 0) e.entropy_z -= n * phi[k] * std::log(phi[k]);
+      }
+    }
+  }
+  return e;
+}
+
+double naive_js(const arma::rowvec& p, const arma::rowvec& q) {
+  double js = 0.0;
+  for (std::size_t i = 0; i < p.n_elem; ++i) {
+    const double m = (p[i] + q[i]) / 2;
+    if (p[i] > 0) js += 0.5 * p[i] * std::log(p[i] / m);
+    if (q[i] > 0) js += 0.5 * q[i] * std::log(q[i] / m);
+  }
+  return js;
+}
+
+MatchedJs matched_js(const arma::mat& truth, const arma::mat& fitted) {
+  const std::size_t n = truth.n_rows;
+  arma::mat cost(n, fitted.n_rows);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < fitted.n_rows; ++j) cost(i, j) = naive_js(truth.row(i), fitted.row(j));
+  std::vector<std::size_t> best;
+  constexpr std::size_t kBruteForceUpTo = 8;
+  if (n <= kBruteForceUpTo && fitted.n_rows == n) {
+    std::vector<std::size_t> perm(n);
+    std::iota(perm.begin(), perm.end(), 0);
+    double best_cost = HUGE_VAL;
+    do {
+      double c = 0.0;
+      for (std::size_t i = 0; i < n; ++i) c += cost(i, perm[i]);
+      if (c < best_cost) {
+        best_cost = c;
+        best = perm;
+      }
+    } while (std::next_permutation(perm.begin(), perm.end()));
+  } else {
+    best = solve_assignment(cost);
+  }
+  MatchedJs result;
+  for (std::size_t i = 0; i < n; ++i) {
+    result.mean += cost(i, best[i]) / static_cast<double>(n);
+    result.max = std::max(result.max, cost(i, best[i]));
+  }
+  return result;
+}
+
+bool bit_identical(const arma::mat& a, const arma::mat& b) {
+  return a.n_rows == b.n_rows && a.n_cols == b.n_cols &&
+         std::memcmp(a.memptr(), b.memptr(), a.n_elem * sizeof(double)) == 0;
+}
+
+}  // namespace tmkit::test
