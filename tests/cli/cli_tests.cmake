@@ -1,1 +1,7 @@
-add_test(NAME cli.placeholder COMMAND ${CMAKE_COMMAND} -E true)
+# CLI tests: each script runs the apps as a user would and checks exit codes, messages and outputs.
+foreach(script IN ITEMS help_version bad_input_fit interrupt determinism end_to_end)
+  add_test(NAME cli.${script}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/${script}.sh $<TARGET_FILE_DIR:tm-fit>
+                   ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli.${script} PROPERTIES LABELS cli TIMEOUT 600)
+endforeach()

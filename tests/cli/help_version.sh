@@ -1,0 +1,16 @@
+# Every app answers --help (with usage, options and examples) and --version, and refuses unknown
+# options with exit code 2.
+source "$(dirname "$0")/lib.sh"
+for app in tm-import tm-fit tm-topics; do
+  out=$("$BIN/$app" --help); code=$?
+  if [ $code -eq 0 ] && grep -q "Usage: $app" <<<"$out" && grep -q "Examples:" <<<"$out" && grep -q -- "--threads" <<<"$out"; then
+    pass "$app --help"
+  else
+    fail "$app --help (exit $code)"
+  fi
+  out=$("$BIN/$app" --version); code=$?
+  if [ $code -eq 0 ] && grep -Eq "^$app \(tmkit\) [0-9]+\.[0-9]+\.[0-9]+$" <<<"$out"; then pass "$app --version"; else fail "$app --version: $out"; fi
+  expect_exit 2 "^$app: .*unrecognised option '--no-such-option'" "$app unknown option" -- "$BIN/$app" --no-such-option
+done
+expect_exit 2 "^tm-fit: .*'--out' is required" "tm-fit without --out" -- "$BIN/tm-fit" --corpus "$KJV" -k 3
+finish
