@@ -74,7 +74,7 @@ struct FitOptions {
   double tol = 1e-5;             ///< converged when the relative ELBO change stays below this...
   std::size_t patience = 3;      ///< ...for this many consecutive passes
   EstepOptions estep;
-  std::size_t restart_warmup = 10;  ///< passes in which every document also tries the neutral start
+  std::size_t restart_warmup = 3;   ///< passes in which every document also tries the neutral start
   std::size_t restart_period = 4;   ///< afterwards, document d tries it when (d + pass) % period == 0
   InitMethod init = InitMethod::spa;
   std::size_t max_moves = 12;    ///< merge-split proposals to try after convergence (0: none)

@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""tm-fit against scikit-learn's batch LDA and gensim's LdaMulticore, side by side on the same
+training documents, with the same K, priors and number of passes; every model judged by the same
+document-completion evaluator (evaluate.py) on the same held-out documents.
+
+usage: bench/lda_bench.py [--corpus kjv|synthetic] [--runs N] [--passes P] [--quick]
+  kjv        the bundled corpus (1189 chapters), K = 20, alpha = eta = 1/K
+  synthetic  LDA-generated: D = 50,000, V = 20,000, K = 50, ~120 tokens, alpha = 0.1, eta = 0.01
+Reports, per tool: median fit seconds and process seconds over the runs, the ratio to tmkit, peak
+resident memory of the process, held-out perplexity. Results go to stdout and to
+bench/results/<corpus>.md. Needs the release build (build/release/apps/tm-fit), python3-sklearn,
+python3-gensim, python3-scipy (Debian 12).
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import scipy.sparse as sp
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from corpus import generate_lda, read_uci, split_heldout, write_uci  # noqa: E402
+from evaluate import document_completion_perplexity  # noqa: E402
+
+TM_FIT = os.path.join(ROOT, "build", "release", "apps", "tm-fit")
+SEED = 1
+HELDOUT_FRACTION = 0.1
+
+
+def run_with_rusage(command):
+    """Runs a command; returns (stdout, wall seconds, peak resident MiB) of that process alone
+    (os.wait4 gives the child's own rusage)."""
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        out = os.open(os.path.join(tempfile.gettempdir(), f"bench-{os.getpid()}.out"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(out, 1)
+        os.dup2(devnull, 2)
+        os.execv(command[0], command)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    path = os.path.join(tempfile.gettempdir(), f"bench-{pid}.out")
+    with open(path) as f:
+        stdout = f.read()
+    os.remove(path)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(command)} failed")
+    return stdout, wall, usage.ru_maxrss / 1024.0
+
+
+def prepare(name, data_dir):
+    os.makedirs(data_dir, exist_ok=True)
+    train_path = os.path.join(data_dir, f"docword.{name}-train.txt")
+    split_path = os.path.join(data_dir, f"{name}-heldout.npz")
+    if os.path.exists(train_path) and os.path.exists(split_path):
+        parts = np.load(split_path)
+        observed = sp.csr_matrix((parts["o_data"], parts["o_indices"], parts["o_indptr"]), shape=tuple(parts["shape"]))
+        heldout = sp.csr_matrix((parts["h_data"], parts["h_indices"], parts["h_indptr"]), shape=tuple(parts["shape"]))
+        return train_path, observed, heldout
+    if name == "kjv":
+        X, vocab = read_uci(os.path.join(ROOT, "corpora", "kjv", "docword.kjv.txt"))
+    else:
+        X, _ = generate_lda(50000, 20000, 50, 120, 0.1, 0.01, seed=20261122)
+        vocab = [f"w{w}" for w in range(X.shape[1])]
+    train, observed, heldout = split_heldout(X, HELDOUT_FRACTION, SEED)
+    # Training documents that the split left empty cannot occur (documents are never empty); held-out
+    # halves may be empty for one-token documents and simply contribute nothing.
+    write_uci(train, vocab, train_path)
+    np.savez(split_path, o_data=observed.data, o_indices=observed.indices, o_indptr=observed.indptr,
+             h_data=heldout.data, h_indices=heldout.indices, h_indptr=heldout.indptr,
+             shape=np.array(observed.shape))
+    return train_path, observed, heldout
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", choices=["kjv", "synthetic"], default="kjv")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--passes", type=int, default=None)
+    parser.add_argument("--tools", default="tmkit,tmkit-converged,sklearn,gensim-1,gensim-2")
+    args = parser.parse_args()
+    if args.corpus == "kjv":
+        k, alpha, eta, passes = 20, 1 / 20, 1 / 20, args.passes or 20
+    else:
+        k, alpha, eta, passes = 50, 0.1, 0.01, args.passes or 10
+    data_dir = os.path.join(HERE, "data")
+    train_path, observed, heldout = prepare(args.corpus, data_dir)
+    X_train, _ = read_uci(train_path)
+    print(f"{args.corpus}: {X_train.shape[0]} training documents, {observed.shape[0]} held out, "
+          f"V = {X_train.shape[1]}, {int(X_train.sum())} training tokens; K = {k}, alpha = {alpha:g}, "
+          f"eta = {eta:g}, {passes} passes, {args.runs} runs", flush=True)
+    tools = args.tools.split(",")
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for run in range(args.runs):
+            for tool in tools:
+                out = os.path.join(scratch, f"{tool}-{run}")
+                if tool.startswith("tmkit"):
+                    command = [TM_FIT, "--corpus", train_path, "-k", str(k), "--alpha", repr(alpha),
+                               "--eta", repr(eta), "--seed", str(SEED), "--threads", "2", "--quiet", "--out", out]
+                    if tool == "tmkit":  # exactly `passes` passes, as the peers run
+                        command += ["--passes", str(passes), "--tol", "1e-15", "--moves", "0"]
+                    stdout, wall, rss = run_with_rusage(command)
+                    with open(os.path.join(out, "model.json")) as f:
+                        info = json.load(f)
+                    fit_seconds, passes_run = info["seconds"], info["passes"]
+                    lam = np.load(os.path.join(out, "lambda.npy"))
+                    alpha_used = np.asarray(info["alpha"])
+                else:
+                    name, _, workers = tool.partition("-")
+                    workers = workers or "2"
+                    command = [sys.executable, os.path.join(HERE, "peers.py"), name, train_path, str(k),
+                               repr(alpha), repr(eta), str(passes), workers, str(SEED), out]
+                    stdout, wall, rss = run_with_rusage(command)
+                    fit_seconds = json.loads(stdout.strip().splitlines()[-1])["fit_seconds"]
+                    passes_run = passes
+                    lam = np.load(os.path.join(out, "lambda.npy"))
+                    alpha_used = np.load(os.path.join(out, "alpha.npy"))
+                entry = results.setdefault(tool, {"fit": [], "wall": [], "rss": [], "passes": passes_run})
+                entry["fit"].append(fit_seconds)
+                entry["wall"].append(wall)
+                entry["rss"].append(rss)
+                if "perplexity" not in entry:
+                    entry["perplexity"] = document_completion_perplexity(lam, alpha_used, observed, heldout)
+                print(f"  run {run + 1} {tool:16s} fit {fit_seconds:8.2f} s  process {wall:8.2f} s  "
+                      f"peak {rss:7.1f} MiB  perplexity {entry['perplexity']:.2f}", flush=True)
+    base = statistics.median(results["tmkit"]["fit"]) if "tmkit" in results else None
+    lines = [f"| tool | passes | fit s (median) | process s (median) | fit time / tmkit's | peak MiB | held-out perplexity |",
+             "|---|---|---|---|---|---|---|"]
+    for tool, entry in results.items():
+        fit = statistics.median(entry["fit"])
+        ratio = f"{fit / base:.1f}x" if base else "-"
+        lines.append(f"| {tool} | {entry['passes']} | {fit:.2f} | {statistics.median(entry['wall']):.2f} | "
+                     f"{ratio} | {max(entry['rss']):.0f} | {entry['perplexity']:.2f} |")
+    table = "\n".join(lines)
+    print(table)
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    with open(os.path.join(HERE, "results", f"{args.corpus}.md"), "w") as f:
+        f.write(f"Corpus {args.corpus}: {X_train.shape[0]} training documents, {observed.shape[0]} held out; "
+                f"K = {k}, alpha = {alpha:g}, eta = {eta:g}; {args.runs} runs on {os.cpu_count()} cores.\n\n"
+                + table + "\n")
+
+
+if __name__ == "__main__":
+    main()
