@@ -10,6 +10,7 @@
 #include "tmkit/io.hpp"
 #include "tmkit/npy.hpp"
 #include "tmkit/sha256.hpp"
+#include "tmkit/svg.hpp"
 
 #ifndef TMKIT_VERSION
 #define TMKIT_VERSION "unknown"
@@ -22,7 +23,7 @@ using nlohmann::json;
 namespace {
 
 const char* const kHashedFiles[] = {"lambda.npy", "gamma.npy", "vocab.txt", "docs.tsv",
-                                    "elbo.csv", "topics.txt"};
+                                    "elbo.csv", "elbo.svg", "topics.txt"};
 
 std::string join_path(const std::string& dir, const std::string& file) {
   return (fs::path(dir) / file).string();
@@ -42,6 +43,23 @@ std::string elbo_csv(const std::vector<PassReport>& trace) {
            format_double(line.mean_estep_iterations) + "," + (line.after_move ? "move" : "pass") + "\n";
   }
   return out;
+}
+
+std::string elbo_svg(const std::vector<PassReport>& trace) {
+  LineChart chart;
+  chart.title = "ELBO by pass";
+  chart.x_label = "pass (M-steps, merge-split trials included)";
+  chart.y_label = "ELBO (nats)";
+  chart.mark_legend = "state reached by a kept merge-split move";
+  LineSeries series;
+  series.name = "ELBO";
+  for (const auto& line : trace) {
+    series.x.push_back(static_cast<double>(line.pass));
+    series.y.push_back(line.elbo);
+    series.marked.push_back(line.after_move);
+  }
+  chart.series.push_back(std::move(series));
+  return render_line_chart(chart);
 }
 
 void check_matrix(const arma::mat& m, const std::string& path, const char* what) {
@@ -107,6 +125,7 @@ void save_model(AtomicDirectory& out, const SavedModel& saved,
   write_file_atomically(out.file("vocab.txt"), vocab);
   write_file_atomically(out.file("docs.tsv"), docs);
   write_file_atomically(out.file("elbo.csv"), elbo_csv(trace));
+  write_file_atomically(out.file("elbo.svg"), elbo_svg(trace));
   write_file_atomically(out.file("topics.txt"), topics_text);
   json files = json::object();
   for (const char* name : kHashedFiles) files[name] = sha256_file(out.file(name));

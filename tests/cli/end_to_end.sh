@@ -13,7 +13,7 @@ grep -qx 'the' vocab.themes.txt && fail "stop word 'the' kept" || pass "stop wor
 "$BIN/tm-fit" --corpus docword.themes.txt -k 3 --out model --seed 3 > fit.txt 2> fit.err || fail "tm-fit: $(cat fit.err)"
 grep -q 'converged' fit.txt && pass "tm-fit converged" || fail "tm-fit summary: $(head -3 fit.txt)"
 grep -q '^pass    0  elbo' fit.err && pass "per-pass progress lines" || fail "no per-pass lines on stderr"
-for f in model.json lambda.npy gamma.npy vocab.txt docs.tsv elbo.csv topics.txt; do [ -s "model/$f" ] && pass "model/$f" || fail "model/$f missing"; done
+for f in model.json lambda.npy gamma.npy vocab.txt docs.tsv elbo.csv elbo.svg topics.txt; do [ -s "model/$f" ] && pass "model/$f" || fail "model/$f missing"; done
 grep -q '"format_version": 1' model/model.json && grep -q '"fingerprint"' model/model.json && pass "model.json fields" || fail "model.json"
 awk -F, 'NR > 2 && $2 < prev - 1e-9 * (prev < 0 ? -prev : prev) { bad = 1 } NR > 1 { prev = $2 } END { exit bad }' model/elbo.csv \
   && pass "elbo.csv never decreases" || fail "elbo.csv decreases"

@@ -1,5 +1,5 @@
 // The model directory (DESIGN.md §3): model.json, lambda.npy, gamma.npy, vocab.txt, docs.tsv,
-// elbo.csv, topics.txt. Written complete or not at all (AtomicDirectory); read back only after
+// elbo.csv, elbo.svg (the trace as a chart), topics.txt. Written complete or not at all (AtomicDirectory); read back only after
 // checking format version, shapes, finiteness and the sha256 of every file.
 #pragma once
 
@@ -50,7 +50,7 @@ std::string tmkit_version();
 std::string options_to_json(const FitOptions& options);
 
 /// Writes the model directory `dir` atomically: a failure leaves an existing directory untouched.
-/// `trace` becomes elbo.csv, `topics_text` topics.txt. InputError if `dir` cannot be written.
+/// `trace` becomes elbo.csv and elbo.svg, `topics_text` topics.txt. InputError if `dir` cannot be written.
 void save_model(const std::string& dir, const SavedModel& saved,
                 const std::vector<PassReport>& trace, const std::string& topics_text);
 

@@ -1,0 +1,31 @@
+// Small, dependency-free SVG charts for the pictures tmkit writes next to its numbers (the ELBO
+// trace of a fit; later, model-selection curves and drift plots): valid standalone SVG 1.1 that any
+// browser shows.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tmkit {
+
+/// One line of a chart: points (x[i], y[i]) joined in order; non-finite points are skipped.
+struct LineSeries {
+  std::string name;
+  std::vector<double> x, y;
+  std::vector<bool> marked;  ///< optional, per point: draw a dot there (e.g. accepted moves)
+};
+
+struct LineChart {
+  std::string title, x_label, y_label;
+  std::vector<LineSeries> series;
+  std::string mark_legend;  ///< what a dot means, shown under the chart when any point is marked
+};
+
+/// The chart as an SVG document: axes with round-numbered ticks (1, 2, 5 x 10^n), one polyline per
+/// series, a legend when there is more than one series. Text is XML-escaped.
+std::string render_line_chart(const LineChart& chart, int width = 760, int height = 440);
+
+/// Text with &, <, >, " and ' escaped for XML.
+std::string xml_escape(const std::string& text);
+
+}  // namespace tmkit

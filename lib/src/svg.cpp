@@ -1,0 +1,145 @@
+#include "tmkit/svg.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace tmkit {
+namespace {
+
+constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
+constexpr int kMarginLeft = 90, kMarginRight = 20, kMarginTop = 40, kMarginBottom = 60;
+constexpr int kTargetTicks = 6;
+
+// Round-numbered ticks covering [lo, hi] (Heckbert 1990, "Nice numbers for graph labels").
+std::vector<double> nice_ticks(double lo, double hi) {
+  if (!(hi > lo)) {
+    const double pad = std::max(1.0, std::fabs(lo) * 0.01);
+    lo -= pad;
+    hi += pad;
+  }
+  const double raw = (hi - lo) / kTargetTicks;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  const double fraction = raw / magnitude;
+  const double step = (fraction < 1.5 ? 1.0 : fraction < 3.0 ? 2.0 : fraction < 7.0 ? 5.0 : 10.0) * magnitude;
+  std::vector<double> ticks;
+  for (double t = std::floor(lo / step) * step; t <= hi + 0.5 * step; t += step) ticks.push_back(t);
+  return ticks;
+}
+
+std::string number(double value) {
+  char buffer[32];
+  if (value != 0 && (std::fabs(value) >= 1e6 || std::fabs(value) < 1e-3)) {
+    std::snprintf(buffer, sizeof buffer, "%.3g", value);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.6g", value);
+  }
+  return buffer;
+}
+
+}  // namespace
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string render_line_chart(const LineChart& chart, int width, int height) {
+  double x_lo = HUGE_VAL, x_hi = -HUGE_VAL, y_lo = HUGE_VAL, y_hi = -HUGE_VAL;
+  bool any_mark = false;
+  for (const auto& s : chart.series) {
+    for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      x_lo = std::min(x_lo, s.x[i]);
+      x_hi = std::max(x_hi, s.x[i]);
+      y_lo = std::min(y_lo, s.y[i]);
+      y_hi = std::max(y_hi, s.y[i]);
+      if (i < s.marked.size() && s.marked[i]) any_mark = true;
+    }
+  }
+  if (x_lo > x_hi) x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
+  const std::vector<double> x_ticks = nice_ticks(x_lo, x_hi), y_ticks = nice_ticks(y_lo, y_hi);
+  const double xa = x_ticks.front(), xb = x_ticks.back(), ya = y_ticks.front(), yb = y_ticks.back();
+  const double plot_w = width - kMarginLeft - kMarginRight, plot_h = height - kMarginTop - kMarginBottom;
+  const auto px = [&](double x) { return kMarginLeft + (xb > xa ? (x - xa) / (xb - xa) : 0.5) * plot_w; };
+  const auto py = [&](double y) { return kMarginTop + plot_h - (yb > ya ? (y - ya) / (yb - ya) : 0.5) * plot_h; };
+  char buffer[256];
+  std::string svg;
+  std::snprintf(buffer, sizeof buffer,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
+                width, height, width, height);
+  svg += buffer;
+  svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+  std::snprintf(buffer, sizeof buffer, "<text x=\"%d\" y=\"22\" font-size=\"15\" text-anchor=\"middle\">", width / 2);
+  svg += buffer + xml_escape(chart.title) + "</text>\n";
+  for (double t : x_ticks) {
+    std::snprintf(buffer, sizeof buffer,
+                  "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
+                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+                  px(t), kMarginTop, px(t), kMarginTop + plot_h, px(t), kMarginTop + plot_h + 16);
+    svg += buffer + number(t) + "</text>\n";
+  }
+  for (double t : y_ticks) {
+    std::snprintf(buffer, sizeof buffer,
+                  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
+                  "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
+                  kMarginLeft, py(t), kMarginLeft + plot_w, py(t), kMarginLeft - 6, py(t) + 4);
+    svg += buffer + number(t) + "</text>\n";
+  }
+  std::snprintf(buffer, sizeof buffer,
+                "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n",
+                kMarginLeft, kMarginTop, plot_w, plot_h);
+  svg += buffer;
+  std::snprintf(buffer, sizeof buffer, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
+                kMarginLeft + plot_w / 2, height - 22);
+  svg += buffer + xml_escape(chart.x_label) + "</text>\n";
+  std::snprintf(buffer, sizeof buffer,
+                "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 16 %.1f)\">",
+                kMarginTop + plot_h / 2, kMarginTop + plot_h / 2);
+  svg += buffer + xml_escape(chart.y_label) + "</text>\n";
+  for (std::size_t s = 0; s < chart.series.size(); ++s) {
+    const auto& series = chart.series[s];
+    const char* color = kPalette[s % (sizeof kPalette / sizeof *kPalette)];
+    std::string points;
+    for (std::size_t i = 0; i < series.x.size() && i < series.y.size(); ++i) {
+      if (!std::isfinite(series.x[i]) || !std::isfinite(series.y[i])) continue;
+      std::snprintf(buffer, sizeof buffer, "%.2f,%.2f ", px(series.x[i]), py(series.y[i]));
+      points += buffer;
+    }
+    svg += "<polyline fill=\"none\" stroke=\"" + std::string(color) + "\" stroke-width=\"1.8\" points=\"" +
+           points + "\"/>\n";
+    for (std::size_t i = 0; i < series.marked.size() && i < series.x.size(); ++i) {
+      if (!series.marked[i] || !std::isfinite(series.y[i])) continue;
+      std::snprintf(buffer, sizeof buffer, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"4\" fill=\"%s\"/>\n",
+                    px(series.x[i]), py(series.y[i]), color);
+      svg += buffer;
+    }
+    if (chart.series.size() > 1) {
+      std::snprintf(buffer, sizeof buffer,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%.1f\" y=\"%d\">",
+                    kMarginLeft + 10.0, kMarginTop + 12 + 16 * static_cast<int>(s), color,
+                    kMarginLeft + 28.0, kMarginTop + 17 + 16 * static_cast<int>(s));
+      svg += buffer + xml_escape(series.name) + "</text>\n";
+    }
+  }
+  if (any_mark && !chart.mark_legend.empty()) {
+    std::snprintf(buffer, sizeof buffer, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"#444\"/><text x=\"%d\" y=\"%d\">",
+                  kMarginLeft + 4, height - 8, kMarginLeft + 14, height - 4);
+    svg += buffer + xml_escape(chart.mark_legend) + "</text>\n";
+  }
+  svg += "</svg>\n";
+  return svg;
+}
+
+}  // namespace tmkit
