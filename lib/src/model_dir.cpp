@@ -53,7 +53,9 @@ std::string elbo_svg(const std::vector<PassReport>& trace) {
   chart.mark_legend = "state reached by a kept merge-split move";
   LineSeries series;
   series.name = "ELBO";
+  // From pass 1 on: the random initial state's bound would flatten the rest of the curve.
   for (const auto& line : trace) {
+    if (line.pass == 0 && trace.size() > 1) continue;
     series.x.push_back(static_cast<double>(line.pass));
     series.y.push_back(line.elbo);
     series.marked.push_back(line.after_move);

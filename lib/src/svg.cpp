@@ -22,8 +22,10 @@ std::vector<double> nice_ticks(double lo, double hi) {
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   const double fraction = raw / magnitude;
   const double step = (fraction < 1.5 ? 1.0 : fraction < 3.0 ? 2.0 : fraction < 7.0 ? 5.0 : 10.0) * magnitude;
+  const long first = static_cast<long>(std::floor(lo / step));
+  const long last = static_cast<long>(std::ceil(hi / step));
   std::vector<double> ticks;
-  for (double t = std::floor(lo / step) * step; t <= hi + 0.5 * step; t += step) ticks.push_back(t);
+  for (long i = first; i <= last; ++i) ticks.push_back(static_cast<double>(i) * step);
   return ticks;
 }
 
