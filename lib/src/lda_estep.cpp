@@ -23,19 +23,22 @@ constexpr std::size_t kWordsPerBlock = 512;  // columns per task in topic_expect
 #define TMKIT_VECTOR_CLONES
 #endif
 
-// E[log theta] of gamma into ws.elog_theta and its shifted exponential into ws.exp_elog_theta;
-// returns the shift, max_k E[log theta_k].
-double expect_log_theta(const double* gamma, std::size_t n_topics, EstepWorkspace& ws) {
+// t_k = exp(E[log theta_k]) into ws.exp_elog_theta, without logarithms: the inner iteration needs
+// nothing else. t_k <= 1, so it cannot overflow; it underflows only where phi would anyway.
+void update_exp_elog_theta(const double* gamma, std::size_t n_topics, EstepWorkspace& ws) {
   double sum = 0.0;
   for (std::size_t k = 0; k < n_topics; ++k) sum += gamma[k];
   const double psi_sum = digamma(sum);
-  double top = -HUGE_VAL;
-  for (std::size_t k = 0; k < n_topics; ++k) {
-    ws.elog_theta[k] = digamma(gamma[k]) - psi_sum;
-    top = std::max(top, ws.elog_theta[k]);
-  }
-  for (std::size_t k = 0; k < n_topics; ++k) ws.exp_elog_theta[k] = std::exp(ws.elog_theta[k] - top);
-  return top;
+  for (std::size_t k = 0; k < n_topics; ++k) ws.exp_elog_theta[k] = exp_digamma_minus(gamma[k], psi_sum);
+}
+
+// E[log theta_k] = psi(gamma_k) - psi(sum gamma) into ws.elog_theta, for the bound and for alpha's
+// sufficient statistics.
+void update_elog_theta(const double* gamma, std::size_t n_topics, EstepWorkspace& ws) {
+  double sum = 0.0;
+  for (std::size_t k = 0; k < n_topics; ++k) sum += gamma[k];
+  const double psi_sum = digamma(sum);
+  for (std::size_t k = 0; k < n_topics; ++k) ws.elog_theta[k] = digamma(gamma[k]) - psi_sum;
 }
 
 // dots[i] = theta . column ids[i] of the K x V matrix `beta`, four columns at a time so that four
@@ -116,11 +119,11 @@ double update_ratio(const DocView& doc, const double* exp_elog_beta, std::size_t
 //   - log Gamma(sum gamma) + sum log Gamma(gamma_k) - sum (gamma_k - 1) E[log theta_k]
 double document_elbo(const DocView& doc, const TopicExpectations& topics,
                      const DocumentPrior& prior, const double* gamma, const EstepWorkspace& ws,
-                     double log_sum, double theta_shift) {
+                     double log_sum) {
   const std::size_t n_topics = topics.n_topics();
   double words = log_sum;
   for (std::size_t i = 0; i < doc.n; ++i) {
-    words += doc.counts[i] * (theta_shift + topics.shift[doc.ids[i]]);
+    words += doc.counts[i] * topics.shift[doc.ids[i]];
   }
   double gamma_sum = 0.0, theta = prior.log_norm;
   for (std::size_t k = 0; k < n_topics; ++k) {
@@ -218,11 +221,12 @@ struct Run {
   bool converged = false;
 };
 
-// Coordinate ascent from `gamma`, whose expectations `ws` already holds (eqs. 4-5): each round
-// sets gamma_k = alpha_k + sum_w n_w phi_wk with phi from the current gamma, then phi from the new
-// gamma. Returns with ws holding the expectations of the final gamma; *theta_shift is theirs.
+// Coordinate ascent from `gamma`, whose exp_elog_theta and ratio `ws` already holds (eqs. 4-5):
+// each round sets gamma_k = alpha_k + sum_w n_w phi_wk with phi from the current gamma, then phi
+// from the new gamma. Returns with ws.exp_elog_theta and ws.ratio those of the final gamma
+// (ws.elog_theta is not kept up to date here).
 Run iterate(const DocView& doc, const TopicExpectations& topics, const double* alpha,
-            double* gamma, EstepWorkspace& ws, const EstepOptions& opts, double* theta_shift) {
+            double* gamma, EstepWorkspace& ws, const EstepOptions& opts) {
   const std::size_t n_topics = topics.n_topics();
   const double* exp_elog_beta = topics.exp_elog_beta.memptr();
   double* acc = ws.accumulator.data();
@@ -235,7 +239,7 @@ Run iterate(const DocView& doc, const TopicExpectations& topics, const double* a
       change += std::fabs(updated - gamma[k]);
       gamma[k] = updated;
     }
-    *theta_shift = expect_log_theta(gamma, n_topics, ws);
+    update_exp_elog_theta(gamma, n_topics, ws);
     update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
     run.iterations = iteration + 1;
     if (change / static_cast<double>(n_topics) < opts.tol) {
@@ -246,17 +250,24 @@ Run iterate(const DocView& doc, const TopicExpectations& topics, const double* a
   return run;
 }
 
-// The ELBO terms at the gamma whose expectations ws holds; sum_w n_w log(dot_w) is recovered from
-// ratio_w = n_w / dot_w, so no dot product is recomputed.
+// The bound at `gamma`, whose ratio ws holds: refreshes ws.elog_theta, and recovers
+// sum_w n_w log(dot_w) from ratio_w = n_w / dot_w, so no dot product is recomputed.
 double elbo_from_ratio(const DocView& doc, const TopicExpectations& topics,
-                       const DocumentPrior& prior, const double* gamma, const EstepWorkspace& ws,
-                       double theta_shift) {
+                       const DocumentPrior& prior, const double* gamma, EstepWorkspace& ws) {
+  update_elog_theta(gamma, topics.n_topics(), ws);
   double log_sum = 0.0;
   for (std::size_t i = 0; i < doc.n; ++i) {
     const double count = doc.counts[i];
     log_sum += count * (std::log(count) - std::log(ws.ratio[i]));
   }
-  return document_elbo(doc, topics, prior, gamma, ws, log_sum, theta_shift);
+  return document_elbo(doc, topics, prior, gamma, ws, log_sum);
+}
+
+// Sets ws.exp_elog_theta and ws.ratio for `gamma`.
+void prepare(const DocView& doc, const TopicExpectations& topics, const double* gamma,
+             EstepWorkspace& ws) {
+  update_exp_elog_theta(gamma, topics.n_topics(), ws);
+  update_ratio(doc, topics.exp_elog_beta.memptr(), topics.n_topics(), ws, /*with_log=*/false);
 }
 
 }  // namespace
@@ -265,13 +276,11 @@ DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
                          const DocumentPrior& prior, double* gamma, EstepWorkspace& ws,
                          const EstepOptions& opts) {
   const std::size_t n_topics = topics.n_topics();
-  const double* exp_elog_beta = topics.exp_elog_beta.memptr();
   const double* alpha = prior.alpha.memptr();
   ws.resize(n_topics, doc.n);
   DocumentFit fit;
-  double theta_shift = expect_log_theta(gamma, n_topics, ws);
-  const double log_sum = update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/true);
-  fit.elbo_at_start = document_elbo(doc, topics, prior, gamma, ws, log_sum, theta_shift);
+  prepare(doc, topics, gamma, ws);
+  fit.elbo_at_start = elbo_from_ratio(doc, topics, prior, gamma, ws);
   fit.elbo_at_end = std::numeric_limits<double>::quiet_NaN();
   if (opts.max_iter == 0) {
     fit.elbo_at_end = fit.elbo_at_start;
@@ -280,10 +289,9 @@ DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
   if (opts.restart) {
     double* fresh = ws.restart_gamma.data();
     neutral_gamma(doc, prior.alpha, fresh);
-    double fresh_shift = expect_log_theta(fresh, n_topics, ws);
-    update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
-    const Run run = iterate(doc, topics, alpha, fresh, ws, opts, &fresh_shift);
-    const double fresh_elbo = elbo_from_ratio(doc, topics, prior, fresh, ws, fresh_shift);
+    prepare(doc, topics, fresh, ws);
+    const Run run = iterate(doc, topics, alpha, fresh, ws, opts);
+    const double fresh_elbo = elbo_from_ratio(doc, topics, prior, fresh, ws);
     fit.iterations = run.iterations;
     if (fresh_elbo >= fit.elbo_at_start) {
       std::copy(fresh, fresh + n_topics, gamma);
@@ -293,14 +301,15 @@ DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
       return fit;
     }
     // The gamma passed in was better: go on from it instead.
-    theta_shift = expect_log_theta(gamma, n_topics, ws);
-    update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
+    prepare(doc, topics, gamma, ws);
   }
-  const Run run = iterate(doc, topics, alpha, gamma, ws, opts, &theta_shift);
+  const Run run = iterate(doc, topics, alpha, gamma, ws, opts);
   fit.iterations += run.iterations;
   fit.converged = run.converged;
   if (opts.restart || opts.evaluate_end) {
-    fit.elbo_at_end = elbo_from_ratio(doc, topics, prior, gamma, ws, theta_shift);
+    fit.elbo_at_end = elbo_from_ratio(doc, topics, prior, gamma, ws);
+  } else {
+    update_elog_theta(gamma, n_topics, ws);
   }
   return fit;
 }

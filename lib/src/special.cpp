@@ -5,7 +5,16 @@
 
 namespace tmkit {
 
-double digamma(double x) noexcept {
+namespace {
+
+// psi(x) = log(y) - r: y = x + 8 (or x itself when large) and r gathers the rest, so that callers
+// that want exp(psi(x)) can skip the logarithm.
+struct DigammaParts {
+  double y;
+  double rest;
+};
+
+DigammaParts digamma_parts(double x) noexcept {
   // psi(x) = psi(x + 8) - sum_{i=0}^{7} 1/(x + i). The sum is P'(x)/P(x) with P(x) = prod (x + i),
   // built by the product rule in one pass: one division instead of eight dependent ones. Beyond
   // kNoShiftFrom the series alone is accurate and P could overflow.
@@ -36,7 +45,19 @@ double digamma(double x) noexcept {
       inv2 * (691.0 / 32760 -
       inv2 * (1.0 / 12 -
       inv2 * (3617.0 / 8160))))))));
-  return std::log(x) - 0.5 * inv - series - shift_sum;
+  return {x, 0.5 * inv + series + shift_sum};
+}
+
+}  // namespace
+
+double digamma(double x) noexcept {
+  const DigammaParts parts = digamma_parts(x);
+  return std::log(parts.y) - parts.rest;
+}
+
+double exp_digamma_minus(double x, double c) noexcept {
+  const DigammaParts parts = digamma_parts(x);
+  return parts.y * std::exp(-parts.rest - c);
 }
 
 double log_gamma(double x) noexcept {

@@ -1,9 +1,11 @@
 // Maximum-likelihood Dirichlet parameters from expected sufficient statistics: how tmkit learns
 // alpha (from E[log theta_d]) and eta (from E[log beta_k]) in the M-step. Newton's method with the
 // diagonal-plus-rank-one Hessian of Minka (2000), "Estimating a Dirichlet distribution", §1, and
-// Blei, Ng & Jordan (2003), Appendix A.2 and A.4.2; the objective is concave, and every step is
-// halved until it keeps the parameters positive and increases the objective, so the ELBO never
-// decreases through an update.
+// Blei, Ng & Jordan (2003), Appendix A.2 and A.4.2. The objective is concave. For a vector, each
+// step is halved until it keeps the parameters positive and does not lower the objective (or, once
+// the objective is flat below its rounding, until it shrinks the gradient); for one shared value,
+// Newton's method finds the root of the monotone derivative inside a bisection bracket. Either way
+// the update does not lower the ELBO.
 #pragma once
 
 #include <armadillo>

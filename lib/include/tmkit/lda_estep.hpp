@@ -59,7 +59,7 @@ struct DocumentPrior {
 /// document's final variational quantities.
 struct EstepWorkspace {
   std::vector<double> elog_theta;      ///< K, E[log theta_k] at the final gamma
-  std::vector<double> exp_elog_theta;  ///< K, exp(E[log theta_k] - max_j E[log theta_j])
+  std::vector<double> exp_elog_theta;  ///< K, exp(E[log theta_k])
   std::vector<double> ratio;           ///< n, n_w / sum_k exp_elog_theta_k exp_elog_beta_kw
   std::vector<double> accumulator;     ///< K, scratch
   std::vector<double> restart_gamma;   ///< K, scratch for the neutral start

@@ -12,6 +12,11 @@ namespace tmkit {
 /// per document per iteration and Boost's general-purpose version dominated the profile there.
 double digamma(double x) noexcept;
 
+/// exp(psi(x) - c) for x > 0, without a logarithm: psi(x) = log(y) - r with y = x + 8 (see
+/// digamma), so the value is y exp(-r - c). Same accuracy as exp(digamma(x) - c); used by the
+/// E-step's inner iteration, which needs only exp(E[log theta]).
+double exp_digamma_minus(double x, double c) noexcept;
+
 /// log Gamma(x) for x > 0 (thread-safe: lgamma_r, never the global signgam).
 double log_gamma(double x) noexcept;
 
