@@ -63,6 +63,10 @@ int fit_main(int argc, char** argv) {
        "per-document updates at most")
       ("estep-restart", po::value<std::string>(&restart)->default_value("on"),
        "also fit each document from the neutral start and keep the better (on|off)")
+      ("restart-warmup", po::value<std::size_t>(&fit.restart_warmup)->default_value(fit.restart_warmup),
+       "passes in which every document restarts")
+      ("restart-period", po::value<std::size_t>(&fit.restart_period)->default_value(fit.restart_period),
+       "afterwards, each document restarts every this many passes")
       ("init", po::value<std::string>(&init)->default_value("spa"),
        "starting topics: spa (seed documents by successive projections) or random (as gensim, sklearn)")
       ("moves", po::value<std::size_t>(&fit.max_moves)->default_value(fit.max_moves),
@@ -80,6 +84,7 @@ int fit_main(int argc, char** argv) {
     throw tmkit::UsageError("--estep-restart: \"" + restart + "\"; expected on or off");
   }
   fit.estep.restart = restart == "on";
+  if (fit.restart_period == 0) throw tmkit::UsageError("--restart-period: 0; expected at least 1");
   if (threads < 0) throw tmkit::UsageError("--threads: " + std::to_string(threads) + "; expected 0 or more");
   const tmkit::CorpusReadOptions read_options = tmkit::cli::finish_corpus_options(corpus_values);
 
