@@ -16,18 +16,21 @@ const tmkit::cli::AppHelp kHelp = {
     "tm-fit", "fit a variational LDA topic model (batch VB) and write a model directory",
     "tm-fit --corpus PATH --out DIR -k K [options]",
     "  tm-fit --corpus corpora/kjv/docword.kjv.txt -k 20 --out kjv-model\n"
-    "  tm-fit --corpus news.txt --columns id-label-text -k 50 --alpha auto --eta auto --out news-model\n"
-    "  tm-fit --corpus docword.nips.txt -k 30 --passes 50 --tol 1e-6 --seed 7 --threads 4 --out nips\n"};
+    "  tm-fit --corpus news.txt --columns id-label-text -k 50 --alpha auto --eta auto --out "
+    "news-model\n"
+    "  tm-fit --corpus docword.nips.txt -k 30 --passes 50 --tol 1e-6 --seed 7 --threads 4 --out "
+    "nips\n"};
 
 std::string pass_line(const tmkit::PassReport& line) {
   char buffer[160];
-  std::snprintf(buffer, sizeof buffer, "%s %4zu  elbo %.6e  change %+.3e  %7.2fs%s",
-                line.after_move ? "move" : "pass", line.pass, line.elbo, line.relative_change,
-                line.seconds,
-                line.mean_estep_iterations > 0
-                    ? ("  (E-step " + std::to_string(static_cast<int>(line.mean_estep_iterations + 0.5)) +
-                       " it/doc)").c_str()
-                    : "");
+  std::snprintf(
+      buffer, sizeof buffer, "%s %4zu  elbo %.6e  change %+.3e  %7.2fs%s",
+      line.after_move ? "move" : "pass", line.pass, line.elbo, line.relative_change, line.seconds,
+      line.mean_estep_iterations > 0
+          ? ("  (E-step " + std::to_string(static_cast<int>(line.mean_estep_iterations + 0.5)) +
+             " it/doc)")
+                .c_str()
+          : "");
   return buffer;
 }
 
@@ -42,37 +45,39 @@ int fit_main(int argc, char** argv) {
   std::string restart = "on";
   po::options_description options("Options");
   tmkit::cli::add_common_options(options, threads, quiet);
-  options.add_options()
-      ("out,o", po::value<std::string>(&out)->required(),
-       "model directory to write (replaced only by a complete new model)")
-      ("topics,k", po::value<std::size_t>(&fit.n_topics)->required(), "number of topics K (1..V)")
-      ("alpha", po::value<std::string>(&alpha)->default_value("symmetric"),
-       "prior on document topics: a number, symmetric (1/K), asymmetric (gensim's 1/(k+sqrt K)), "
-       "auto (learn a vector), auto-symmetric (learn one value)")
-      ("eta", po::value<std::string>(&eta)->default_value("symmetric"),
-       "prior on topic words: a number, symmetric (1/K), auto (learn)")
-      ("passes", po::value<std::size_t>(&fit.max_passes)->default_value(fit.max_passes),
-       "most passes (E-step + M-step), merge-split trials included")
-      ("tol", po::value<double>(&fit.tol)->default_value(fit.tol),
-       "converged when the relative ELBO change stays below this ...")
-      ("patience", po::value<std::size_t>(&fit.patience)->default_value(fit.patience),
-       "... for this many passes in a row")
-      ("estep-tol", po::value<double>(&fit.estep.tol)->default_value(fit.estep.tol),
-       "per-document stop: mean |change of gamma| below this")
-      ("estep-max-iter", po::value<std::size_t>(&fit.estep.max_iter)->default_value(fit.estep.max_iter),
-       "per-document updates at most")
-      ("estep-restart", po::value<std::string>(&restart)->default_value("on"),
-       "also fit each document from the neutral start and keep the better (on|off)")
-      ("restart-warmup", po::value<std::size_t>(&fit.restart_warmup)->default_value(fit.restart_warmup),
-       "passes in which every document restarts")
-      ("restart-period", po::value<std::size_t>(&fit.restart_period)->default_value(fit.restart_period),
-       "afterwards, each document restarts every this many passes")
-      ("init", po::value<std::string>(&init)->default_value("spa"),
-       "starting topics: spa (seed documents by successive projections) or random (as gensim, sklearn)")
-      ("moves", po::value<std::size_t>(&fit.max_moves)->default_value(fit.max_moves),
-       "merge-split proposals to try after convergence (0: none)")
-      ("seed", po::value<std::uint64_t>(&fit.seed)->default_value(fit.seed), "random seed")
-      ("top", po::value<std::size_t>(&top)->default_value(10), "top words per topic in the summary");
+  options.add_options()("out,o", po::value<std::string>(&out)->required(),
+                        "model directory to write (replaced only by a complete new model)")(
+      "topics,k", po::value<std::size_t>(&fit.n_topics)->required(), "number of topics K (1..V)")(
+      "alpha", po::value<std::string>(&alpha)->default_value("symmetric"),
+      "prior on document topics: a number, symmetric (1/K), asymmetric (gensim's 1/(k+sqrt K)), "
+      "auto (learn a vector), auto-symmetric (learn one value)")(
+      "eta", po::value<std::string>(&eta)->default_value("symmetric"),
+      "prior on topic words: a number, symmetric (1/K), auto (learn)")(
+      "passes", po::value<std::size_t>(&fit.max_passes)->default_value(fit.max_passes),
+      "most passes (E-step + M-step), merge-split trials included")(
+      "tol", po::value<double>(&fit.tol)->default_value(fit.tol),
+      "converged when the relative ELBO change stays below this ...")(
+      "patience", po::value<std::size_t>(&fit.patience)->default_value(fit.patience),
+      "... for this many passes in a row")(
+      "estep-tol", po::value<double>(&fit.estep.tol)->default_value(fit.estep.tol),
+      "per-document stop: mean |change of gamma| below this")(
+      "estep-max-iter",
+      po::value<std::size_t>(&fit.estep.max_iter)->default_value(fit.estep.max_iter),
+      "per-document updates at most")(
+      "estep-restart", po::value<std::string>(&restart)->default_value("on"),
+      "also fit each document from the neutral start and keep the better (on|off)")(
+      "restart-warmup",
+      po::value<std::size_t>(&fit.restart_warmup)->default_value(fit.restart_warmup),
+      "passes in which every document restarts")(
+      "restart-period",
+      po::value<std::size_t>(&fit.restart_period)->default_value(fit.restart_period),
+      "afterwards, each document restarts every this many passes")(
+      "init", po::value<std::string>(&init)->default_value("spa"),
+      "starting topics: spa (seed documents by successive projections) or random (as gensim, "
+      "sklearn)")("moves", po::value<std::size_t>(&fit.max_moves)->default_value(fit.max_moves),
+                  "merge-split proposals to try after convergence (0: none)")(
+      "seed", po::value<std::uint64_t>(&fit.seed)->default_value(fit.seed), "random seed")(
+      "top", po::value<std::size_t>(&top)->default_value(10), "top words per topic in the summary");
   tmkit::cli::add_corpus_options(options, corpus_values);
   po::variables_map vm;
   if (!tmkit::cli::parse(argc, argv, options, kHelp, vm)) return tmkit::cli::kExitOk;
@@ -85,7 +90,8 @@ int fit_main(int argc, char** argv) {
   }
   fit.estep.restart = restart == "on";
   if (fit.restart_period == 0) throw tmkit::UsageError("--restart-period: 0; expected at least 1");
-  if (threads < 0) throw tmkit::UsageError("--threads: " + std::to_string(threads) + "; expected 0 or more");
+  if (threads < 0)
+    throw tmkit::UsageError("--threads: " + std::to_string(threads) + "; expected 0 or more");
   const tmkit::CorpusReadOptions read_options = tmkit::cli::finish_corpus_options(corpus_values);
 
   // Open the output first, so that an unwritable path fails before the fit, not after it.
@@ -104,12 +110,16 @@ int fit_main(int argc, char** argv) {
   callbacks.on_move = [&](const tmkit::MoveReport& move) {
     char buffer[200];
     std::snprintf(buffer, sizeof buffer,
-                  "try  merge %zu+%zu, split %zu (gain %.2f nats/token): elbo %.6e -> %.6e after %zu passes, %s",
+                  "try  merge %zu+%zu, split %zu (gain %.2f nats/token): elbo %.6e -> %.6e after "
+                  "%zu passes, %s",
                   move.merge_keep, move.merge_drop, move.split_topic, move.split_gain,
-                  move.elbo_before, move.elbo_after, move.passes, move.accepted ? "kept" : "rejected");
+                  move.elbo_before, move.elbo_after, move.passes,
+                  move.accepted ? "kept" : "rejected");
     progress.line(buffer);
   };
-  callbacks.on_progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
+  callbacks.on_progress = [&](std::size_t done, std::size_t total) {
+    progress.update(done, total);
+  };
   callbacks.stop_requested = [] { return tmkit::cli::interrupt_requested(); };
 
   tmkit::LdaModel model = tmkit::initialize_model(corpus, fit);
@@ -146,10 +156,11 @@ int fit_main(int argc, char** argv) {
 
   std::size_t kept = 0;
   for (const auto& move : report.moves) kept += move.accepted;
-  std::printf("%zu topics fitted to %zu documents (%llu tokens, %zu words) in %zu passes, %.1f s: %s\n",
-              fit.n_topics, corpus.n_docs(), static_cast<unsigned long long>(corpus.n_tokens()),
-              corpus.n_words(), report.passes, report.seconds,
-              report.converged ? "converged" : "NOT converged (raise --passes or --tol)");
+  std::printf(
+      "%zu topics fitted to %zu documents (%llu tokens, %zu words) in %zu passes, %.1f s: %s\n",
+      fit.n_topics, corpus.n_docs(), static_cast<unsigned long long>(corpus.n_tokens()),
+      corpus.n_words(), report.passes, report.seconds,
+      report.converged ? "converged" : "NOT converged (raise --passes or --tol)");
   std::printf("ELBO %.10g (%.4f per token); merge-split moves kept %zu of %zu tried\n",
               report.final_elbo, report.final_elbo / static_cast<double>(corpus.n_tokens()), kept,
               report.moves.size());

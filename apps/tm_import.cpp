@@ -22,11 +22,11 @@ int import_main(int argc, char** argv) {
   tmkit::cli::CorpusOptionValues corpus_values;
   po::options_description options("Options");
   tmkit::cli::add_common_options(options, threads, quiet);
-  options.add_options()
-      ("out,o", po::value<std::string>(&out)->required(),
-       "corpus file to write; the vocabulary and document table go beside it "
-       "(vocab.NAME.txt and docs.NAME.tsv for docword.NAME.txt, else FILE.vocab and FILE.docs.tsv)")
-      ("to", po::value<std::string>(&to)->default_value("uci"), "output format: uci, ldac or mm");
+  options.add_options()(
+      "out,o", po::value<std::string>(&out)->required(),
+      "corpus file to write; the vocabulary and document table go beside it "
+      "(vocab.NAME.txt and docs.NAME.tsv for docword.NAME.txt, else FILE.vocab and FILE.docs.tsv)")(
+      "to", po::value<std::string>(&to)->default_value("uci"), "output format: uci, ldac or mm");
   tmkit::cli::add_corpus_options(options, corpus_values);
   po::variables_map vm;
   if (!tmkit::cli::parse(argc, argv, options, kHelp, vm)) return tmkit::cli::kExitOk;
@@ -44,10 +44,11 @@ int import_main(int argc, char** argv) {
               corpus.n_words(), static_cast<unsigned long long>(corpus.n_tokens()),
               paths.corpus.c_str(), paths.vocab.c_str(), paths.docs.c_str());
   if (report.n_input_documents > 0) {
-    std::printf("read %zu documents, %llu tokens of %zu distinct words; the vocabulary limits kept "
-                "%zu words and %llu tokens\n",
-                report.n_input_documents, static_cast<unsigned long long>(report.n_tokens),
-                report.n_types, report.n_words, static_cast<unsigned long long>(report.n_tokens_kept));
+    std::printf(
+        "read %zu documents, %llu tokens of %zu distinct words; the vocabulary limits kept "
+        "%zu words and %llu tokens\n",
+        report.n_input_documents, static_cast<unsigned long long>(report.n_tokens), report.n_types,
+        report.n_words, static_cast<unsigned long long>(report.n_tokens_kept));
     if (!report.dropped_documents.empty()) {
       std::string listed;
       for (std::size_t i = 0; i < report.dropped_documents.size() && i < 10; ++i) {

@@ -28,13 +28,14 @@ int topics_main(int argc, char** argv) {
   tmkit::cli::CorpusOptionValues corpus_values;
   po::options_description options("Options");
   tmkit::cli::add_common_options(options, threads, quiet);
-  options.add_options()
-      ("model,m", po::value<std::string>(&model_dir)->required(), "model directory written by tm-fit")
-      ("top", po::value<std::size_t>(&top)->default_value(10), "top words per topic")
-      ("relevance", po::value<double>(&relevance)->default_value(1.0),
-       "rank words by relevance with this lambda in [0, 1] (1: by probability; LDAvis suggests 0.6)")
-      ("no-coherence", po::bool_switch(&no_coherence), "skip coherence (no reference corpus needed)")
-      ("out,o", po::value<std::string>(&out), "also write the table to this file");
+  options.add_options()("model,m", po::value<std::string>(&model_dir)->required(),
+                        "model directory written by tm-fit")(
+      "top", po::value<std::size_t>(&top)->default_value(10), "top words per topic")(
+      "relevance", po::value<double>(&relevance)->default_value(1.0),
+      "rank words by relevance with this lambda in [0, 1] (1: by probability; LDAvis suggests "
+      "0.6)")("no-coherence", po::bool_switch(&no_coherence),
+              "skip coherence (no reference corpus needed)")("out,o", po::value<std::string>(&out),
+                                                             "also write the table to this file");
   tmkit::cli::add_corpus_options(options, corpus_values, /*corpus_required=*/false);
   po::variables_map vm;
   if (!tmkit::cli::parse(argc, argv, options, kHelp, vm)) return tmkit::cli::kExitOk;

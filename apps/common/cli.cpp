@@ -17,9 +17,9 @@ volatile std::sig_atomic_t g_interrupted = 0;
 
 extern "C" void on_signal(int) { g_interrupted = 1; }
 
-constexpr double kQuietSeconds = 2.0;     // work shorter than this shows no progress
-constexpr double kRedrawSeconds = 0.2;    // bar redraw interval on a terminal
-constexpr double kPlainLineSeconds = 5.0; // progress line interval when stderr is not a terminal
+constexpr double kQuietSeconds = 2.0;      // work shorter than this shows no progress
+constexpr double kRedrawSeconds = 0.2;     // bar redraw interval on a terminal
+constexpr double kPlainLineSeconds = 5.0;  // progress line interval when stderr is not a terminal
 
 }  // namespace
 
@@ -27,7 +27,8 @@ int run(const char* name, int argc, char** argv, const std::function<int(int, ch
   try {
     return body(argc, argv);
   } catch (const Interrupted&) {
-    std::fprintf(stderr, "%s: interrupted; nothing was written and existing outputs are untouched\n", name);
+    std::fprintf(stderr,
+                 "%s: interrupted; nothing was written and existing outputs are untouched\n", name);
     return kExitInterrupted;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "%s: %s\n", name, e.what());
@@ -46,41 +47,40 @@ int run(const char* name, int argc, char** argv, const std::function<int(int, ch
 }
 
 void add_common_options(po::options_description& options, int& threads, bool& quiet) {
-  options.add_options()
-      ("help,h", "print this help and exit")
-      ("version", "print the tmkit version and exit")
-      ("threads", po::value<int>(&threads)->default_value(0),
-       "threads to use (0: all cores); results do not depend on it")
-      ("quiet,q", po::bool_switch(&quiet), "print no progress on stderr");
+  options.add_options()("help,h", "print this help and exit")("version",
+                                                              "print the tmkit version and exit")(
+      "threads", po::value<int>(&threads)->default_value(0),
+      "threads to use (0: all cores); results do not depend on it")(
+      "quiet,q", po::bool_switch(&quiet), "print no progress on stderr");
 }
 
 void add_corpus_options(po::options_description& options, CorpusOptionValues& v,
                         bool corpus_required) {
   auto corpus = po::value<std::string>(&v.corpus);
   if (corpus_required) corpus->required();
-  options.add_options()
-      ("corpus", corpus, "corpus file or directory (UCI docword, lda-c, MatrixMarket, raw text, "
-                         "or a directory of .txt files)")
-      ("vocab", po::value<std::string>(&v.vocab),
-       "vocabulary file (default: vocab.NAME.txt beside docword.NAME.txt, PATH.vocab, vocab.txt)")
-      ("format", po::value<std::string>(&v.format)->default_value("auto"),
-       "corpus format: auto, uci, ldac, mm, text, text-dir");
+  options.add_options()("corpus", corpus,
+                        "corpus file or directory (UCI docword, lda-c, MatrixMarket, raw text, "
+                        "or a directory of .txt files)")(
+      "vocab", po::value<std::string>(&v.vocab),
+      "vocabulary file (default: vocab.NAME.txt beside docword.NAME.txt, PATH.vocab, vocab.txt)")(
+      "format", po::value<std::string>(&v.format)->default_value("auto"),
+      "corpus format: auto, uci, ldac, mm, text, text-dir");
   po::options_description text("Raw text (when the corpus is text)");
-  text.add_options()
-      ("columns", po::value<std::string>(&v.columns)->default_value("auto"),
-       "line layout: auto, text, id-text, id-label-text (tab-separated)")
-      ("min-length", po::value<std::size_t>(&v.min_length)->default_value(2),
-       "shortest token kept, in letters")
-      ("keep-case", po::bool_switch(&v.keep_case), "do not lower-case")
-      ("no-stop-words", po::bool_switch(&v.no_stop_words), "keep tmkit's English stop words")
-      ("stop-words", po::value<std::string>(&v.stop_words_file), "file of more stop words, one per line")
-      ("min-df", po::value<std::string>(&v.min_df)->default_value("1"),
-       "keep words in at least this many documents (5) or this fraction of them (0.01)")
-      ("max-df", po::value<std::string>(&v.max_df)->default_value("1.0"),
-       "keep words in at most this many documents or this fraction of them")
-      ("max-vocab", po::value<std::size_t>(&v.max_vocab)->default_value(0),
-       "keep only the N most frequent words (0: all)")
-      ("keep-empty", po::bool_switch(&v.keep_empty), "keep documents left without words");
+  text.add_options()("columns", po::value<std::string>(&v.columns)->default_value("auto"),
+                     "line layout: auto, text, id-text, id-label-text (tab-separated)")(
+      "min-length", po::value<std::size_t>(&v.min_length)->default_value(2),
+      "shortest token kept, in letters")("keep-case", po::bool_switch(&v.keep_case),
+                                         "do not lower-case")(
+      "no-stop-words", po::bool_switch(&v.no_stop_words), "keep tmkit's English stop words")(
+      "stop-words", po::value<std::string>(&v.stop_words_file),
+      "file of more stop words, one per line")(
+      "min-df", po::value<std::string>(&v.min_df)->default_value("1"),
+      "keep words in at least this many documents (5) or this fraction of them (0.01)")(
+      "max-df", po::value<std::string>(&v.max_df)->default_value("1.0"),
+      "keep words in at most this many documents or this fraction of them")(
+      "max-vocab", po::value<std::size_t>(&v.max_vocab)->default_value(0),
+      "keep only the N most frequent words (0: all)")("keep-empty", po::bool_switch(&v.keep_empty),
+                                                      "keep documents left without words");
   options.add(text);
 }
 
@@ -93,7 +93,8 @@ CorpusReadOptions finish_corpus_options(const CorpusOptionValues& v) {
   if (v.min_length == 0) throw UsageError("--min-length: 0; expected at least 1 letter");
   options.tokenizer.min_length = v.min_length;
   options.tokenizer.builtin_stop_words = !v.no_stop_words;
-  if (!v.stop_words_file.empty()) options.tokenizer.extra_stop_words = read_word_list(v.stop_words_file);
+  if (!v.stop_words_file.empty())
+    options.tokenizer.extra_stop_words = read_word_list(v.stop_words_file);
   options.vocabulary.min_df = DocFrequencyLimit::parse(v.min_df, "--min-df");
   options.vocabulary.max_df = DocFrequencyLimit::parse(v.max_df, "--max-df");
   options.vocabulary.max_vocab = v.max_vocab;
@@ -108,9 +109,11 @@ bool parse(int argc, char** argv, const po::options_description& options, const 
   if (positional) parser.positional(*positional);
   po::store(parser.run(), vm);
   if (vm.count("help")) {
-    std::cout << help.name << " - " << help.synopsis << "\n\nUsage: " << help.usage << "\n\n"
-              << options << "\nExamples:\n" << help.examples
-              << "\nExit status: 0 success, 1 internal error, 2 bad usage or input, 130 interrupted.\n";
+    std::cout
+        << help.name << " - " << help.synopsis << "\n\nUsage: " << help.usage << "\n\n"
+        << options << "\nExamples:\n"
+        << help.examples
+        << "\nExit status: 0 success, 1 internal error, 2 bad usage or input, 130 interrupted.\n";
     return false;
   }
   if (vm.count("version")) {
@@ -153,7 +156,8 @@ void Progress::update(std::size_t done, std::size_t total) {
     const int filled = static_cast<int>(fraction * kWidth);
     std::string bar(static_cast<std::size_t>(filled), '=');
     bar.resize(kWidth, ' ');
-    std::fprintf(stderr, "\r%s [%s] %3.0f%% (%zu/%zu)", label_.c_str(), bar.c_str(), 100.0 * fraction, done, total);
+    std::fprintf(stderr, "\r%s [%s] %3.0f%% (%zu/%zu)", label_.c_str(), bar.c_str(),
+                 100.0 * fraction, done, total);
     std::fflush(stderr);
     drawn_ = true;
   } else {

@@ -57,7 +57,7 @@ Count parse_count(std::string_view text, const std::string& path, std::size_t li
     double as_double = 0.0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), as_double);
     const bool numeric = ec == std::errc() && end == text.data() + text.size();
-    std::string problem = numeric && as_double < 0    ? " is negative"
+    std::string problem = numeric && as_double < 0           ? " is negative"
                           : numeric && std::isnan(as_double) ? " is not a number"
                           : numeric                          ? " is not a whole number"
                                                              : " is not a number";
@@ -67,24 +67,27 @@ Count parse_count(std::string_view text, const std::string& path, std::size_t li
     throw InputError(path, line, "count \"0\" is not positive; expected " + expected);
   }
   if (value > std::numeric_limits<Count>::max()) {
-    throw InputError(path, line, "count " + quoted(text) + " is too large; expected at most " +
-                                     std::to_string(std::numeric_limits<Count>::max()));
+    throw InputError(path, line,
+                     "count " + quoted(text) + " is too large; expected at most " +
+                         std::to_string(std::numeric_limits<Count>::max()));
   }
   return static_cast<Count>(value);
 }
 
 // A 1-based (or 0-based) id in [base, base + n).
-std::uint64_t parse_id(std::string_view text, std::uint64_t base, std::uint64_t n,
-                       const char* what, const std::string& path, std::size_t line) {
+std::uint64_t parse_id(std::string_view text, std::uint64_t base, std::uint64_t n, const char* what,
+                       const std::string& path, std::size_t line) {
   std::uint64_t value = 0;
   const std::string range = std::to_string(base) + ".." + std::to_string(base + n - 1);
   if (!parse_unsigned(text, value)) {
-    throw InputError(path, line, std::string(what) + " " + quoted(text) +
-                                     " is not an integer; expected " + range);
+    throw InputError(
+        path, line,
+        std::string(what) + " " + quoted(text) + " is not an integer; expected " + range);
   }
   if (value < base || value >= base + n) {
-    throw InputError(path, line, std::string(what) + " " + std::to_string(value) +
-                                     " is out of range; expected " + range);
+    throw InputError(
+        path, line,
+        std::string(what) + " " + std::to_string(value) + " is out of range; expected " + range);
   }
   return value - base;
 }
@@ -124,7 +127,8 @@ std::string first_existing(const std::vector<std::string>& candidates) {
 std::string find_docs_path(const std::string& corpus_path) {
   const Stem stem = stem_of(corpus_path);
   std::vector<std::string> candidates;
-  if (!stem.uci_name.empty()) candidates.push_back(join(stem.dir, "docs." + stem.uci_name + ".tsv"));
+  if (!stem.uci_name.empty())
+    candidates.push_back(join(stem.dir, "docs." + stem.uci_name + ".tsv"));
   candidates.push_back(corpus_path + ".docs.tsv");
   return first_existing(candidates);
 }
@@ -154,7 +158,8 @@ void attach_doc_table(Corpus& corpus, const std::string& path) {
     labels.emplace_back(tab == std::string_view::npos ? std::string_view{} : line.substr(tab + 1));
   }
   if (ids.size() != corpus.n_docs()) {
-    throw InputError(path, "has " + std::to_string(ids.size()) + " lines; expected one per document (" +
+    throw InputError(path, "has " + std::to_string(ids.size()) +
+                               " lines; expected one per document (" +
                                std::to_string(corpus.n_docs()) + ")");
   }
   corpus.set_doc_ids(std::move(ids));
@@ -235,7 +240,8 @@ Corpus read_uci(const std::string& path, const CorpusReadOptions& options) {
   const std::uint64_t n_docs = parse_header_number(lines, path, "the number of documents D");
   const std::uint64_t n_words = parse_header_number(lines, path, "the vocabulary size W");
   const std::uint64_t n_entries = parse_header_number(lines, path, "the number of entries NNZ");
-  if (n_docs == 0) throw InputError(path, 1, "D = 0: the corpus holds no documents; expected D >= 1");
+  if (n_docs == 0)
+    throw InputError(path, 1, "D = 0: the corpus holds no documents; expected D >= 1");
   if (n_words == 0) throw InputError(path, 2, "W = 0: the vocabulary is empty; expected W >= 1");
   if (n_docs > std::numeric_limits<std::uint32_t>::max() ||
       n_words > std::numeric_limits<WordId>::max()) {
@@ -267,14 +273,15 @@ Corpus read_uci(const std::string& path, const CorpusReadOptions& options) {
     }
     table.doc.push_back(static_cast<std::uint32_t>(
         parse_id(fields[0], 1, n_docs, "document id", path, lines.line_number())));
-    table.word.push_back(static_cast<WordId>(
-        parse_id(fields[1], 1, n_words, "word id", path, lines.line_number())));
+    table.word.push_back(
+        static_cast<WordId>(parse_id(fields[1], 1, n_words, "word id", path, lines.line_number())));
     table.count.push_back(parse_count(fields[2], path, lines.line_number()));
   }
   if (table.doc.size() != n_entries) {
     throw InputError(path, lines.line_number() + 1,
-                     "file ends after " + std::to_string(table.doc.size()) + " entries; expected NNZ = " +
-                         std::to_string(n_entries) + " (is the file truncated?)");
+                     "file ends after " + std::to_string(table.doc.size()) +
+                         " entries; expected NNZ = " + std::to_string(n_entries) +
+                         " (is the file truncated?)");
   }
   Corpus corpus = table.build(std::move(vocab), n_docs);
   finish_formal(corpus, path, options);
@@ -315,10 +322,10 @@ Corpus read_ldac(const std::string& path, const CorpusReadOptions& options) {
         throw InputError(path, lines.line_number(),
                          quoted(fields[i]) + " is not a pair; expected id:count");
       }
-      const auto word = static_cast<WordId>(parse_id(fields[i].substr(0, colon), 0,
-                                                     corpus.n_words(), "word id", path,
-                                                     lines.line_number()));
-      entries.emplace_back(word, parse_count(fields[i].substr(colon + 1), path, lines.line_number()));
+      const auto word = static_cast<WordId>(parse_id(
+          fields[i].substr(0, colon), 0, corpus.n_words(), "word id", path, lines.line_number()));
+      entries.emplace_back(word,
+                           parse_count(fields[i].substr(colon + 1), path, lines.line_number()));
     }
     corpus.add_document(entries);
   }
@@ -342,14 +349,17 @@ Corpus read_mm(const std::string& path, const CorpusReadOptions& options) {
   };
   if (banner.size() != 5 || banner[0] != "%%MatrixMarket" || lower(banner[1]) != "matrix" ||
       lower(banner[2]) != "coordinate" || lower(banner[4]) != "general") {
-    throw InputError(path, 1, quoted(line) +
-                                  " is not a supported header; expected \"%%MatrixMarket matrix "
-                                  "coordinate real|integer|pattern general\"");
+    throw InputError(path, 1,
+                     quoted(line) +
+                         " is not a supported header; expected \"%%MatrixMarket matrix "
+                         "coordinate real|integer|pattern general\"");
   }
   const std::string field = lower(banner[3]);
   if (field != "real" && field != "integer" && field != "pattern") {
-    throw InputError(path, 1, "field " + quoted(banner[3]) + " is not supported; expected real, "
-                              "integer or pattern (counts)");
+    throw InputError(path, 1,
+                     "field " + quoted(banner[3]) +
+                         " is not supported; expected real, "
+                         "integer or pattern (counts)");
   }
   const bool pattern = field == "pattern";
   std::uint64_t n_docs = 0, n_words = 0, n_entries = 0;
@@ -366,10 +376,12 @@ Corpus read_mm(const std::string& path, const CorpusReadOptions& options) {
     break;
   }
   if (!have_size) throw InputError(path, lines.line_number() + 1, "file ends before the size line");
-  if (n_docs == 0) throw InputError(path, lines.line_number(), "0 documents; expected at least one");
+  if (n_docs == 0)
+    throw InputError(path, lines.line_number(), "0 documents; expected at least one");
   if (n_words == 0 || n_words > std::numeric_limits<WordId>::max() ||
       n_docs > std::numeric_limits<std::uint32_t>::max()) {
-    throw InputError(path, lines.line_number(), "sizes out of range; expected 1 <= rows, columns < 2^32");
+    throw InputError(path, lines.line_number(),
+                     "sizes out of range; expected 1 <= rows, columns < 2^32");
   }
   std::vector<std::string> vocab;
   const std::string vocab_path = resolve_vocab_path(path, options);
@@ -389,7 +401,8 @@ Corpus read_mm(const std::string& path, const CorpusReadOptions& options) {
     const auto fields = split_fields(line);
     if (fields.size() != n_fields) {
       throw InputError(path, lines.line_number(),
-                       quoted(line) + " has " + std::to_string(fields.size()) + " fields; expected " +
+                       quoted(line) + " has " + std::to_string(fields.size()) +
+                           " fields; expected " +
                            (pattern ? "\"row column\"" : "\"row column count\""));
     }
     if (n_seen == n_entries) {
@@ -405,11 +418,13 @@ Corpus read_mm(const std::string& path, const CorpusReadOptions& options) {
       double value = 0.0;
       const auto [end, ec] =
           std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), value);
-      if (ec != std::errc() || end != fields[2].data() + fields[2].size() || !std::isfinite(value) ||
-          value < 0 || value != std::floor(value) || value > std::numeric_limits<Count>::max()) {
+      if (ec != std::errc() || end != fields[2].data() + fields[2].size() ||
+          !std::isfinite(value) || value < 0 || value != std::floor(value) ||
+          value > std::numeric_limits<Count>::max()) {
         parse_count(fields[2], path, lines.line_number(), /*allow_zero=*/true);  // throws
-        throw InputError(path, lines.line_number(),
-                         "count " + quoted(fields[2]) + " is out of range; expected a count < 2^32");
+        throw InputError(
+            path, lines.line_number(),
+            "count " + quoted(fields[2]) + " is out of range; expected a count < 2^32");
       }
       count = static_cast<Count>(value);
       if (count == 0) continue;  // an explicit zero is a valid MatrixMarket entry and adds nothing
@@ -454,18 +469,25 @@ CorpusFormat parse_corpus_format(const std::string& name) {
   if (name == "mm" || name == "mtx") return CorpusFormat::mm;
   if (name == "text") return CorpusFormat::text;
   if (name == "text-dir") return CorpusFormat::text_dir;
-  throw UsageError("--format: \"" + name + "\" is not a corpus format; expected auto, uci, ldac, "
+  throw UsageError("--format: \"" + name +
+                   "\" is not a corpus format; expected auto, uci, ldac, "
                    "mm, text or text-dir");
 }
 
 std::string format_name(CorpusFormat format) {
   switch (format) {
-    case CorpusFormat::automatic: return "auto";
-    case CorpusFormat::uci: return "uci";
-    case CorpusFormat::ldac: return "ldac";
-    case CorpusFormat::mm: return "mm";
-    case CorpusFormat::text: return "text";
-    case CorpusFormat::text_dir: return "text-dir";
+    case CorpusFormat::automatic:
+      return "auto";
+    case CorpusFormat::uci:
+      return "uci";
+    case CorpusFormat::ldac:
+      return "ldac";
+    case CorpusFormat::mm:
+      return "mm";
+    case CorpusFormat::text:
+      return "text";
+    case CorpusFormat::text_dir:
+      return "text-dir";
   }
   return "?";
 }
@@ -482,7 +504,8 @@ TextColumns parse_text_columns(const std::string& name) {
 CorpusFormat detect_corpus_format(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return CorpusFormat::text_dir;
-  if (!fs::exists(path, ec)) throw InputError(path, "does not exist; expected a corpus file or directory");
+  if (!fs::exists(path, ec))
+    throw InputError(path, "does not exist; expected a corpus file or directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "cannot open for reading");
   constexpr std::size_t kSniffBytes = 1 << 16;  // enough for the first lines of any format
@@ -519,7 +542,8 @@ CorpusFormat detect_corpus_format(const std::string& path) {
 std::string find_vocab_path(const std::string& corpus_path) {
   const Stem stem = stem_of(corpus_path);
   std::vector<std::string> candidates;
-  if (!stem.uci_name.empty()) candidates.push_back(join(stem.dir, "vocab." + stem.uci_name + ".txt"));
+  if (!stem.uci_name.empty())
+    candidates.push_back(join(stem.dir, "vocab." + stem.uci_name + ".txt"));
   candidates.push_back(corpus_path + ".vocab");
   candidates.push_back(join(stem.dir, "vocab.txt"));
   return first_existing(candidates);
@@ -557,8 +581,9 @@ std::vector<std::string> read_vocab(const std::string& path) {
       std::uint64_t id = 0;
       parse_unsigned(raw[i].substr(0, a), id);
       if (id != i - 1) {
-        throw InputError(path, i + 1, "word id " + std::to_string(id) + " out of order; expected " +
-                                          std::to_string(i - 1) + " (ids 0..V-1 in order)");
+        throw InputError(path, i + 1,
+                         "word id " + std::to_string(id) + " out of order; expected " +
+                             std::to_string(i - 1) + " (ids 0..V-1 in order)");
       }
       words.emplace_back(raw[i].substr(a + 1, b - a - 1));
     }
@@ -588,7 +613,8 @@ std::vector<TextDocument> read_text_documents(const std::string& path, CorpusFor
     }
     if (ec) throw InputError(path, "cannot list the directory: " + ec.message());
     std::sort(files.begin(), files.end());
-    if (files.empty()) throw InputError(path, "holds no .txt files; expected one document per file");
+    if (files.empty())
+      throw InputError(path, "holds no .txt files; expected one document per file");
     for (const auto& file : files) {
       const fs::path relative = fs::relative(file, path);
       TextDocument doc;
@@ -609,7 +635,7 @@ std::vector<TextDocument> read_text_documents(const std::string& path, CorpusFor
         continue;
       }
       const auto tabs = std::count(line.begin(), line.end(), '\t');
-      columns = tabs == 0 ? TextColumns::text
+      columns = tabs == 0   ? TextColumns::text
                 : tabs == 1 ? TextColumns::id_text
                             : TextColumns::id_label_text;
     }
@@ -621,7 +647,8 @@ std::vector<TextDocument> read_text_documents(const std::string& path, CorpusFor
       const std::size_t second_tab =
           first_tab == std::string_view::npos ? first_tab : line.find('\t', first_tab + 1);
       const bool with_label = columns == TextColumns::id_label_text;
-      if (first_tab == std::string_view::npos || (with_label && second_tab == std::string_view::npos)) {
+      if (first_tab == std::string_view::npos ||
+          (with_label && second_tab == std::string_view::npos)) {
         throw InputError(path, lines.line_number(),
                          std::string("expected ") +
                              (with_label ? "3 tab-separated columns: id, label, text"
@@ -651,9 +678,12 @@ Corpus read_corpus(const std::string& path, const CorpusReadOptions& options,
   const CorpusFormat format =
       options.format == CorpusFormat::automatic ? detect_corpus_format(path) : options.format;
   switch (format) {
-    case CorpusFormat::uci: return read_uci(path, options);
-    case CorpusFormat::ldac: return read_ldac(path, options);
-    case CorpusFormat::mm: return read_mm(path, options);
+    case CorpusFormat::uci:
+      return read_uci(path, options);
+    case CorpusFormat::ldac:
+      return read_ldac(path, options);
+    case CorpusFormat::mm:
+      return read_mm(path, options);
     case CorpusFormat::text:
     case CorpusFormat::text_dir: {
       const auto documents = read_text_documents(path, format, options.columns);
@@ -679,7 +709,8 @@ Corpus read_corpus(const std::string& path, const CorpusReadOptions& options,
       if (text_report) *text_report = report;
       return corpus;
     }
-    case CorpusFormat::automatic: break;
+    case CorpusFormat::automatic:
+      break;
   }
   throw UsageError("unknown corpus format");
 }
@@ -688,8 +719,8 @@ namespace {
 
 std::string clean_cell(const std::string& text) {
   std::string out = text;
-  std::replace_if(out.begin(), out.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; },
-                  ' ');
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
   return out;
 }
 
@@ -737,7 +768,8 @@ void write_corpus(const Corpus& corpus, CorpusFormat format, const CorpusPaths& 
       body += '\n';
     }
   } else {
-    throw UsageError("--format: cannot write " + format_name(format) + "; expected uci, ldac or mm");
+    throw UsageError("--format: cannot write " + format_name(format) +
+                     "; expected uci, ldac or mm");
   }
   std::string vocab;
   for (const auto& word : corpus.vocab()) vocab += clean_cell(word) + "\n";

@@ -24,7 +24,8 @@ ElboTerms elbo_terms(const Corpus& corpus, const LdaModel& model) {
   arma::mat elog_beta(n_topics, n_words);
   for (std::size_t k = 0; k < n_topics; ++k) {
     const double psi_sum = digamma(arma::accu(model.lambda.row(k)));
-    for (std::size_t w = 0; w < n_words; ++w) elog_beta(k, w) = digamma(model.lambda(k, w)) - psi_sum;
+    for (std::size_t w = 0; w < n_words; ++w)
+      elog_beta(k, w) = digamma(model.lambda(k, w)) - psi_sum;
   }
   const arma::vec eta_vec(n_words, arma::fill::value(model.eta));
   for (std::size_t k = 0; k < n_topics; ++k) {

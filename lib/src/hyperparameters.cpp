@@ -8,7 +8,7 @@
 namespace tmkit {
 namespace {
 constexpr int kMaxNewtonSteps = 100;
-constexpr int kMaxHalvings = 60;          // 2^-60: below any useful step
+constexpr int kMaxHalvings = 60;            // 2^-60: below any useful step
 constexpr double kRelativeStepTol = 1e-12;  // stop once steps no longer change a in 12 digits
 constexpr double kFlatStep = 1e-6;  // below this relative step f's change is lost in its rounding
 
@@ -81,12 +81,17 @@ double fit_dirichlet_symmetric(double n_groups, std::size_t dim, double suff_sum
   // f'(c) = n d (psi(d c) - psi(c)) + S falls monotonically (f is concave), so the maximiser is
   // its root: Newton's method on f' inside a bracket that bisection keeps valid.
   const double d = static_cast<double>(dim);
-  const auto slope = [&](double x) { return n_groups * d * (digamma(d * x) - digamma(x)) + suff_sum; };
-  if (dim < 2) return c;  // f is linear in c: no interior maximum to move to
+  const auto slope = [&](double x) {
+    return n_groups * d * (digamma(d * x) - digamma(x)) + suff_sum;
+  };
+  if (dim < 2) return c;           // f is linear in c: no interior maximum to move to
   double lo = 0.0, hi = HUGE_VAL;  // f'(lo) > 0 > f'(hi)
   double g = slope(c);
   for (int iteration = 0; iteration < kMaxNewtonSteps * 2 && g != 0.0; ++iteration) {
-    if (g > 0) lo = c; else hi = c;
+    if (g > 0)
+      lo = c;
+    else
+      hi = c;
     const double curvature = n_groups * d * (d * trigamma(d * c) - trigamma(c));
     double next = c - g / curvature;
     if (!(next > lo && next < hi)) next = std::isfinite(hi) ? 0.5 * (lo + hi) : 2.0 * c;

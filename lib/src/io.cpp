@@ -102,8 +102,7 @@ void AtomicDirectory::commit() {
     }
   } else {
     // Swap old and new in one step, then remove the old one (now at the temporary name).
-    if (::renameat2(AT_FDCWD, temp_path_.c_str(), AT_FDCWD, path_.c_str(), RENAME_EXCHANGE) ==
-        0) {
+    if (::renameat2(AT_FDCWD, temp_path_.c_str(), AT_FDCWD, path_.c_str(), RENAME_EXCHANGE) == 0) {
       fs::remove_all(temp_path_, ec);
     } else if (errno == EINVAL || errno == ENOSYS) {
       // A file system without the exchange: move the old directory aside first.

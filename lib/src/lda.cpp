@@ -38,8 +38,7 @@ struct BlockVocabulary {
 };
 
 std::vector<BlockVocabulary> build_block_vocabularies(const Corpus& corpus,
-                                                      const BlockPartition& blocks,
-                                                      int n_threads) {
+                                                      const BlockPartition& blocks, int n_threads) {
   std::vector<BlockVocabulary> result(blocks.n_blocks());
   for_each_block(blocks, n_threads, [&](std::size_t b) {
     BlockVocabulary& vocab = result[b];
@@ -136,7 +135,8 @@ Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const a
         docs_done += blocks.end(b) - blocks.begin(b);
         if (callbacks.on_progress) callbacks.on_progress(docs_done, corpus.n_docs());
       });
-  sweep.mean_iterations = iterations / static_cast<double>(std::max<std::size_t>(1, corpus.n_docs()));
+  sweep.mean_iterations =
+      iterations / static_cast<double>(std::max<std::size_t>(1, corpus.n_docs()));
   return sweep;
 }
 
@@ -186,17 +186,22 @@ AlphaOption AlphaOption::parse(const std::string& text) {
     option.kind = Kind::symmetric;
   } else {
     option.kind = Kind::symmetric;
-    option.value = parse_positive(text, "--alpha", ", \"symmetric\" (1/K), \"asymmetric\", \"auto\" or \"auto-symmetric\"");
+    option.value = parse_positive(
+        text, "--alpha", ", \"symmetric\" (1/K), \"asymmetric\", \"auto\" or \"auto-symmetric\"");
   }
   return option;
 }
 
 std::string AlphaOption::to_string() const {
   switch (kind) {
-    case Kind::asymmetric: return "asymmetric";
-    case Kind::learn: return value > 0 ? "auto(start " + number_text(value) + ")" : "auto";
-    case Kind::learn_symmetric: return "auto-symmetric";
-    case Kind::symmetric: break;
+    case Kind::asymmetric:
+      return "asymmetric";
+    case Kind::learn:
+      return value > 0 ? "auto(start " + number_text(value) + ")" : "auto";
+    case Kind::learn_symmetric:
+      return "auto-symmetric";
+    case Kind::symmetric:
+      break;
   }
   return value > 0 ? number_text(value) : "symmetric";
 }
@@ -205,7 +210,8 @@ arma::vec AlphaOption::initial(std::size_t n_topics) const {
   const double k = static_cast<double>(n_topics);
   if (kind == Kind::asymmetric) {
     arma::vec alpha(n_topics);
-    for (std::size_t i = 0; i < n_topics; ++i) alpha[i] = 1.0 / (static_cast<double>(i) + std::sqrt(k));
+    for (std::size_t i = 0; i < n_topics; ++i)
+      alpha[i] = 1.0 / (static_cast<double>(i) + std::sqrt(k));
     return alpha / arma::accu(alpha);
   }
   return arma::vec(n_topics, arma::fill::value(value > 0 ? value : 1.0 / k));
@@ -231,7 +237,8 @@ double EtaOption::initial(std::size_t n_topics) const {
 }
 
 void validate_fit_options(const Corpus& corpus, const FitOptions& options) {
-  if (corpus.n_docs() == 0) throw UsageError("the corpus holds no documents; expected at least one");
+  if (corpus.n_docs() == 0)
+    throw UsageError("the corpus holds no documents; expected at least one");
   if (corpus.n_tokens() == 0) throw UsageError("the corpus holds no words; expected at least one");
   if (options.n_topics == 0) throw UsageError("-k: 0 topics; expected K >= 1");
   if (options.n_topics > corpus.n_words()) {
@@ -240,7 +247,8 @@ void validate_fit_options(const Corpus& corpus, const FitOptions& options) {
                      std::to_string(corpus.n_words()) + "); expected 1 <= K <= V");
   }
   if (!(options.tol > 0) || !std::isfinite(options.tol)) {
-    throw UsageError("--tol: " + format_double(options.tol) + " is not positive; expected a tolerance > 0");
+    throw UsageError("--tol: " + format_double(options.tol) +
+                     " is not positive; expected a tolerance > 0");
   }
   if (!(options.estep.tol > 0) || !std::isfinite(options.estep.tol)) {
     throw UsageError("--estep-tol: " + format_double(options.estep.tol) +
@@ -340,10 +348,12 @@ PassRun run_passes(FitContext& ctx, LdaModel& model, std::size_t max_passes,
     // E-step from the current state; its first half-iteration gives that state's ELBO.
     // Every document restarts in the first passes, then a rotating 1/period of them per pass.
     const bool warming_up = run.passes < options.restart_warmup;
-    const Sweep sweep = estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab,
-                                    ctx.blocks, options.estep, n_threads, &stats, &elog_theta_sum,
-                                    ctx.callbacks, warming_up ? 1 : options.restart_period, run.passes);
-    const PassReport line = record(sweep.elbo_at_start + topics.beta_term(model.eta), sweep.mean_iterations);
+    const Sweep sweep =
+        estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab, ctx.blocks,
+                    options.estep, n_threads, &stats, &elog_theta_sum, ctx.callbacks,
+                    warming_up ? 1 : options.restart_period, run.passes);
+    const PassReport line =
+        record(sweep.elbo_at_start + topics.beta_term(model.eta), sweep.mean_iterations);
     if (run.lines.size() > 1) {
       calm_passes = std::fabs(line.relative_change) < options.tol ? calm_passes + 1 : 0;
       const double rate = line.elbo - run.lines[run.lines.size() - 2].elbo;
@@ -360,7 +370,8 @@ PassRun run_passes(FitContext& ctx, LdaModel& model, std::size_t max_passes,
     }
     topics = topic_expectations(model.lambda, n_threads);
     if (options.eta.learn) {
-      model.eta = fit_dirichlet_symmetric(n_topics, corpus.n_words(), topics.sum_elog_beta, model.eta);
+      model.eta =
+          fit_dirichlet_symmetric(n_topics, corpus.n_words(), topics.sum_elog_beta, model.eta);
     }
     ++run.passes;
     if (calm_passes >= options.patience) {
@@ -371,8 +382,9 @@ PassRun run_passes(FitContext& ctx, LdaModel& model, std::size_t max_passes,
   // The final state (the last M-step's lambda, the last E-step's gamma): evaluate without updating.
   EstepOptions evaluate_only = options.estep;
   evaluate_only.max_iter = 0;
-  const Sweep last = estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab, ctx.blocks,
-                                 evaluate_only, n_threads, nullptr, nullptr, ctx.callbacks);
+  const Sweep last =
+      estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab, ctx.blocks,
+                  evaluate_only, n_threads, nullptr, nullptr, ctx.callbacks);
   record(last.elbo_at_start + topics.beta_term(model.eta), 0.0);
   return run;
 }
@@ -386,8 +398,9 @@ FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& m
       model.n_docs() != corpus.n_docs() || model.alpha.n_elem != options.n_topics) {
     throw UsageError("fit_batch: the model's shape does not match the corpus and options");
   }
-  FitContext ctx{corpus, options, callbacks, BlockPartition{corpus.n_docs(), kDocsPerBlock}, {},
-                 std::chrono::steady_clock::now()};
+  FitContext ctx{corpus,    options,
+                 callbacks, BlockPartition{corpus.n_docs(), kDocsPerBlock},
+                 {},        std::chrono::steady_clock::now()};
   ctx.block_vocab = build_block_vocabularies(corpus, ctx.blocks, options.n_threads);
   FitReport report;
   const auto publish = [&](const PassReport& line) {
@@ -420,17 +433,19 @@ FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& m
       const MergeProposal* word_pick = pick(by_words);
       const MergeProposal* usage_pick = pick(by_usage);
       if (usage_pick && word_pick &&
-          std::minmax(usage_pick->keep, usage_pick->drop) == std::minmax(word_pick->keep, word_pick->drop)) {
+          std::minmax(usage_pick->keep, usage_pick->drop) ==
+              std::minmax(word_pick->keep, word_pick->drop)) {
         usage_pick = nullptr;  // the same pair: try it once
       }
-      for (const auto& [merge, by_word] : {std::pair{word_pick, true}, std::pair{usage_pick, false}}) {
+      for (const auto& [merge, by_word] :
+           {std::pair{word_pick, true}, std::pair{usage_pick, false}}) {
         if (!merge || moves_left == 0 || report.passes >= options.max_passes) continue;
         --moves_left;
         LdaModel proposal = propose_merge_split(corpus, model, *merge, split);
         const double before = report.trace.back().elbo;
-        const PassRun trial =
-            run_passes(ctx, proposal, std::min(options.move_passes, options.max_passes - report.passes),
-                       report.passes, nullptr, before);
+        const PassRun trial = run_passes(
+            ctx, proposal, std::min(options.move_passes, options.max_passes - report.passes),
+            report.passes, nullptr, before);
         report.passes += trial.passes;
         MoveReport move;
         move.split_topic = split.topic;
@@ -454,8 +469,8 @@ FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& m
         if (!trial.converged && report.passes < options.max_passes) {
           // Finish converging the accepted state; its first line repeats the state just published.
           bool first = true;
-          const PassRun rest = run_passes(ctx, model, options.max_passes - report.passes, report.passes,
-                                          [&](const PassReport& next) {
+          const PassRun rest = run_passes(ctx, model, options.max_passes - report.passes,
+                                          report.passes, [&](const PassReport& next) {
                                             if (!std::exchange(first, false)) publish(next);
                                           });
           report.passes += rest.passes;

@@ -17,7 +17,8 @@ constexpr std::size_t kWordsPerBlock = 512;  // columns per task in topic_expect
 // FMA) and for the baseline, and chosen at load time, so that one portable binary uses the vector
 // unit it finds. Results may differ in the last bits between the two (FMA rounds once), never
 // between runs or thread counts on one machine.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
 #define TMKIT_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define TMKIT_VECTOR_CLONES
@@ -29,7 +30,8 @@ void update_exp_elog_theta(const double* gamma, std::size_t n_topics, EstepWorks
   double sum = 0.0;
   for (std::size_t k = 0; k < n_topics; ++k) sum += gamma[k];
   const double psi_sum = digamma(sum);
-  for (std::size_t k = 0; k < n_topics; ++k) ws.exp_elog_theta[k] = exp_digamma_minus(gamma[k], psi_sum);
+  for (std::size_t k = 0; k < n_topics; ++k)
+    ws.exp_elog_theta[k] = exp_digamma_minus(gamma[k], psi_sum);
 }
 
 // E[log theta_k] = psi(gamma_k) - psi(sum gamma) into ws.elog_theta, for the bound and for alpha's
@@ -75,8 +77,8 @@ TMKIT_VECTOR_CLONES void column_dots(const double* theta, const double* beta, st
 
 // acc[k] = sum_i weight[i] * beta[k, ids[i]], four columns per update of acc.
 TMKIT_VECTOR_CLONES void weighted_column_sum(const double* weight, const double* beta,
-                                             std::size_t n_topics, const WordId* ids,
-                                             std::size_t n, double* acc) {
+                                             std::size_t n_topics, const WordId* ids, std::size_t n,
+                                             double* acc) {
   std::fill(acc, acc + n_topics, 0.0);
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -168,11 +170,13 @@ TopicExpectations topic_expectations(const arma::mat& lambda, int n_threads) {
       const double* column = lambda.colptr(w);
       double top = -HUGE_VAL;
       for (std::size_t k = 0; k < n_topics; ++k) {
-        TMKIT_ASSERT(column[k] > 0 && std::isfinite(column[k]), "lambda must be positive and finite");
+        TMKIT_ASSERT(column[k] > 0 && std::isfinite(column[k]),
+                     "lambda must be positive and finite");
         elog[k] = digamma(column[k]) - psi_row[k];
         top = std::max(top, elog[k]);
         sum_elog += elog[k];
-        // -E[log q(beta_k)] collects + log Gamma(lambda_kw) - (lambda_kw - 1) E[log beta_kw] per entry.
+        // -E[log q(beta_k)] collects + log Gamma(lambda_kw) - (lambda_kw - 1) E[log beta_kw] per
+        // entry.
         block_h += log_gamma(column[k]) - (column[k] - 1.0) * elog[k];
       }
       double* out = topics.exp_elog_beta.colptr(w);
@@ -225,8 +229,8 @@ struct Run {
 // each round sets gamma_k = alpha_k + sum_w n_w phi_wk with phi from the current gamma, then phi
 // from the new gamma. Returns with ws.exp_elog_theta and ws.ratio those of the final gamma
 // (ws.elog_theta is not kept up to date here).
-Run iterate(const DocView& doc, const TopicExpectations& topics, const double* alpha,
-            double* gamma, EstepWorkspace& ws, const EstepOptions& opts) {
+Run iterate(const DocView& doc, const TopicExpectations& topics, const double* alpha, double* gamma,
+            EstepWorkspace& ws, const EstepOptions& opts) {
   const std::size_t n_topics = topics.n_topics();
   const double* exp_elog_beta = topics.exp_elog_beta.memptr();
   double* acc = ws.accumulator.data();

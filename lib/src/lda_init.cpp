@@ -9,8 +9,8 @@
 
 namespace tmkit {
 namespace {
-constexpr std::size_t kDocsPerTask = 512;  // projection updates per parallel task
-constexpr double kMinLengthOfMedian = 0.5; // candidates hold at least half the median length
+constexpr std::size_t kDocsPerTask = 512;   // projection updates per parallel task
+constexpr double kMinLengthOfMedian = 0.5;  // candidates hold at least half the median length
 }  // namespace
 
 InitMethod parse_init_method(const std::string& name) {
@@ -51,15 +51,16 @@ std::vector<std::size_t> spa_seed_documents(const Corpus& corpus,
     if (length[c] < min_length) continue;
     const DocView doc = corpus.doc(candidates[c]);
     double sum_squares = 0.0;
-    for (std::size_t i = 0; i < doc.n; ++i) sum_squares += static_cast<double>(doc.counts[i]) * doc.counts[i];
+    for (std::size_t i = 0; i < doc.n; ++i)
+      sum_squares += static_cast<double>(doc.counts[i]) * doc.counts[i];
     residual[c] = (sum_squares - length[c]) / (length[c] * (length[c] - 1.0));
   }
   std::vector<std::size_t> seeds;
   std::vector<arma::vec> basis;
   const BlockPartition blocks{n_candidates, kDocsPerTask};
   while (seeds.size() < n_topics) {
-    const auto best = static_cast<std::size_t>(
-        std::max_element(residual.begin(), residual.end()) - residual.begin());
+    const auto best = static_cast<std::size_t>(std::max_element(residual.begin(), residual.end()) -
+                                               residual.begin());
     if (residual[best] == -HUGE_VAL) {
       throw UsageError("-k: " + std::to_string(n_topics) + " topics but only " +
                        std::to_string(seeds.size()) +

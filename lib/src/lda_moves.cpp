@@ -10,9 +10,9 @@
 namespace tmkit {
 namespace {
 
-constexpr double kDominantShare = 0.5;     // a document is the topic's when E[theta_dk] >= 1/2
-constexpr std::size_t kSplitEmRounds = 30; // EM rounds of the two-component split
-constexpr double kSplitSmoothing = 0.01;   // pseudo-count per word in the split's multinomials
+constexpr double kDominantShare = 0.5;      // a document is the topic's when E[theta_dk] >= 1/2
+constexpr std::size_t kSplitEmRounds = 30;  // EM rounds of the two-component split
+constexpr double kSplitSmoothing = 0.01;    // pseudo-count per word in the split's multinomials
 
 // log-likelihood of documents under a two-component mixture of multinomials fitted by EM from two
 // seed documents, minus that under one multinomial; both smoothed alike, so the multinomial
@@ -30,7 +30,8 @@ TwoComponents fit_two_components(const Corpus& corpus, const std::vector<std::si
     arma::vec q = counts + kSplitSmoothing;
     return arma::vec(q / arma::accu(q));
   };
-  arma::vec counts_a(n_words, arma::fill::zeros), counts_b(n_words, arma::fill::zeros), total(n_words, arma::fill::zeros);
+  arma::vec counts_a(n_words, arma::fill::zeros), counts_b(n_words, arma::fill::zeros),
+      total(n_words, arma::fill::zeros);
   for (const std::size_t d : docs) {
     const DocView doc = corpus.doc(d);
     for (std::size_t i = 0; i < doc.n; ++i) total[doc.ids[i]] += doc.counts[i];
@@ -84,8 +85,8 @@ TwoComponents fit_two_components(const Corpus& corpus, const std::vector<std::si
 
 }  // namespace
 
-std::vector<SplitProposal> rank_splits(const Corpus& corpus, const LdaModel& model,
-                                       double min_gain, int n_threads) {
+std::vector<SplitProposal> rank_splits(const Corpus& corpus, const LdaModel& model, double min_gain,
+                                       int n_threads) {
   const std::size_t n_topics = model.n_topics();
   const arma::mat theta = document_topic_distributions(model);  // D x K
   std::vector<SplitProposal> slots(n_topics);
@@ -186,7 +187,8 @@ std::vector<MergeProposal> rank_usage_merges(const LdaModel& model, int n_thread
 LdaModel propose_merge_split(const Corpus& corpus, const LdaModel& model,
                              const MergeProposal& merge, const SplitProposal& split) {
   const std::size_t keep = merge.keep, drop = merge.drop, target = split.topic;
-  if (keep == drop || target == keep || target == drop || std::max({keep, drop, target}) >= model.n_topics()) {
+  if (keep == drop || target == keep || target == drop ||
+      std::max({keep, drop, target}) >= model.n_topics()) {
     throw UsageError("merge-split: topics " + std::to_string(keep) + "+" + std::to_string(drop) +
                      " / " + std::to_string(target) + " must be three distinct topics");
   }

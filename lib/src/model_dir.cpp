@@ -23,7 +23,7 @@ using nlohmann::json;
 namespace {
 
 const char* const kHashedFiles[] = {"lambda.npy", "gamma.npy", "vocab.txt", "docs.tsv",
-                                    "elbo.csv", "elbo.svg", "topics.txt"};
+                                    "elbo.csv",   "elbo.svg",  "topics.txt"};
 
 std::string join_path(const std::string& dir, const std::string& file) {
   return (fs::path(dir) / file).string();
@@ -40,7 +40,8 @@ std::string elbo_csv(const std::vector<PassReport>& trace) {
   for (const auto& line : trace) {
     out += std::to_string(line.pass) + "," + format_double(line.elbo) + "," +
            format_double(line.relative_change) + "," + format_double(line.seconds) + "," +
-           format_double(line.mean_estep_iterations) + "," + (line.after_move ? "move" : "pass") + "\n";
+           format_double(line.mean_estep_iterations) + "," + (line.after_move ? "move" : "pass") +
+           "\n";
   }
   return out;
 }
@@ -111,18 +112,19 @@ void save_model(const std::string& dir, const SavedModel& saved,
   out.commit();
 }
 
-void save_model(AtomicDirectory& out, const SavedModel& saved,
-                const std::vector<PassReport>& trace, const std::string& topics_text) {
+void save_model(AtomicDirectory& out, const SavedModel& saved, const std::vector<PassReport>& trace,
+                const std::string& topics_text) {
   const LdaModel& model = saved.model;
   if (saved.vocab.size() != model.n_words() || saved.doc_ids.size() != model.n_docs()) {
     throw UsageError("save_model: vocabulary or document ids do not match the model's shape");
   }
-  write_npy_file(out.file("lambda.npy"), model.lambda);         // K x V
-  write_npy_file(out.file("gamma.npy"), model.gamma.t());       // D x K
+  write_npy_file(out.file("lambda.npy"), model.lambda);    // K x V
+  write_npy_file(out.file("gamma.npy"), model.gamma.t());  // D x K
   std::string vocab, docs;
   for (const auto& word : saved.vocab) vocab += word + "\n";
   for (std::size_t d = 0; d < saved.doc_ids.size(); ++d) {
-    docs += saved.doc_ids[d] + "\t" + (saved.labels.empty() ? std::string() : saved.labels[d]) + "\n";
+    docs +=
+        saved.doc_ids[d] + "\t" + (saved.labels.empty() ? std::string() : saved.labels[d]) + "\n";
   }
   write_file_atomically(out.file("vocab.txt"), vocab);
   write_file_atomically(out.file("docs.tsv"), docs);
@@ -180,7 +182,8 @@ SavedModel load_model(const std::string& dir) {
     for (const char* name : kHashedFiles) {
       const std::string path = join_path(dir, name);
       const std::string expected = j.at("sha256").at(name).get<std::string>();
-      if (!fs::is_regular_file(path, ec)) throw InputError(path, "is missing from the model directory");
+      if (!fs::is_regular_file(path, ec))
+        throw InputError(path, "is missing from the model directory");
       if (sha256_file(path) != expected) {
         throw InputError(path, "sha256 does not match model.json; the file was changed or damaged");
       }
@@ -192,22 +195,25 @@ SavedModel load_model(const std::string& dir) {
     const std::string gamma_path = join_path(dir, "gamma.npy");
     saved.model.lambda = read_npy_matrix(lambda_path);
     if (saved.model.lambda.n_rows != n_topics || saved.model.lambda.n_cols != n_words) {
-      throw InputError(lambda_path, "has shape (" + std::to_string(saved.model.lambda.n_rows) + ", " +
-                                        std::to_string(saved.model.lambda.n_cols) + "); expected (K, V) = (" +
-                                        std::to_string(n_topics) + ", " + std::to_string(n_words) + ")");
+      throw InputError(lambda_path, "has shape (" + std::to_string(saved.model.lambda.n_rows) +
+                                        ", " + std::to_string(saved.model.lambda.n_cols) +
+                                        "); expected (K, V) = (" + std::to_string(n_topics) + ", " +
+                                        std::to_string(n_words) + ")");
     }
     const arma::mat gamma = read_npy_matrix(gamma_path);
     if (gamma.n_rows != n_docs || gamma.n_cols != n_topics) {
       throw InputError(gamma_path, "has shape (" + std::to_string(gamma.n_rows) + ", " +
                                        std::to_string(gamma.n_cols) + "); expected (D, K) = (" +
-                                       std::to_string(n_docs) + ", " + std::to_string(n_topics) + ")");
+                                       std::to_string(n_docs) + ", " + std::to_string(n_topics) +
+                                       ")");
     }
     saved.model.gamma = gamma.t();
     check_matrix(saved.model.lambda, lambda_path, "lambda");
     check_matrix(saved.model.gamma, gamma_path, "gamma");
     const auto& alpha = j.at("alpha");
     if (!alpha.is_array() || alpha.size() != n_topics) {
-      throw InputError(json_path, "alpha must be a list of K = " + std::to_string(n_topics) + " numbers");
+      throw InputError(json_path,
+                       "alpha must be a list of K = " + std::to_string(n_topics) + " numbers");
     }
     saved.model.alpha.set_size(n_topics);
     for (std::size_t k = 0; k < n_topics; ++k) {
@@ -216,19 +222,21 @@ SavedModel load_model(const std::string& dir) {
     }
     if (!j.at("eta").is_number()) throw InputError(json_path, "eta is not a number");
     saved.model.eta = j.at("eta").get<double>();
-    if (!saved.model.alpha.is_finite() || saved.model.alpha.min() <= 0 || !std::isfinite(saved.model.eta) ||
-        saved.model.eta <= 0) {
+    if (!saved.model.alpha.is_finite() || saved.model.alpha.min() <= 0 ||
+        !std::isfinite(saved.model.eta) || saved.model.eta <= 0) {
       throw InputError(json_path, "alpha and eta must be finite and positive");
     }
     saved.vocab = read_lines(join_path(dir, "vocab.txt"));
     if (saved.vocab.size() != n_words) {
-      throw InputError(join_path(dir, "vocab.txt"), "has " + std::to_string(saved.vocab.size()) +
-                                                        " words; expected V = " + std::to_string(n_words));
+      throw InputError(join_path(dir, "vocab.txt"),
+                       "has " + std::to_string(saved.vocab.size()) +
+                           " words; expected V = " + std::to_string(n_words));
     }
     const auto docs = read_lines(join_path(dir, "docs.tsv"));
     if (docs.size() != n_docs) {
-      throw InputError(join_path(dir, "docs.tsv"), "has " + std::to_string(docs.size()) +
-                                                       " lines; expected D = " + std::to_string(n_docs));
+      throw InputError(
+          join_path(dir, "docs.tsv"),
+          "has " + std::to_string(docs.size()) + " lines; expected D = " + std::to_string(n_docs));
     }
     for (const auto& line : docs) {
       const std::size_t tab = line.find('\t');
@@ -240,7 +248,8 @@ SavedModel load_model(const std::string& dir) {
     saved.seed = j.at("seed").get<std::uint64_t>();
     saved.passes = j.at("passes").get<std::size_t>();
     saved.converged = j.at("converged").get<bool>();
-    saved.final_elbo = j.at("final_elbo").is_number() ? j.at("final_elbo").get<double>() : std::nan("");
+    saved.final_elbo =
+        j.at("final_elbo").is_number() ? j.at("final_elbo").get<double>() : std::nan("");
     saved.seconds = j.at("seconds").is_number() ? j.at("seconds").get<double>() : 0.0;
     saved.tmkit_version = j.at("tmkit_version").get<std::string>();
     const auto& corpus = j.at("corpus");

@@ -59,8 +59,10 @@ std::string header_value(const std::string& header, const std::string& key,
 }  // namespace
 
 void write_npy(std::ostream& out, const double* data, const std::vector<std::size_t>& shape) {
-  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape_text(shape) + ", }";
-  // Pad with spaces and end with '\n' so that magic + version + length + header is a multiple of 64.
+  std::string header =
+      "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape_text(shape) + ", }";
+  // Pad with spaces and end with '\n' so that magic + version + length + header is a multiple
+  // of 64.
   const std::size_t preamble = kMagicLength + 2 + 2;
   const std::size_t total = preamble + header.size() + 1;
   header.append((kHeaderAlignment - total % kHeaderAlignment) % kHeaderAlignment, ' ');
@@ -75,7 +77,8 @@ void write_npy(std::ostream& out, const double* data, const std::vector<std::siz
   std::size_t count = 1;
   for (std::size_t n : shape) count *= n;
   if (host_is_little_endian()) {
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(count * sizeof(double)));
+    out.write(reinterpret_cast<const char*>(data),
+              static_cast<std::streamsize>(count * sizeof(double)));
   } else {
     for (std::size_t i = 0; i < count; ++i) {
       char bytes[8];
@@ -98,7 +101,8 @@ void write_npy_file(const std::string& path, const arma::mat& matrix) {
 
 NpyArray read_npy(const std::string& path) {
   const std::string bytes = read_file(path);
-  if (bytes.size() < kMagicLength + 4 || bytes.compare(0, kMagicLength, kMagic, kMagicLength) != 0) {
+  if (bytes.size() < kMagicLength + 4 ||
+      bytes.compare(0, kMagicLength, kMagic, kMagicLength) != 0) {
     throw InputError(path, "is not a .npy file (bad magic string); expected NumPy's format");
   }
   const auto major = static_cast<unsigned char>(bytes[kMagicLength]);
@@ -114,7 +118,8 @@ NpyArray read_npy(const std::string& path) {
     }
     header_start = 12;
   } else {
-    throw InputError(path, ".npy version " + std::to_string(major) + " is not supported; expected 1, 2 or 3");
+    throw InputError(
+        path, ".npy version " + std::to_string(major) + " is not supported; expected 1, 2 or 3");
   }
   if (bytes.size() < header_start + header_length) throw InputError(path, "truncated .npy header");
   const std::string header = bytes.substr(header_start, header_length);
@@ -148,15 +153,19 @@ NpyArray read_npy(const std::string& path) {
   const char order = descr[0];
   const std::string kind = descr.substr(1);
   std::size_t item = 0;
-  if (kind == "f8" || kind == "i8") item = 8;
-  else if (kind == "f4" || kind == "i4") item = 4;
-  else throw InputError(path, "dtype '" + descr + "' is not supported; expected float64, float32, int64 or int32");
+  if (kind == "f8" || kind == "i8")
+    item = 8;
+  else if (kind == "f4" || kind == "i4")
+    item = 4;
+  else
+    throw InputError(
+        path, "dtype '" + descr + "' is not supported; expected float64, float32, int64 or int32");
   const bool little = order == '<' || (order == '=' && host_is_little_endian()) || order == '|';
   const std::size_t data_start = header_start + header_length;
   if (bytes.size() - data_start != count * item) {
-    throw InputError(path, "holds " + std::to_string(bytes.size() - data_start) + " data bytes; expected " +
-                               std::to_string(count * item) + " for shape " + shape_str +
-                               " (is the file truncated?)");
+    throw InputError(path, "holds " + std::to_string(bytes.size() - data_start) +
+                               " data bytes; expected " + std::to_string(count * item) +
+                               " for shape " + shape_str + " (is the file truncated?)");
   }
   array.data.resize(count);
   const bool swap = little != host_is_little_endian();
@@ -164,10 +173,23 @@ NpyArray read_npy(const std::string& path) {
     unsigned char raw[8];
     std::memcpy(raw, bytes.data() + data_start + i * item, item);
     if (swap) std::reverse(raw, raw + item);
-    if (kind == "f8") { double v; std::memcpy(&v, raw, 8); array.data[i] = v; }
-    else if (kind == "f4") { float v; std::memcpy(&v, raw, 4); array.data[i] = v; }
-    else if (kind == "i8") { std::int64_t v; std::memcpy(&v, raw, 8); array.data[i] = static_cast<double>(v); }
-    else { std::int32_t v; std::memcpy(&v, raw, 4); array.data[i] = v; }
+    if (kind == "f8") {
+      double v;
+      std::memcpy(&v, raw, 8);
+      array.data[i] = v;
+    } else if (kind == "f4") {
+      float v;
+      std::memcpy(&v, raw, 4);
+      array.data[i] = v;
+    } else if (kind == "i8") {
+      std::int64_t v;
+      std::memcpy(&v, raw, 8);
+      array.data[i] = static_cast<double>(v);
+    } else {
+      std::int32_t v;
+      std::memcpy(&v, raw, 4);
+      array.data[i] = v;
+    }
   }
   if (fortran.find("True") != std::string::npos && array.shape.size() == 2) {
     const std::size_t rows = array.shape[0], cols = array.shape[1];

@@ -7,7 +7,8 @@
 namespace tmkit {
 namespace {
 
-constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
+constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c",
+                                    "#9467bd", "#ff7f0e", "#8c564b"};
 constexpr int kMarginLeft = 90, kMarginRight = 20, kMarginTop = 40, kMarginBottom = 60;
 constexpr int kTargetTicks = 6;
 
@@ -21,7 +22,11 @@ std::vector<double> nice_ticks(double lo, double hi) {
   const double raw = (hi - lo) / kTargetTicks;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   const double fraction = raw / magnitude;
-  const double step = (fraction < 1.5 ? 1.0 : fraction < 3.0 ? 2.0 : fraction < 7.0 ? 5.0 : 10.0) * magnitude;
+  const double step = (fraction < 1.5   ? 1.0
+                       : fraction < 3.0 ? 2.0
+                       : fraction < 7.0 ? 5.0
+                                        : 10.0) *
+                      magnitude;
   const long first = static_cast<long>(std::floor(lo / step));
   const long last = static_cast<long>(std::ceil(hi / step));
   std::vector<double> ticks;
@@ -45,12 +50,23 @@ std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -72,18 +88,26 @@ std::string render_line_chart(const LineChart& chart, int width, int height) {
   if (x_lo > x_hi) x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
   const std::vector<double> x_ticks = nice_ticks(x_lo, x_hi), y_ticks = nice_ticks(y_lo, y_hi);
   const double xa = x_ticks.front(), xb = x_ticks.back(), ya = y_ticks.front(), yb = y_ticks.back();
-  const double plot_w = width - kMarginLeft - kMarginRight, plot_h = height - kMarginTop - kMarginBottom;
-  const auto px = [&](double x) { return kMarginLeft + (xb > xa ? (x - xa) / (xb - xa) : 0.5) * plot_w; };
-  const auto py = [&](double y) { return kMarginTop + plot_h - (yb > ya ? (y - ya) / (yb - ya) : 0.5) * plot_h; };
+  const double plot_w = width - kMarginLeft - kMarginRight,
+               plot_h = height - kMarginTop - kMarginBottom;
+  const auto px = [&](double x) {
+    return kMarginLeft + (xb > xa ? (x - xa) / (xb - xa) : 0.5) * plot_w;
+  };
+  const auto py = [&](double y) {
+    return kMarginTop + plot_h - (yb > ya ? (y - ya) / (yb - ya) : 0.5) * plot_h;
+  };
   char buffer[256];
   std::string svg;
-  std::snprintf(buffer, sizeof buffer,
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
-                "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
-                width, height, width, height);
+  std::snprintf(
+      buffer, sizeof buffer,
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+      "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+      "font-size=\"12\">\n",
+      width, height, width, height);
   svg += buffer;
   svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  std::snprintf(buffer, sizeof buffer, "<text x=\"%d\" y=\"22\" font-size=\"15\" text-anchor=\"middle\">", width / 2);
+  std::snprintf(buffer, sizeof buffer,
+                "<text x=\"%d\" y=\"22\" font-size=\"15\" text-anchor=\"middle\">", width / 2);
   svg += buffer + xml_escape(chart.title) + "</text>\n";
   for (double t : x_ticks) {
     std::snprintf(buffer, sizeof buffer,
@@ -99,16 +123,18 @@ std::string render_line_chart(const LineChart& chart, int width, int height) {
                   kMarginLeft, py(t), kMarginLeft + plot_w, py(t), kMarginLeft - 6, py(t) + 4);
     svg += buffer + number(t) + "</text>\n";
   }
-  std::snprintf(buffer, sizeof buffer,
-                "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n",
-                kMarginLeft, kMarginTop, plot_w, plot_h);
+  std::snprintf(
+      buffer, sizeof buffer,
+      "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n",
+      kMarginLeft, kMarginTop, plot_w, plot_h);
   svg += buffer;
   std::snprintf(buffer, sizeof buffer, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
                 kMarginLeft + plot_w / 2, height - 22);
   svg += buffer + xml_escape(chart.x_label) + "</text>\n";
-  std::snprintf(buffer, sizeof buffer,
-                "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 16 %.1f)\">",
-                kMarginTop + plot_h / 2, kMarginTop + plot_h / 2);
+  std::snprintf(
+      buffer, sizeof buffer,
+      "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 16 %.1f)\">",
+      kMarginTop + plot_h / 2, kMarginTop + plot_h / 2);
   svg += buffer + xml_escape(chart.y_label) + "</text>\n";
   for (std::size_t s = 0; s < chart.series.size(); ++s) {
     const auto& series = chart.series[s];
@@ -119,24 +145,27 @@ std::string render_line_chart(const LineChart& chart, int width, int height) {
       std::snprintf(buffer, sizeof buffer, "%.2f,%.2f ", px(series.x[i]), py(series.y[i]));
       points += buffer;
     }
-    svg += "<polyline fill=\"none\" stroke=\"" + std::string(color) + "\" stroke-width=\"1.8\" points=\"" +
-           points + "\"/>\n";
+    svg += "<polyline fill=\"none\" stroke=\"" + std::string(color) +
+           "\" stroke-width=\"1.8\" points=\"" + points + "\"/>\n";
     for (std::size_t i = 0; i < series.marked.size() && i < series.x.size(); ++i) {
       if (!series.marked[i] || !std::isfinite(series.y[i])) continue;
-      std::snprintf(buffer, sizeof buffer, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"4\" fill=\"%s\"/>\n",
-                    px(series.x[i]), py(series.y[i]), color);
+      std::snprintf(buffer, sizeof buffer,
+                    "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"4\" fill=\"%s\"/>\n", px(series.x[i]),
+                    py(series.y[i]), color);
       svg += buffer;
     }
     if (chart.series.size() > 1) {
       std::snprintf(buffer, sizeof buffer,
-                    "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%.1f\" y=\"%d\">",
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/><text "
+                    "x=\"%.1f\" y=\"%d\">",
                     kMarginLeft + 10.0, kMarginTop + 12 + 16 * static_cast<int>(s), color,
                     kMarginLeft + 28.0, kMarginTop + 17 + 16 * static_cast<int>(s));
       svg += buffer + xml_escape(series.name) + "</text>\n";
     }
   }
   if (any_mark && !chart.mark_legend.empty()) {
-    std::snprintf(buffer, sizeof buffer, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"#444\"/><text x=\"%d\" y=\"%d\">",
+    std::snprintf(buffer, sizeof buffer,
+                  "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"#444\"/><text x=\"%d\" y=\"%d\">",
                   kMarginLeft + 4, height - 8, kMarginLeft + 14, height - 4);
     svg += buffer + xml_escape(chart.mark_legend) + "</text>\n";
   }

@@ -97,23 +97,31 @@ const std::vector<std::string>& builtin_english_stop_words() {
   // prepositions, conjunctions, and the commonest adverbs and determiners. Content words (even
   // frequent ones such as "said" or "people") are left to document-frequency limits.
   static const std::vector<std::string> words = {
-      "a", "about", "above", "after", "again", "against", "all", "almost", "also", "although",
-      "am", "among", "an", "and", "another", "any", "are", "as", "at", "be", "because", "been",
-      "before", "being", "below", "between", "both", "but", "by", "can", "cannot", "could", "did",
-      "do", "does", "doing", "done", "down", "during", "each", "either", "else", "ever", "every",
-      "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
-      "herself", "him", "himself", "his", "how", "however", "i", "if", "in", "into", "is", "it",
-      "its", "itself", "just", "least", "less", "may", "me", "might", "more", "most", "much",
-      "must", "my", "myself", "neither", "no", "nor", "not", "now", "of", "off", "often", "on",
-      "once", "only", "or", "other", "others", "otherwise", "ought", "our", "ours", "ourselves",
-      "out", "over", "own", "per", "perhaps", "quite", "rather", "same", "shall", "she", "should",
-      "since", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
-      "themselves", "then", "there", "therefore", "these", "they", "this", "those", "though",
-      "through", "thus", "to", "too", "toward", "towards", "under", "unless", "until", "up",
-      "upon", "us", "very", "was", "we", "were", "what", "whatever", "when", "whenever", "where",
-      "whereas", "wherever", "whether", "which", "while", "who", "whoever", "whom", "whose",
-      "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours",
-      "yourself", "yourselves"};
+      "a",       "about",    "above",     "after",      "again",     "against",   "all",
+      "almost",  "also",     "although",  "am",         "among",     "an",        "and",
+      "another", "any",      "are",       "as",         "at",        "be",        "because",
+      "been",    "before",   "being",     "below",      "between",   "both",      "but",
+      "by",      "can",      "cannot",    "could",      "did",       "do",        "does",
+      "doing",   "done",     "down",      "during",     "each",      "either",    "else",
+      "ever",    "every",    "few",       "for",        "from",      "further",   "had",
+      "has",     "have",     "having",    "he",         "her",       "here",      "hers",
+      "herself", "him",      "himself",   "his",        "how",       "however",   "i",
+      "if",      "in",       "into",      "is",         "it",        "its",       "itself",
+      "just",    "least",    "less",      "may",        "me",        "might",     "more",
+      "most",    "much",     "must",      "my",         "myself",    "neither",   "no",
+      "nor",     "not",      "now",       "of",         "off",       "often",     "on",
+      "once",    "only",     "or",        "other",      "others",    "otherwise", "ought",
+      "our",     "ours",     "ourselves", "out",        "over",      "own",       "per",
+      "perhaps", "quite",    "rather",    "same",       "shall",     "she",       "should",
+      "since",   "so",       "some",      "such",       "than",      "that",      "the",
+      "their",   "theirs",   "them",      "themselves", "then",      "there",     "therefore",
+      "these",   "they",     "this",      "those",      "though",    "through",   "thus",
+      "to",      "too",      "toward",    "towards",    "under",     "unless",    "until",
+      "up",      "upon",     "us",        "very",       "was",       "we",        "were",
+      "what",    "whatever", "when",      "whenever",   "where",     "whereas",   "wherever",
+      "whether", "which",    "while",     "who",        "whoever",   "whom",      "whose",
+      "why",     "will",     "with",      "within",     "without",   "would",     "yet",
+      "you",     "your",     "yours",     "yourself",   "yourselves"};
   return words;
 }
 
@@ -222,8 +230,8 @@ namespace {
 
 // Tokenizes every document into ids of a growing dictionary of distinct tokens (first-seen order).
 struct TokenizedTexts {
-  std::vector<std::string> types;                 ///< distinct tokens
-  std::vector<std::vector<std::uint32_t>> docs;   ///< per document, token ids (with repeats)
+  std::vector<std::string> types;                ///< distinct tokens
+  std::vector<std::vector<std::uint32_t>> docs;  ///< per document, token ids (with repeats)
   std::uint64_t n_tokens = 0;
 };
 
@@ -239,7 +247,8 @@ TokenizedTexts tokenize_all(const std::vector<TextDocument>& documents,
     auto& ids = result.docs[d];
     ids.reserve(tokens.size());
     for (auto& token : tokens) {
-      auto [it, inserted] = index.try_emplace(token, static_cast<std::uint32_t>(result.types.size()));
+      auto [it, inserted] =
+          index.try_emplace(token, static_cast<std::uint32_t>(result.types.size()));
       if (inserted) result.types.push_back(std::move(token));
       ids.push_back(it->second);
     }

@@ -24,7 +24,9 @@ std::vector<TopicSummary> summarize_topics(const LdaModel& model, std::size_t n_
   arma::vec mass = arma::sum(model.lambda, 1) - static_cast<double>(n_words) * model.eta;
   mass = arma::clamp(mass, 0.0, arma::datum::inf);
   const double total = arma::accu(mass);
-  const arma::vec share = total > 0 ? arma::vec(mass / total) : arma::vec(n_topics, arma::fill::value(1.0 / static_cast<double>(n_topics)));
+  const arma::vec share =
+      total > 0 ? arma::vec(mass / total)
+                : arma::vec(n_topics, arma::fill::value(1.0 / static_cast<double>(n_topics)));
   const arma::rowvec marginal = share.t() * phi;
   std::vector<TopicSummary> topics(n_topics);
   std::vector<WordId> order(n_words);
@@ -32,11 +34,13 @@ std::vector<TopicSummary> summarize_topics(const LdaModel& model, std::size_t n_
   for (std::size_t k = 0; k < n_topics; ++k) {
     for (std::size_t w = 0; w < n_words; ++w) {
       const double log_phi = std::log(phi(k, w));
-      score[w] = relevance_lambda * log_phi + (1.0 - relevance_lambda) * (log_phi - std::log(marginal[w]));
+      score[w] =
+          relevance_lambda * log_phi + (1.0 - relevance_lambda) * (log_phi - std::log(marginal[w]));
     }
     std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + static_cast<long>(n_top), order.end(),
-                      [&](WordId a, WordId b) { return score[a] != score[b] ? score[a] > score[b] : a < b; });
+    std::partial_sort(
+        order.begin(), order.begin() + static_cast<long>(n_top), order.end(),
+        [&](WordId a, WordId b) { return score[a] != score[b] ? score[a] > score[b] : a < b; });
     topics[k].words.assign(order.begin(), order.begin() + static_cast<long>(n_top));
     for (WordId w : topics[k].words) topics[k].weights.push_back(phi(k, w));
     topics[k].share = share[k];
@@ -61,9 +65,15 @@ void compute_coherence(const Corpus& reference, std::vector<TopicSummary>& topic
     const auto& y = postings[b];
     std::size_t i = 0, j = 0, both = 0;
     while (i < x.size() && j < y.size()) {
-      if (x[i] < y[j]) ++i;
-      else if (y[j] < x[i]) ++j;
-      else { ++both; ++i; ++j; }
+      if (x[i] < y[j])
+        ++i;
+      else if (y[j] < x[i])
+        ++j;
+      else {
+        ++both;
+        ++i;
+        ++j;
+      }
     }
     return static_cast<double>(both);
   };

@@ -51,17 +51,21 @@ NaiveElbo naive_elbo(const Corpus& corpus, const LdaModel& model) {
   arma::mat elog_beta(n_topics, n_words);
   for (std::size_t k = 0; k < n_topics; ++k) {
     const double total = arma::accu(model.lambda.row(k));
-    for (std::size_t w = 0; w < n_words; ++w) elog_beta(k, w) = digamma(model.lambda(k, w)) - digamma(total);
+    for (std::size_t w = 0; w < n_words; ++w)
+      elog_beta(k, w) = digamma(model.lambda(k, w)) - digamma(total);
     const arma::rowvec lambda_k = model.lambda.row(k);
     e.log_p_beta += dirichlet_log_norm(arma::rowvec(n_words, arma::fill::value(model.eta))) +
                     (model.eta - 1.0) * arma::accu(elog_beta.row(k));
-    e.entropy_beta -= dirichlet_log_norm(lambda_k) + arma::accu((lambda_k - 1.0) % elog_beta.row(k));
+    e.entropy_beta -=
+        dirichlet_log_norm(lambda_k) + arma::accu((lambda_k - 1.0) % elog_beta.row(k));
   }
   for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
     const arma::rowvec gamma = model.gamma.col(d).t();
     arma::rowvec elog_theta(n_topics);
-    for (std::size_t k = 0; k < n_topics; ++k) elog_theta[k] = digamma(gamma[k]) - digamma(arma::accu(gamma));
-    e.log_p_theta += dirichlet_log_norm(model.alpha.t()) + arma::accu((model.alpha.t() - 1.0) % elog_theta);
+    for (std::size_t k = 0; k < n_topics; ++k)
+      elog_theta[k] = digamma(gamma[k]) - digamma(arma::accu(gamma));
+    e.log_p_theta +=
+        dirichlet_log_norm(model.alpha.t()) + arma::accu((model.alpha.t() - 1.0) % elog_theta);
     e.entropy_theta -= dirichlet_log_norm(gamma) + arma::accu((gamma - 1.0) % elog_theta);
     const DocView doc = corpus.doc(d);
     for (std::size_t i = 0; i < doc.n; ++i) {
@@ -93,7 +97,8 @@ MatchedJs matched_js(const arma::mat& truth, const arma::mat& fitted) {
   const std::size_t n = truth.n_rows;
   arma::mat cost(n, fitted.n_rows);
   for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < fitted.n_rows; ++j) cost(i, j) = naive_js(truth.row(i), fitted.row(j));
+    for (std::size_t j = 0; j < fitted.n_rows; ++j)
+      cost(i, j) = naive_js(truth.row(i), fitted.row(j));
   std::vector<std::size_t> best;
   constexpr std::size_t kBruteForceUpTo = 8;
   if (n <= kBruteForceUpTo && fitted.n_rows == n) {

@@ -1,8 +1,9 @@
+#include "tmkit/assignment.hpp"
+
 #include <boost/random/uniform_real_distribution.hpp>
 #include <boost/test/unit_test.hpp>
 #include <numeric>
 
-#include "tmkit/assignment.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/random.hpp"
 

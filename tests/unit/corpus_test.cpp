@@ -1,6 +1,7 @@
+#include "tmkit/corpus.hpp"
+
 #include <boost/test/unit_test.hpp>
 
-#include "tmkit/corpus.hpp"
 #include "tmkit/error.hpp"
 
 BOOST_AUTO_TEST_SUITE(corpus)

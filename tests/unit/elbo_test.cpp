@@ -1,9 +1,10 @@
+#include "tmkit/elbo.hpp"
+
 #include <boost/random/gamma_distribution.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include "support/test_support.hpp"
 #include "tmkit/corpus_io.hpp"
-#include "tmkit/elbo.hpp"
 #include "tmkit/lda.hpp"
 #include "tmkit/random.hpp"
 
@@ -11,7 +12,8 @@ BOOST_AUTO_TEST_SUITE(elbo)
 
 // A model state that is no fit at all: lambda and gamma drawn at random, so that every term is
 // exercised away from any optimum.
-tmkit::LdaModel random_state(const tmkit::Corpus& corpus, std::size_t n_topics, std::uint64_t seed) {
+tmkit::LdaModel random_state(const tmkit::Corpus& corpus, std::size_t n_topics,
+                             std::uint64_t seed) {
   tmkit::Rng rng = tmkit::make_rng(seed, 0);
   boost::random::gamma_distribution<double> draw(2.0, 1.5);
   tmkit::LdaModel model;
@@ -52,8 +54,10 @@ BOOST_AUTO_TEST_CASE(collapsed_bound_equals_the_sum_of_terms) {
   for (std::uint64_t seed : {1, 2, 3}) {
     const tmkit::LdaModel model = random_state(tiny_corpus(), 4, seed);
     const double naive = tmkit::test::naive_elbo(tiny_corpus(), model).total();
-    BOOST_TEST(tmkit::evaluate_elbo(tiny_corpus(), model, 1) == naive, boost::test_tools::tolerance(1e-10));
-    BOOST_TEST(tmkit::evaluate_elbo(tiny_corpus(), model, 2) == naive, boost::test_tools::tolerance(1e-10));
+    BOOST_TEST(tmkit::evaluate_elbo(tiny_corpus(), model, 1) == naive,
+               boost::test_tools::tolerance(1e-10));
+    BOOST_TEST(tmkit::evaluate_elbo(tiny_corpus(), model, 2) == naive,
+               boost::test_tools::tolerance(1e-10));
   }
 }
 
@@ -65,7 +69,8 @@ BOOST_AUTO_TEST_CASE(tiny_eta_does_not_underflow) {
   model.lambda.col(3).fill(1e-8);  // a word no topic has taken
   const double bound = tmkit::evaluate_elbo(tiny_corpus(), model, 1);
   BOOST_TEST(std::isfinite(bound));
-  BOOST_TEST(bound == tmkit::test::naive_elbo(tiny_corpus(), model).total(), boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(bound == tmkit::test::naive_elbo(tiny_corpus(), model).total(),
+             boost::test_tools::tolerance(1e-9));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

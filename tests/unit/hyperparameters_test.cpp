@@ -1,9 +1,10 @@
+#include "tmkit/hyperparameters.hpp"
+
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/random/gamma_distribution.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 
-#include "tmkit/hyperparameters.hpp"
 #include "tmkit/random.hpp"
 #include "tmkit/synthetic.hpp"
 
@@ -32,7 +33,8 @@ BOOST_AUTO_TEST_CASE(asymmetric_newton_finds_the_stationary_point) {
   const arma::vec fit = tmkit::fit_dirichlet_asymmetric(n, s, start);
   // Gradient n (psi(sum a) - psi(a_k)) + s_k vanishes at the maximum (relative to n).
   for (std::size_t k = 0; k < 4; ++k) {
-    const double gradient = n * (boost::math::digamma(arma::accu(fit)) - boost::math::digamma(fit[k])) + s[k];
+    const double gradient =
+        n * (boost::math::digamma(arma::accu(fit)) - boost::math::digamma(fit[k])) + s[k];
     BOOST_TEST(std::fabs(gradient) / n < 1e-9);
   }
   BOOST_TEST(tmkit::dirichlet_objective(n, fit, s) > tmkit::dirichlet_objective(n, start, s));
@@ -46,7 +48,8 @@ BOOST_AUTO_TEST_CASE(symmetric_newton_agrees_with_asymmetric_on_exchangeable_sta
   const double c = tmkit::fit_dirichlet_symmetric(n, 6, arma::accu(s), 0.01);
   const arma::vec a = tmkit::fit_dirichlet_asymmetric(n, s, arma::vec(6, arma::fill::value(2.0)));
   for (double ak : a) BOOST_TEST(ak == c, boost::test_tools::tolerance(1e-9));
-  const double gradient = n * 6 * (boost::math::digamma(6 * c) - boost::math::digamma(c)) + arma::accu(s);
+  const double gradient =
+      n * 6 * (boost::math::digamma(6 * c) - boost::math::digamma(c)) + arma::accu(s);
   BOOST_TEST(std::fabs(gradient) / n < 1e-9);
 }
 
@@ -56,7 +59,8 @@ BOOST_AUTO_TEST_CASE(steps_never_decrease_the_objective_from_far_starts) {
     const arma::vec init(3, arma::fill::value(start));
     const arma::vec fit = tmkit::fit_dirichlet_asymmetric(1000, s, init);
     BOOST_TEST(fit.min() > 0.0);
-    BOOST_TEST(tmkit::dirichlet_objective(1000, fit, s) >= tmkit::dirichlet_objective(1000, init, s));
+    BOOST_TEST(tmkit::dirichlet_objective(1000, fit, s) >=
+               tmkit::dirichlet_objective(1000, init, s));
   }
 }
 

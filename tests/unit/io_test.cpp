@@ -1,3 +1,5 @@
+#include "tmkit/io.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,7 +9,6 @@
 
 #include "support/test_support.hpp"
 #include "tmkit/error.hpp"
-#include "tmkit/io.hpp"
 
 BOOST_AUTO_TEST_SUITE(io)
 
@@ -19,7 +20,8 @@ BOOST_AUTO_TEST_CASE(line_reader_counts_lines_and_strips_crlf) {
   std::string_view line;
   std::vector<std::string> seen;
   while (lines.next(line)) seen.emplace_back(line);
-  BOOST_TEST(seen == (std::vector<std::string>{"a", "b", "", "c"}), boost::test_tools::per_element());
+  BOOST_TEST(seen == (std::vector<std::string>{"a", "b", "", "c"}),
+             boost::test_tools::per_element());
   BOOST_TEST(lines.line_number() == 4u);
 }
 

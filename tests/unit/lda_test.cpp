@@ -1,10 +1,11 @@
+#include "tmkit/lda.hpp"
+
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 
 #include "support/test_support.hpp"
 #include "tmkit/corpus_io.hpp"
 #include "tmkit/error.hpp"
-#include "tmkit/lda.hpp"
 #include "tmkit/npy.hpp"
 #include "tmkit/synthetic.hpp"
 
@@ -24,8 +25,8 @@ bool never_decreases(const std::vector<tmkit::PassReport>& trace, std::string& w
   // wrong update is many orders larger.
   for (std::size_t t = 1; t < trace.size(); ++t) {
     if (trace[t].elbo < trace[t - 1].elbo - 1e-12 * std::fabs(trace[t - 1].elbo)) {
-      where = "line " + std::to_string(t) + " (pass " + std::to_string(trace[t].pass) + "): " +
-              std::to_string(trace[t - 1].elbo) + " -> " + std::to_string(trace[t].elbo);
+      where = "line " + std::to_string(t) + " (pass " + std::to_string(trace[t].pass) +
+              "): " + std::to_string(trace[t - 1].elbo) + " -> " + std::to_string(trace[t].elbo);
       return false;
     }
   }
@@ -56,8 +57,10 @@ BOOST_AUTO_TEST_SUITE(lda)
 BOOST_AUTO_TEST_CASE(options_are_checked_against_the_corpus) {
   tmkit::Corpus corpus({"a", "b", "c"});
   corpus.add_document({{0, 1}, {2, 2}});
-  BOOST_CHECK_THROW(tmkit::validate_fit_options(corpus, options_for(4, 0.1, 0.1, 1)), tmkit::UsageError);
-  BOOST_CHECK_THROW(tmkit::validate_fit_options(corpus, options_for(0, 0.1, 0.1, 1)), tmkit::UsageError);
+  BOOST_CHECK_THROW(tmkit::validate_fit_options(corpus, options_for(4, 0.1, 0.1, 1)),
+                    tmkit::UsageError);
+  BOOST_CHECK_THROW(tmkit::validate_fit_options(corpus, options_for(0, 0.1, 0.1, 1)),
+                    tmkit::UsageError);
   tmkit::FitOptions bad_tol = options_for(2, 0.1, 0.1, 1);
   bad_tol.tol = 0;
   BOOST_CHECK_THROW(tmkit::validate_fit_options(corpus, bad_tol), tmkit::UsageError);
@@ -94,7 +97,8 @@ BOOST_AUTO_TEST_CASE(document_fit_never_lowers_its_elbo) {
       tmkit::EstepOptions estep;
       estep.restart = restart;
       estep.evaluate_end = true;
-      const tmkit::DocumentFit fit = tmkit::fit_document(planted.corpus.doc(d), topics, prior, gamma.memptr(), ws, estep);
+      const tmkit::DocumentFit fit =
+          tmkit::fit_document(planted.corpus.doc(d), topics, prior, gamma.memptr(), ws, estep);
       BOOST_TEST(fit.elbo_at_end >= fit.elbo_at_start);
     }
   }
@@ -122,14 +126,15 @@ BOOST_AUTO_TEST_CASE(estep_and_mstep_match_scikit_learn) {
   tmkit::LdaModel model = tmkit::initialize_model(corpus, options);
   model.lambda = tmkit::read_npy_matrix(dir + "lambda.npy");
   tmkit::fit_batch(corpus, options, model);
-  const arma::mat expected_gamma = tmkit::read_npy_matrix(dir + "gamma.npy");      // D x K
+  const arma::mat expected_gamma = tmkit::read_npy_matrix(dir + "gamma.npy");         // D x K
   const arma::mat expected_lambda = tmkit::read_npy_matrix(dir + "lambda_next.npy");  // K x V
   BOOST_TEST(arma::approx_equal(model.gamma.t(), expected_gamma, "reldiff", 1e-7));
   BOOST_TEST(arma::approx_equal(model.lambda, expected_lambda, "reldiff", 1e-7));
-  BOOST_TEST_MESSAGE("max relative difference: gamma "
-                     << arma::max(arma::max(arma::abs(model.gamma.t() - expected_gamma) / expected_gamma))
-                     << ", lambda "
-                     << arma::max(arma::max(arma::abs(model.lambda - expected_lambda) / expected_lambda)));
+  BOOST_TEST_MESSAGE(
+      "max relative difference: gamma "
+      << arma::max(arma::max(arma::abs(model.gamma.t() - expected_gamma) / expected_gamma))
+      << ", lambda "
+      << arma::max(arma::max(arma::abs(model.lambda - expected_lambda) / expected_lambda)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -151,7 +156,8 @@ BOOST_AUTO_TEST_CASE(elbo_never_decreases_on_a_synthetic_corpus) {
 }
 
 BOOST_AUTO_TEST_CASE(elbo_never_decreases_on_the_bundled_corpus) {
-  const tmkit::Corpus corpus = tmkit::read_corpus(tmkit::test::source_path("corpora/kjv/docword.kjv.txt"));
+  const tmkit::Corpus corpus =
+      tmkit::read_corpus(tmkit::test::source_path("corpora/kjv/docword.kjv.txt"));
   tmkit::FitOptions options = options_for(10, 0.1, 0.1, 1);
   options.max_passes = 40;
   options.max_moves = 2;
@@ -191,11 +197,13 @@ BOOST_AUTO_TEST_CASE(merge_split_moves_repair_a_merged_pair) {
   options.max_moves = 0;
   tmkit::LdaModel without = tmkit::initialize_model(planted.corpus, options);
   tmkit::fit_batch(planted.corpus, options, without);
-  const auto js_without = tmkit::test::matched_js(planted.topics, tmkit::topic_word_distributions(without));
+  const auto js_without =
+      tmkit::test::matched_js(planted.topics, tmkit::topic_word_distributions(without));
   options.max_moves = 12;
   tmkit::LdaModel with = tmkit::initialize_model(planted.corpus, options);
   const tmkit::FitReport report = tmkit::fit_batch(planted.corpus, options, with);
-  const auto js_with = tmkit::test::matched_js(planted.topics, tmkit::topic_word_distributions(with));
+  const auto js_with =
+      tmkit::test::matched_js(planted.topics, tmkit::topic_word_distributions(with));
   BOOST_TEST_MESSAGE("max matched JS without moves " << js_without.max << ", with " << js_with.max);
   BOOST_TEST(js_without.max > 0.3);  // one true topic unmatched: the failure being repaired
   BOOST_TEST(js_with.mean < 0.02);

@@ -1,3 +1,5 @@
+#include "tmkit/model_dir.hpp"
+
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
@@ -5,7 +7,6 @@
 #include "support/test_support.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/io.hpp"
-#include "tmkit/model_dir.hpp"
 #include "tmkit/npy.hpp"
 #include "tmkit/sha256.hpp"
 

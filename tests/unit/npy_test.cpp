@@ -1,3 +1,5 @@
+#include "tmkit/npy.hpp"
+
 #include <boost/test/unit_test.hpp>
 #include <cstring>
 #include <fstream>
@@ -5,7 +7,6 @@
 #include "support/test_support.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/io.hpp"
-#include "tmkit/npy.hpp"
 
 BOOST_AUTO_TEST_SUITE(npy)
 
@@ -64,7 +65,8 @@ BOOST_AUTO_TEST_CASE(damaged_files_are_refused) {
   BOOST_CHECK_THROW(tmkit::read_npy(dir.file("short.npy")), tmkit::InputError);
   dir.write("magic.npy", "NOTNUMPY" + good.substr(8));
   BOOST_CHECK_THROW(tmkit::read_npy(dir.file("magic.npy")), tmkit::InputError);
-  dir.write("dtype.npy", npy_bytes("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", std::string(16, '\0')));
+  dir.write("dtype.npy", npy_bytes("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }",
+                                   std::string(16, '\0')));
   BOOST_CHECK_THROW(tmkit::read_npy(dir.file("dtype.npy")), tmkit::InputError);
 }
 

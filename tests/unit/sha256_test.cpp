@@ -1,9 +1,10 @@
+#include "tmkit/sha256.hpp"
+
 #include <boost/test/unit_test.hpp>
 #include <string>
 
 #include "support/test_support.hpp"
 #include "tmkit/error.hpp"
-#include "tmkit/sha256.hpp"
 
 BOOST_AUTO_TEST_SUITE(sha256)
 

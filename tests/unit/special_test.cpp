@@ -1,10 +1,10 @@
+#include "tmkit/special.hpp"
+
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
-
-#include "tmkit/special.hpp"
 
 BOOST_AUTO_TEST_SUITE(special)
 
@@ -16,7 +16,8 @@ BOOST_AUTO_TEST_CASE(digamma_matches_boost_to_a_few_ulp) {
   for (double log10_x = -8; log10_x <= 12; log10_x += 0.0007) {
     const double x = std::pow(10.0, log10_x);
     const double expected = boost::math::digamma(x);
-    const double error = std::fabs(tmkit::digamma(x) - expected) / std::max(1.0, std::fabs(expected));
+    const double error =
+        std::fabs(tmkit::digamma(x) - expected) / std::max(1.0, std::fabs(expected));
     worst = std::max(worst, error);
   }
   BOOST_TEST(worst < 4e-15);

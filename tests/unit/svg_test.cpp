@@ -1,10 +1,10 @@
-#include <boost/test/unit_test.hpp>
+#include "tmkit/svg.hpp"
+
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include "tmkit/svg.hpp"
 
 BOOST_AUTO_TEST_SUITE(svg)
 
@@ -18,9 +18,11 @@ bool well_formed(const std::string& xml, std::string& problem) {
       const std::size_t end = xml.find('>', i);
       if (end == std::string::npos) return problem = "unterminated tag", false;
       std::string tag = xml.substr(i + 1, end - i - 1);
-      if (std::count(tag.begin(), tag.end(), '"') % 2 != 0) return problem = "unbalanced quotes in <" + tag + ">", false;
+      if (std::count(tag.begin(), tag.end(), '"') % 2 != 0)
+        return problem = "unbalanced quotes in <" + tag + ">", false;
       if (tag[0] == '/') {
-        if (open.empty() || open.back() != tag.substr(1)) return problem = "mismatched </" + tag.substr(1) + ">", false;
+        if (open.empty() || open.back() != tag.substr(1))
+          return problem = "mismatched </" + tag.substr(1) + ">", false;
         open.pop_back();
       } else if (tag.back() != '/') {
         open.push_back(tag.substr(0, tag.find(' ')));
@@ -28,7 +30,8 @@ bool well_formed(const std::string& xml, std::string& problem) {
       i = end + 1;
     } else {
       if (xml[i] == '&' && xml.compare(i, 4, "&lt;") != 0 && xml.compare(i, 4, "&gt;") != 0 &&
-          xml.compare(i, 5, "&amp;") != 0 && xml.compare(i, 6, "&quot;") != 0 && xml.compare(i, 6, "&apos;") != 0) {
+          xml.compare(i, 5, "&amp;") != 0 && xml.compare(i, 6, "&quot;") != 0 &&
+          xml.compare(i, 6, "&apos;") != 0) {
         return problem = "bare & in text", false;
       }
       ++i;

@@ -1,9 +1,10 @@
+#include "tmkit/text.hpp"
+
 #include <boost/test/unit_test.hpp>
 #include <string>
 #include <vector>
 
 #include "tmkit/error.hpp"
-#include "tmkit/text.hpp"
 
 BOOST_AUTO_TEST_SUITE(text)
 
@@ -27,13 +28,16 @@ BOOST_AUTO_TEST_CASE(multibyte_letters_stay_whole_and_lowercase) {
 BOOST_AUTO_TEST_CASE(combining_marks_stay_with_their_letter) {
   const tmkit::Tokenizer tokenizer;
   // "cafe" + U+0301 (combining acute) is one token of four letters.
-  BOOST_TEST(tokenizer.tokenize("cafe\xCC\x81 x") == (Tokens{"cafe\xCC\x81"}), boost::test_tools::per_element());
+  BOOST_TEST(tokenizer.tokenize("cafe\xCC\x81 x") == (Tokens{"cafe\xCC\x81"}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(invalid_utf8_separates_and_never_crashes) {
   const tmkit::Tokenizer tokenizer;
   // A lone continuation byte, a truncated 3-byte sequence, an overlong '/', a surrogate, an emoji.
-  const std::string text = "ab\x80" "cd \xE4\xB8 ef\xC0\xAFgh \xED\xA0\x80ij \xF0\x9F\x98\x80kl";
+  const std::string text =
+      "ab\x80"
+      "cd \xE4\xB8 ef\xC0\xAFgh \xED\xA0\x80ij \xF0\x9F\x98\x80kl";
   BOOST_TEST(tokenizer.tokenize(text) == (Tokens{"ab", "cd", "ef", "gh", "ij", "kl"}),
              boost::test_tools::per_element());
   BOOST_TEST(tokenizer.tokenize(std::string("\xC3", 1)).empty());  // cut inside a letter
@@ -44,7 +48,8 @@ BOOST_AUTO_TEST_CASE(min_length_counts_letters_not_bytes) {
   options.min_length = 3;
   options.builtin_stop_words = false;
   const tmkit::Tokenizer tokenizer(options);
-  BOOST_TEST(tokenizer.tokenize("жук ab abc éé") == (Tokens{"жук", "abc"}), boost::test_tools::per_element());
+  BOOST_TEST(tokenizer.tokenize("жук ab abc éé") == (Tokens{"жук", "abc"}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(user_stop_words_and_keep_case) {
@@ -83,11 +88,13 @@ BOOST_AUTO_TEST_CASE(vocabulary_limits_and_empty_documents) {
   limits.min_df = tmkit::DocFrequencyLimit::parse("2", "--min-df");
   limits.max_df = tmkit::DocFrequencyLimit::parse("0.9", "--max-df");
   tmkit::TextImportReport report;
-  const tmkit::Corpus corpus = tmkit::corpus_from_texts(sample_documents(), tokenizer, limits, false, &report);
+  const tmkit::Corpus corpus =
+      tmkit::corpus_from_texts(sample_documents(), tokenizer, limits, false, &report);
   // apple is in 4/5 = 0.8 <= 0.9 documents; banana in 2; the others in 1 (or are stop words).
   BOOST_TEST(corpus.vocab() == (Tokens{"apple", "banana"}), boost::test_tools::per_element());
   BOOST_TEST(corpus.n_docs() == 4u);  // "the of and" is left empty and dropped
-  BOOST_TEST(report.dropped_documents == (std::vector<std::size_t>{3}), boost::test_tools::per_element());
+  BOOST_TEST(report.dropped_documents == (std::vector<std::size_t>{3}),
+             boost::test_tools::per_element());
   BOOST_TEST(corpus.doc_ids()[3] == "e");
   BOOST_TEST(corpus.labels()[2] == "y");
   BOOST_TEST(report.n_tokens == 10u);
@@ -98,9 +105,11 @@ BOOST_AUTO_TEST_CASE(max_vocab_keeps_the_most_frequent_with_ties_by_word) {
   const tmkit::Tokenizer tokenizer;
   tmkit::VocabularyOptions limits;
   limits.max_vocab = 3;
-  const tmkit::Corpus corpus = tmkit::corpus_from_texts(sample_documents(), tokenizer, limits, true);
+  const tmkit::Corpus corpus =
+      tmkit::corpus_from_texts(sample_documents(), tokenizer, limits, true);
   // totals: apple 4, banana 2, durian 2, cherry 1, elder 1
-  BOOST_TEST(corpus.vocab() == (Tokens{"apple", "banana", "durian"}), boost::test_tools::per_element());
+  BOOST_TEST(corpus.vocab() == (Tokens{"apple", "banana", "durian"}),
+             boost::test_tools::per_element());
   BOOST_TEST(corpus.n_docs() == 5u);  // keep_empty
 }
 

@@ -1,10 +1,11 @@
+#include "tmkit/topics.hpp"
+
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <sstream>
 
 #include "support/test_support.hpp"
 #include "tmkit/corpus_io.hpp"
-#include "tmkit/topics.hpp"
 
 BOOST_AUTO_TEST_SUITE(topics)
 
@@ -46,9 +47,11 @@ tmkit::LdaModel two_topic_model() {
 
 BOOST_AUTO_TEST_CASE(top_words_by_probability_and_by_relevance) {
   const auto by_probability = tmkit::summarize_topics(two_topic_model(), 2, 1.0);
-  BOOST_TEST(by_probability[0].words == (std::vector<tmkit::WordId>{0, 1}), boost::test_tools::per_element());
+  BOOST_TEST(by_probability[0].words == (std::vector<tmkit::WordId>{0, 1}),
+             boost::test_tools::per_element());
   BOOST_TEST(by_probability[0].weights[0] == 40.5 / 72.0, boost::test_tools::tolerance(1e-14));
-  BOOST_TEST(by_probability[1].words == (std::vector<tmkit::WordId>{3, 0}), boost::test_tools::per_element());
+  BOOST_TEST(by_probability[1].words == (std::vector<tmkit::WordId>{3, 0}),
+             boost::test_tools::per_element());
   // Shares: expected counts 70 and 50 of 120.
   BOOST_TEST(by_probability[0].share == 70.0 / 120.0, boost::test_tools::tolerance(1e-14));
   // Relevance with lambda = 0 ranks by lift p(w|k)/p(w): word 1 is topic 0's alone.

@@ -19,9 +19,9 @@ using Count = std::uint32_t;
 /// One document of a Corpus, viewed without copying: `n` distinct word ids in increasing order and
 /// their counts.
 struct DocView {
-  const WordId* ids = nullptr;   ///< n word ids, strictly increasing, each < V
-  const Count* counts = nullptr; ///< n counts, each >= 1
-  std::size_t n = 0;             ///< number of distinct words
+  const WordId* ids = nullptr;    ///< n word ids, strictly increasing, each < V
+  const Count* counts = nullptr;  ///< n counts, each >= 1
+  std::size_t n = 0;              ///< number of distinct words
 
   /// Total number of tokens, sum of counts.
   std::uint64_t n_tokens() const noexcept;
@@ -59,7 +59,8 @@ class Corpus {
   /// True when at least one document has a non-empty label.
   bool has_labels() const noexcept;
 
-  /// Replaces the vocabulary (same size) or the ids/labels (one per document); UsageError otherwise.
+  /// Replaces the vocabulary (same size) or the ids/labels (one per document); UsageError
+  /// otherwise.
   void set_vocab(std::vector<std::string> vocab);
   void set_doc_ids(std::vector<std::string> ids);
   void set_labels(std::vector<std::string> labels);

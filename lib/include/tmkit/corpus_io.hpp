@@ -31,10 +31,10 @@ TextColumns parse_text_columns(const std::string& name);
 /// Everything a reader may need; only the fields of the format at hand are used.
 struct CorpusReadOptions {
   CorpusFormat format = CorpusFormat::automatic;
-  std::string vocab_path;  ///< "" = look beside the corpus (see find_vocab_path)
-  std::string docs_path;   ///< "" = look beside the corpus for "id<TAB>label" lines (optional)
-  TokenizerOptions tokenizer;        ///< raw text only
-  VocabularyOptions vocabulary;      ///< raw text only
+  std::string vocab_path;      ///< "" = look beside the corpus (see find_vocab_path)
+  std::string docs_path;       ///< "" = look beside the corpus for "id<TAB>label" lines (optional)
+  TokenizerOptions tokenizer;  ///< raw text only
+  VocabularyOptions vocabulary;                  ///< raw text only
   TextColumns columns = TextColumns::automatic;  ///< raw text only
   bool keep_empty = false;  ///< raw text only: keep documents left with no word
 };
@@ -45,8 +45,9 @@ struct CorpusReadOptions {
 /// reports any malformed line, rather than the file being read as something else.
 CorpusFormat detect_corpus_format(const std::string& path);
 
-/// The vocabulary file that goes with a corpus file: for "DIR/docword.NAME.txt", "DIR/vocab.NAME.txt";
-/// otherwise "PATH.vocab"; failing those, "DIR/vocab.txt". Returns the first that exists, or "".
+/// The vocabulary file that goes with a corpus file: for "DIR/docword.NAME.txt",
+/// "DIR/vocab.NAME.txt"; otherwise "PATH.vocab"; failing those, "DIR/vocab.txt". Returns the first
+/// that exists, or "".
 std::string find_vocab_path(const std::string& corpus_path);
 
 /// Reads a corpus. Throws InputError with file and line for malformed or truncated content, ids out

@@ -57,9 +57,9 @@ namespace detail {
 /// Checks an internal invariant in Debug, test and sanitizer builds (never the only guard on user
 /// data: that is validated once, at the boundary). A failure throws std::logic_error.
 #if !defined(NDEBUG) || defined(TMKIT_ENABLE_ASSERTS)
-#define TMKIT_ASSERT(cond, msg)                                                          \
-  do {                                                                                   \
-    if (!(cond)) ::tmkit::detail::assertion_failed(#cond, (msg), __FILE__, __LINE__);    \
+#define TMKIT_ASSERT(cond, msg)                                                       \
+  do {                                                                                \
+    if (!(cond)) ::tmkit::detail::assertion_failed(#cond, (msg), __FILE__, __LINE__); \
   } while (false)
 #else
 #define TMKIT_ASSERT(cond, msg) \

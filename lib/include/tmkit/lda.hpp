@@ -67,15 +67,16 @@ struct EtaOption {
 /// Options of a batch fit. Defaults follow gensim and scikit-learn where they agree (alpha = eta =
 /// 1/K, E-step tolerance 1e-3 on mean |Δgamma|) and run to convergence otherwise.
 struct FitOptions {
-  std::size_t n_topics = 10;   ///< K >= 1, at most V
+  std::size_t n_topics = 10;  ///< K >= 1, at most V
   AlphaOption alpha;
   EtaOption eta;
   std::size_t max_passes = 200;  ///< M-steps at most, trial passes of moves included
   double tol = 1e-5;             ///< converged when the relative ELBO change stays below this...
   std::size_t patience = 3;      ///< ...for this many consecutive passes
   EstepOptions estep;
-  std::size_t restart_warmup = 3;   ///< passes in which every document also tries the neutral start
-  std::size_t restart_period = 4;   ///< afterwards, document d tries it when (d + pass) % period == 0
+  std::size_t restart_warmup = 3;  ///< passes in which every document also tries the neutral start
+  std::size_t restart_period =
+      4;  ///< afterwards, document d tries it when (d + pass) % period == 0
   InitMethod init = InitMethod::spa;
   std::size_t max_moves = 12;    ///< merge-split proposals to try after convergence (0: none)
   double min_split_gain = 0.1;   ///< nats per token a topic's split must gain to be proposed
@@ -88,30 +89,31 @@ struct FitOptions {
 /// state), reached by a pass or by an accepted move.
 struct PassReport {
   std::size_t pass = 0;
-  double elbo = 0;                ///< exact ELBO of that state (docs/math/lda.md eq. 10)
-  double relative_change = 0;     ///< (elbo - previous) / |previous|; 0 for the first line
-  double seconds = 0;             ///< wall time since the fit started
+  double elbo = 0;                   ///< exact ELBO of that state (docs/math/lda.md eq. 10)
+  double relative_change = 0;        ///< (elbo - previous) / |previous|; 0 for the first line
+  double seconds = 0;                ///< wall time since the fit started
   double mean_estep_iterations = 0;  ///< mean gamma updates per document in the E-step that
                                      ///< followed this state (0 when none followed)
-  bool after_move = false;        ///< reached by an accepted merge-split move
+  bool after_move = false;           ///< reached by an accepted merge-split move
 };
 
 /// One merge-split proposal and its fate.
 struct MoveReport {
   std::size_t split_topic = 0, merge_keep = 0, merge_drop = 0;
-  double split_gain = 0;         ///< nats per token of the split candidate
-  bool merge_by_words = true;    ///< merge candidate ranked by shared words (else by shared documents)
+  double split_gain = 0;  ///< nats per token of the split candidate
+  bool merge_by_words =
+      true;  ///< merge candidate ranked by shared words (else by shared documents)
   double elbo_before = 0, elbo_after = 0;
-  std::size_t passes = 0;        ///< passes the proposal ran
-  bool accepted = false;         ///< elbo_after > elbo_before
+  std::size_t passes = 0;  ///< passes the proposal ran
+  bool accepted = false;   ///< elbo_after > elbo_before
 };
 
 /// The outcome of a fit; not converging within max_passes is a result, not an error.
 struct FitReport {
   bool converged = false;
-  std::size_t passes = 0;           ///< M-steps run in all, trial passes of moves included
+  std::size_t passes = 0;  ///< M-steps run in all, trial passes of moves included
   double final_elbo = 0;
-  std::vector<PassReport> trace;    ///< the monotone ELBO trace of the kept states
+  std::vector<PassReport> trace;  ///< the monotone ELBO trace of the kept states
   std::vector<MoveReport> moves;
   double seconds = 0;
 };

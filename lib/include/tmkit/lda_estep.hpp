@@ -19,10 +19,10 @@ namespace tmkit {
 /// its maximum over topics, exp(E[log beta_kw] - shift_w), so that no column underflows however
 /// small eta is; phi is invariant to the shift and the ELBO adds it back exactly.
 struct TopicExpectations {
-  arma::mat exp_elog_beta;    ///< K x V, exp(E[log beta_kw] - shift_w); column w is contiguous
-  arma::vec shift;            ///< V, shift_w = max_k E[log beta_kw]
-  double sum_elog_beta = 0;   ///< sum over k, w of E[log beta_kw] (for the eta update)
-  double entropy_beta = 0;    ///< -E_q[log q(beta)], summed over topics
+  arma::mat exp_elog_beta;   ///< K x V, exp(E[log beta_kw] - shift_w); column w is contiguous
+  arma::vec shift;           ///< V, shift_w = max_k E[log beta_kw]
+  double sum_elog_beta = 0;  ///< sum over k, w of E[log beta_kw] (for the eta update)
+  double entropy_beta = 0;   ///< -E_q[log q(beta)], summed over topics
 
   std::size_t n_topics() const noexcept { return exp_elog_beta.n_rows; }
   std::size_t n_words() const noexcept { return exp_elog_beta.n_cols; }
@@ -37,10 +37,10 @@ TopicExpectations topic_expectations(const arma::mat& lambda, int n_threads);
 /// How the per-document iteration starts and stops. The stopping rule is that of gensim and
 /// scikit-learn. The restart matters because a document's posterior is multi-modal when alpha is
 /// small: started from its gamma of the previous pass, a document stays with the topics it chose
-/// when the topics were still random (each update moves gamma by less than `tol`, yet it is far from
-/// the better mode), and the whole fit settles in a poor optimum. So each document is also fitted
-/// from the neutral start alpha + N_d/K, and the end with the higher ELBO is kept: the neutral start
-/// lets it choose afresh, the comparison keeps the ELBO from ever decreasing.
+/// when the topics were still random (each update moves gamma by less than `tol`, yet it is far
+/// from the better mode), and the whole fit settles in a poor optimum. So each document is also
+/// fitted from the neutral start alpha + N_d/K, and the end with the higher ELBO is kept: the
+/// neutral start lets it choose afresh, the comparison keeps the ELBO from ever decreasing.
 struct EstepOptions {
   double tol = 1e-3;           ///< stop when mean_k |Δgamma_k| < tol
   std::size_t max_iter = 100;  ///< and after at most this many updates of gamma

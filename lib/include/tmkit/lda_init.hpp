@@ -33,7 +33,8 @@ std::string init_method_name(InitMethod method);
 std::vector<std::size_t> spa_seed_documents(const Corpus& corpus, std::size_t n_topics,
                                             int n_threads);
 
-/// The same, choosing among the documents listed in `candidates` only (the median length is theirs).
+/// The same, choosing among the documents listed in `candidates` only (the median length is
+/// theirs).
 std::vector<std::size_t> spa_seed_documents(const Corpus& corpus,
                                             const std::vector<std::size_t>& candidates,
                                             std::size_t n_topics, int n_threads);

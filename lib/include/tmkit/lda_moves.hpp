@@ -29,13 +29,14 @@ struct SplitProposal {
 struct MergeProposal {
   std::size_t keep = 0;
   std::size_t drop = 0;
-  double score = 0;  ///< information lost (nats) for a word-side merge; usage cosine for a doc-side one
+  double score =
+      0;  ///< information lost (nats) for a word-side merge; usage cosine for a doc-side one
 };
 
 /// Split candidates, best first, with gain_per_token >= min_gain. A document is dominated by topic
 /// k when E[theta_dk] >= 1/2; topics dominating fewer than 2 documents are not candidates.
-std::vector<SplitProposal> rank_splits(const Corpus& corpus, const LdaModel& model,
-                                       double min_gain, int n_threads);
+std::vector<SplitProposal> rank_splits(const Corpus& corpus, const LdaModel& model, double min_gain,
+                                       int n_threads);
 
 /// Merge candidates by the information lost when merging the topics' expected word counts
 /// c_k = lambda_k - eta: (N_i + N_j) JS_pi(c_i/N_i, c_j/N_j) with pi ∝ (N_i, N_j) (Slonim & Tishby
@@ -46,11 +47,11 @@ std::vector<MergeProposal> rank_word_merges(const LdaModel& model, int n_threads
 /// largest first: two topics that took the same documents.
 std::vector<MergeProposal> rank_usage_merges(const LdaModel& model, int n_threads);
 
-/// The state after merging `merge.drop` into `merge.keep` and splitting `split.topic` between itself
-/// and the freed slot; every document's gamma restarts from the neutral point, which lets documents
-/// choose afresh and leads to better optima than carrying their old shares over (measured). For a
-/// learned asymmetric alpha the merged entries add and the split one halves (Dirichlet
-/// aggregation).
+/// The state after merging `merge.drop` into `merge.keep` and splitting `split.topic` between
+/// itself and the freed slot; every document's gamma restarts from the neutral point, which lets
+/// documents choose afresh and leads to better optima than carrying their old shares over
+/// (measured). For a learned asymmetric alpha the merged entries add and the split one halves
+/// (Dirichlet aggregation).
 LdaModel propose_merge_split(const Corpus& corpus, const LdaModel& model,
                              const MergeProposal& merge, const SplitProposal& split);
 

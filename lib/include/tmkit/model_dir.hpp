@@ -1,6 +1,7 @@
 // The model directory (DESIGN.md §3): model.json, lambda.npy, gamma.npy, vocab.txt, docs.tsv,
-// elbo.csv, elbo.svg (the trace as a chart), topics.txt. Written complete or not at all (AtomicDirectory); read back only after
-// checking format version, shapes, finiteness and the sha256 of every file.
+// elbo.csv, elbo.svg (the trace as a chart), topics.txt. Written complete or not at all
+// (AtomicDirectory); read back only after checking format version, shapes, finiteness and the
+// sha256 of every file.
 #pragma once
 
 #include <cstddef>
@@ -34,13 +35,13 @@ struct SavedModel {
   std::vector<std::string> labels;   ///< D labels ("" when none)
   CorpusRecord corpus;
   std::string algorithm = "batch";
-  std::string options_json = "{}";   ///< the fit's options, as written in model.json
+  std::string options_json = "{}";  ///< the fit's options, as written in model.json
   std::uint64_t seed = 0;
   std::size_t passes = 0;
   bool converged = false;
   double final_elbo = 0;
   double seconds = 0;
-  std::string tmkit_version;         ///< of the tmkit that wrote it
+  std::string tmkit_version;  ///< of the tmkit that wrote it
 };
 
 /// The version of this tmkit ("0.1.0").
@@ -50,14 +51,15 @@ std::string tmkit_version();
 std::string options_to_json(const FitOptions& options);
 
 /// Writes the model directory `dir` atomically: a failure leaves an existing directory untouched.
-/// `trace` becomes elbo.csv and elbo.svg, `topics_text` topics.txt. InputError if `dir` cannot be written.
+/// `trace` becomes elbo.csv and elbo.svg, `topics_text` topics.txt. InputError if `dir` cannot be
+/// written.
 void save_model(const std::string& dir, const SavedModel& saved,
                 const std::vector<PassReport>& trace, const std::string& topics_text);
 
 /// The same into a directory the caller opened beforehand (to fail early on an unwritable path)
 /// and commits afterwards.
-void save_model(AtomicDirectory& out, const SavedModel& saved,
-                const std::vector<PassReport>& trace, const std::string& topics_text);
+void save_model(AtomicDirectory& out, const SavedModel& saved, const std::vector<PassReport>& trace,
+                const std::string& topics_text);
 
 /// Reads and checks a model directory. InputError naming the file and the problem for a missing or
 /// damaged file, a checksum mismatch, a wrong shape, or a non-finite or non-positive parameter.

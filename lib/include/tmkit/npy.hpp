@@ -21,7 +21,8 @@ struct NpyArray {
 /// product(shape) values in row-major order.
 void write_npy(std::ostream& out, const double* data, const std::vector<std::size_t>& shape);
 
-/// Writes `matrix` as an n_rows x n_cols C-order array (transposing Armadillo's column-major store).
+/// Writes `matrix` as an n_rows x n_cols C-order array (transposing Armadillo's column-major
+/// store).
 void write_npy(std::ostream& out, const arma::mat& matrix);
 
 /// Writes `matrix` to `path` atomically (see AtomicFile).

@@ -11,8 +11,8 @@ namespace tmkit {
 
 using Rng = boost::random::mt19937_64;
 
-/// Mixes a user seed and a stream id into an engine seed with SplitMix64 (Steele, Lea & Flood 2014),
-/// so that neighbouring stream ids give unrelated streams.
+/// Mixes a user seed and a stream id into an engine seed with SplitMix64 (Steele, Lea & Flood
+/// 2014), so that neighbouring stream ids give unrelated streams.
 std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t stream) noexcept;
 
 /// The engine of stream `stream` under `seed`.

@@ -23,9 +23,9 @@ struct SyntheticSpec {
 };
 
 struct SyntheticCorpus {
-  Corpus corpus;    ///< vocabulary "w0", "w1", ...; ids "1".."D"
-  arma::mat topics; ///< K x V, row k = beta_k (row-stochastic)
-  arma::mat theta;  ///< D x K, row d = theta_d
+  Corpus corpus;     ///< vocabulary "w0", "w1", ...; ids "1".."D"
+  arma::mat topics;  ///< K x V, row k = beta_k (row-stochastic)
+  arma::mat theta;   ///< D x K, row d = theta_d
 };
 
 /// Draws a corpus; topic k uses random stream k of the seed and document d stream K + d, so the

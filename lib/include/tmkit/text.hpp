@@ -16,9 +16,9 @@ namespace tmkit {
 
 /// How raw text is cut into tokens.
 struct TokenizerOptions {
-  bool lowercase = true;        ///< map every letter to lower case (Unicode-aware)
-  std::size_t min_length = 2;   ///< shortest token kept, in code points (scikit-learn's default)
-  bool builtin_stop_words = true;             ///< drop tmkit's English stop list
+  bool lowercase = true;           ///< map every letter to lower case (Unicode-aware)
+  std::size_t min_length = 2;      ///< shortest token kept, in code points (scikit-learn's default)
+  bool builtin_stop_words = true;  ///< drop tmkit's English stop list
   std::vector<std::string> extra_stop_words;  ///< more words to drop (compared after lower-casing)
 };
 
@@ -80,14 +80,14 @@ struct TextDocument {
 
 /// What happened while turning texts into a corpus.
 struct TextImportReport {
-  std::size_t n_input_documents = 0;          ///< documents read
-  std::vector<std::size_t> dropped_documents; ///< 0-based input positions left empty, dropped
-  std::uint64_t n_tokens = 0;                 ///< tokens after the tokenizer
-  std::uint64_t n_tokens_kept = 0;            ///< tokens whose word is in the vocabulary
-  std::size_t n_types = 0;                    ///< distinct tokens before the vocabulary limits
-  std::size_t n_words = 0;                    ///< vocabulary size after the limits
-  std::uint64_t n_unknown_tokens = 0;  ///< with a fixed vocabulary: tokens not in it
-  std::size_t n_unknown_types = 0;     ///< with a fixed vocabulary: distinct such words
+  std::size_t n_input_documents = 0;           ///< documents read
+  std::vector<std::size_t> dropped_documents;  ///< 0-based input positions left empty, dropped
+  std::uint64_t n_tokens = 0;                  ///< tokens after the tokenizer
+  std::uint64_t n_tokens_kept = 0;             ///< tokens whose word is in the vocabulary
+  std::size_t n_types = 0;                     ///< distinct tokens before the vocabulary limits
+  std::size_t n_words = 0;                     ///< vocabulary size after the limits
+  std::uint64_t n_unknown_tokens = 0;          ///< with a fixed vocabulary: tokens not in it
+  std::size_t n_unknown_types = 0;             ///< with a fixed vocabulary: distinct such words
 };
 
 /// Builds a corpus from raw documents: tokenizes them, builds the vocabulary under `vocab_options`
