@@ -146,6 +146,19 @@ std::string resolve_vocab_path(const std::string& corpus_path, const CorpusReadO
   return found;
 }
 
+// The corpus's vocabulary, which must hold `n_words` words (`expected` says why, for the message).
+std::vector<std::string> read_vocab_of_size(const std::string& corpus_path,
+                                            const CorpusReadOptions& options, std::size_t n_words,
+                                            const std::string& expected) {
+  const std::string vocab_path = resolve_vocab_path(corpus_path, options);
+  std::vector<std::string> vocab = read_vocab(vocab_path);
+  if (vocab.size() != n_words) {
+    throw InputError(vocab_path,
+                     "has " + std::to_string(vocab.size()) + " words; expected " + expected);
+  }
+  return vocab;
+}
+
 // Reads "id<TAB>label" lines (label optional) into the corpus, which must have that many documents.
 void attach_doc_table(Corpus& corpus, const std::string& path) {
   const std::string content = read_file(path);
@@ -192,6 +205,11 @@ void finish_formal(Corpus& corpus, const std::string& path, const CorpusReadOpti
 
 // Collects (document, word, count) entries and builds the CSR corpus from them.
 struct EntryTable {
+  explicit EntryTable(std::size_t expected) {
+    doc.reserve(expected);
+    word.reserve(expected);
+    count.reserve(expected);
+  }
   std::vector<std::uint32_t> doc;
   std::vector<WordId> word;
   std::vector<Count> count;
@@ -247,16 +265,9 @@ Corpus read_uci(const std::string& path, const CorpusReadOptions& options) {
       n_words > std::numeric_limits<WordId>::max()) {
     throw InputError(path, "D or W is too large; expected both below 2^32");
   }
-  const std::string vocab_path = resolve_vocab_path(path, options);
-  std::vector<std::string> vocab = read_vocab(vocab_path);
-  if (vocab.size() != n_words) {
-    throw InputError(vocab_path, "has " + std::to_string(vocab.size()) + " words; expected W = " +
-                                     std::to_string(n_words) + " as " + path + " says");
-  }
-  EntryTable table;
-  table.doc.reserve(n_entries);
-  table.word.reserve(n_entries);
-  table.count.reserve(n_entries);
+  std::vector<std::string> vocab = read_vocab_of_size(
+      path, options, n_words, "W = " + std::to_string(n_words) + " as " + path + " says");
+  EntryTable table(n_entries);
   std::string_view line;
   while (lines.next(line)) {
     if (is_blank(line)) continue;
@@ -383,17 +394,9 @@ Corpus read_mm(const std::string& path, const CorpusReadOptions& options) {
     throw InputError(path, lines.line_number(),
                      "sizes out of range; expected 1 <= rows, columns < 2^32");
   }
-  std::vector<std::string> vocab;
-  const std::string vocab_path = resolve_vocab_path(path, options);
-  vocab = read_vocab(vocab_path);
-  if (vocab.size() != n_words) {
-    throw InputError(vocab_path, "has " + std::to_string(vocab.size()) + " words; expected " +
-                                     std::to_string(n_words) + " (the columns of " + path + ")");
-  }
-  EntryTable table;
-  table.doc.reserve(n_entries);
-  table.word.reserve(n_entries);
-  table.count.reserve(n_entries);
+  std::vector<std::string> vocab = read_vocab_of_size(
+      path, options, n_words, std::to_string(n_words) + " (the columns of " + path + ")");
+  EntryTable table(n_entries);
   std::size_t n_seen = 0;
   const std::size_t n_fields = pattern ? 2 : 3;
   while (lines.next(line)) {

@@ -43,16 +43,24 @@ void update_elog_theta(const double* gamma, std::size_t n_topics, EstepWorkspace
   for (std::size_t k = 0; k < n_topics; ++k) ws.elog_theta[k] = digamma(gamma[k]) - psi_sum;
 }
 
+// Columns ids[i..i+3] of the K x V matrix `beta` (column-major: column w starts at w * K).
+struct FourColumns {
+  const double *c0, *c1, *c2, *c3;
+  FourColumns(const double* beta, std::size_t n_topics, const WordId* ids, std::size_t i)
+      : c0(beta + static_cast<std::size_t>(ids[i]) * n_topics),
+        c1(beta + static_cast<std::size_t>(ids[i + 1]) * n_topics),
+        c2(beta + static_cast<std::size_t>(ids[i + 2]) * n_topics),
+        c3(beta + static_cast<std::size_t>(ids[i + 3]) * n_topics) {}
+};
+
 // dots[i] = theta . column ids[i] of the K x V matrix `beta`, four columns at a time so that four
 // independent sums hide the latency of each.
 TMKIT_VECTOR_CLONES void column_dots(const double* theta, const double* beta, std::size_t n_topics,
                                      const WordId* ids, std::size_t n, double* dots) {
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    const double* c0 = beta + static_cast<std::size_t>(ids[i]) * n_topics;
-    const double* c1 = beta + static_cast<std::size_t>(ids[i + 1]) * n_topics;
-    const double* c2 = beta + static_cast<std::size_t>(ids[i + 2]) * n_topics;
-    const double* c3 = beta + static_cast<std::size_t>(ids[i + 3]) * n_topics;
+    const FourColumns c(beta, n_topics, ids, i);
+    const double *c0 = c.c0, *c1 = c.c1, *c2 = c.c2, *c3 = c.c3;
     double d0 = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
 #pragma omp simd reduction(+ : d0, d1, d2, d3)
     for (std::size_t k = 0; k < n_topics; ++k) {
@@ -82,10 +90,8 @@ TMKIT_VECTOR_CLONES void weighted_column_sum(const double* weight, const double*
   std::fill(acc, acc + n_topics, 0.0);
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    const double* c0 = beta + static_cast<std::size_t>(ids[i]) * n_topics;
-    const double* c1 = beta + static_cast<std::size_t>(ids[i + 1]) * n_topics;
-    const double* c2 = beta + static_cast<std::size_t>(ids[i + 2]) * n_topics;
-    const double* c3 = beta + static_cast<std::size_t>(ids[i + 3]) * n_topics;
+    const FourColumns c(beta, n_topics, ids, i);
+    const double *c0 = c.c0, *c1 = c.c1, *c2 = c.c2, *c3 = c.c3;
     const double r0 = weight[i], r1 = weight[i + 1], r2 = weight[i + 2], r3 = weight[i + 3];
 #pragma omp simd
     for (std::size_t k = 0; k < n_topics; ++k) {

@@ -235,8 +235,9 @@ struct TokenizedTexts {
   std::uint64_t n_tokens = 0;
 };
 
-TokenizedTexts tokenize_all(const std::vector<TextDocument>& documents,
-                            const Tokenizer& tokenizer) {
+// Also records the counts of documents, tokens and distinct tokens in `report`.
+TokenizedTexts tokenize_all(const std::vector<TextDocument>& documents, const Tokenizer& tokenizer,
+                            TextImportReport& report) {
   TokenizedTexts result;
   std::unordered_map<std::string, std::uint32_t> index;
   std::vector<std::string> tokens;
@@ -254,6 +255,9 @@ TokenizedTexts tokenize_all(const std::vector<TextDocument>& documents,
     }
     result.n_tokens += tokens.size();
   }
+  report.n_input_documents = documents.size();
+  report.n_tokens = result.n_tokens;
+  report.n_types = result.types.size();
   return result;
 }
 
@@ -291,10 +295,7 @@ Corpus corpus_from_texts(const std::vector<TextDocument>& documents, const Token
                          const VocabularyOptions& vocab_options, bool keep_empty,
                          TextImportReport* report_out) {
   TextImportReport report;
-  report.n_input_documents = documents.size();
-  const TokenizedTexts texts = tokenize_all(documents, tokenizer);
-  report.n_tokens = texts.n_tokens;
-  report.n_types = texts.types.size();
+  const TokenizedTexts texts = tokenize_all(documents, tokenizer, report);
   if (texts.types.empty()) {
     throw UsageError("the " + std::to_string(documents.size()) +
                      " documents hold no word the tokenizer keeps; expected text with words of at "
@@ -357,10 +358,7 @@ Corpus corpus_from_texts_with_vocab(const std::vector<TextDocument>& documents,
                                     const std::vector<std::string>& vocab,
                                     TextImportReport* report_out) {
   TextImportReport report;
-  report.n_input_documents = documents.size();
-  const TokenizedTexts texts = tokenize_all(documents, tokenizer);
-  report.n_tokens = texts.n_tokens;
-  report.n_types = texts.types.size();
+  const TokenizedTexts texts = tokenize_all(documents, tokenizer, report);
   std::unordered_map<std::string, std::uint32_t> word_index;
   for (std::size_t w = 0; w < vocab.size(); ++w) {
     word_index.emplace(vocab[w], static_cast<std::uint32_t>(w));
