@@ -1,0 +1,458 @@
+// Whole divergence matrices and nearest-neighbour lists (docs/math/divergences.md).
+//
+// Two kinds of kernel:
+//  * products: KL(p||q) = sum p log p - p . log q, rKL, sKL and Hellinger (1 - sum sqrt(p q)) are
+//    one matrix product per block of (2048 x 2048) pairs, done by BLAS (OpenBLAS's own threads),
+//    then finished in parallel: +inf set exactly where q_i = 0 < p_i (counted by a product of
+//    0/1 indicators), Hellinger recomputed directly where the product would cancel;
+//  * direct: JS in its entropy form, JS = (H(m) - (H(p) + H(q)) / 2) with the entropies from a
+//    vectorizable log, recomputed from rel_entr where it is small (so that JSD = sqrt JS keeps its
+//    precision near 0); total variation. These run in tiles of (T x T) pairs that fit in cache,
+//    tiles in parallel.
+// Every pair's value comes from one fixed computation that depends neither on the thread count
+// nor on whether it is asked for in a matrix or in a neighbour search.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "detail/js_entry.hpp"
+#include "detail/vector_log.hpp"
+#include "tmkit/blocks.hpp"
+#include "tmkit/divergence.hpp"
+#include "tmkit/error.hpp"
+
+#ifdef _OPENMP
+#define TMKIT_PRAGMA(x) _Pragma(#x)
+#define TMKIT_SIMD_SUM(var) TMKIT_PRAGMA(omp simd reduction(+ : var))
+#else
+#define TMKIT_SIMD_SUM(var)
+#endif
+
+namespace tmkit {
+
+namespace {
+
+constexpr double kLn2 = 0.693147180559945309417232121458;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::size_t kProductBlock = 2048;     // pairs per side of one BLAS product
+constexpr double kJsDirectBelow = 1e-4;         // JS (nats) recomputed from rel_entr below this
+constexpr double kHellingerDirectBelow = 1e-2;  // H^2 recomputed directly below this
+
+bool uses_product(Metric metric) noexcept {
+  return metric == Metric::kl || metric == Metric::rkl || metric == Metric::skl ||
+         metric == Metric::hellinger;
+}
+bool uses_log(Metric metric) noexcept {
+  return metric == Metric::kl || metric == Metric::rkl || metric == Metric::skl;
+}
+
+// ---- per-set terms ------------------------------------------------------------------------------
+
+// What the kernels need of one set of distributions (columns), computed once.
+struct SetTerms {
+  const arma::mat* x = nullptr;
+  arma::mat log;       // KL family: log x, with 0 where x = 0 (that term is 0 or +inf anyway)
+  arma::mat positive;  // KL family: 1 where x > 0 (for the +inf count), if the other set has zeros
+  arma::mat zero;      // KL family: 1 where x = 0; empty if x has no zero
+  arma::mat root;      // Hellinger, and the JS screen of neighbour search: sqrt x
+  arma::vec self;      // KL family: sum x log x (std::log); JS: sum x vector_log x
+};
+
+double sum_xlogx_mid(const double* p, const double* q, std::size_t n) noexcept {
+  double sum = 0.0;
+  TMKIT_SIMD_SUM(sum)
+  for (std::size_t i = 0; i < n; ++i) {
+    const double m = 0.5 * (p[i] + q[i]);
+    sum += m * detail::vector_log(m);  // vector_log(0) is finite, so 0 log 0 = 0
+  }
+  return sum;
+}
+
+SetTerms make_terms(const arma::mat& x, Metric metric, bool need_root) {
+  SetTerms terms;
+  terms.x = &x;
+  if (uses_log(metric)) {
+    terms.log.set_size(x.n_rows, x.n_cols);
+    terms.self.set_size(x.n_cols);
+    bool any_zero = false;
+    for (arma::uword j = 0; j < x.n_cols; ++j) {
+      double self = 0.0;
+      for (arma::uword i = 0; i < x.n_rows; ++i) {
+        const double v = x(i, j);
+        const double log_v = v > 0.0 ? std::log(v) : 0.0;
+        terms.log(i, j) = log_v;
+        self += v * log_v;
+        any_zero = any_zero || v == 0.0;
+      }
+      terms.self[j] = self;
+    }
+    if (any_zero) terms.zero = arma::conv_to<arma::mat>::from(x == 0.0);
+  }
+  if (metric == Metric::hellinger || need_root) terms.root = arma::sqrt(x);
+  if (metric == Metric::js || metric == Metric::jsd) {
+    terms.self.set_size(x.n_cols);
+    for (arma::uword j = 0; j < x.n_cols; ++j) {
+      terms.self[j] = sum_xlogx_mid(x.colptr(j), x.colptr(j), x.n_rows);
+    }
+  }
+  return terms;
+}
+
+// The other set's zeros make KL infinite where this set is positive: keep its indicator.
+void link_zeros(SetTerms& a, const SetTerms& b) {
+  if (!b.zero.is_empty() && a.positive.is_empty()) {
+    a.positive = arma::conv_to<arma::mat>::from(*a.x > 0.0);
+  }
+}
+
+// ---- kernels ------------------------------------------------------------------------------------
+
+// JS in nats; symmetric bit for bit (every step is, swapping p and q). Below kJsDirectBelow the
+// entropy form has lost digits to cancellation, and JS is recomputed from its per-entry form
+// (js_entry), in which no terms cancel.
+double js_nats(const double* p, const double* q, std::size_t n, double self_p,
+               double self_q) noexcept {
+  const double js = 0.5 * (self_p + self_q) - sum_xlogx_mid(p, q, n);
+  if (js >= kJsDirectBelow) return js;
+  double sum = 0.0;
+  TMKIT_SIMD_SUM(sum)
+  for (std::size_t i = 0; i < n; ++i) sum += detail::js_entry(p[i], q[i]);
+  return 0.5 * sum;
+}
+
+double tv(const double* p, const double* q, std::size_t n) noexcept {
+  double sum = 0.0;
+  TMKIT_SIMD_SUM(sum)
+  for (std::size_t i = 0; i < n; ++i) sum += std::fabs(p[i] - q[i]);
+  return 0.5 * sum;
+}
+
+double hellinger_squared_direct(const double* root_p, const double* root_q,
+                                std::size_t n) noexcept {
+  double sum = 0.0;
+  TMKIT_SIMD_SUM(sum)
+  for (std::size_t i = 0; i < n; ++i) {
+    const double d = root_p[i] - root_q[i];
+    sum += d * d;
+  }
+  return 0.5 * sum;
+}
+
+// Base and square root, applied to the value of a kernel (nats; JS for both js and jsd).
+double finish(double value, const DivergenceOptions& options) noexcept {
+  if (options.base2 && options.metric != Metric::hellinger && options.metric != Metric::tv) {
+    value /= kLn2;
+  }
+  return options.metric == Metric::jsd ? std::sqrt(value) : value;
+}
+
+// The kernel value (nats) of a finished JS or JSD value, for thresholds (rounding aside).
+double unfinish_js(double value, const DivergenceOptions& options) noexcept {
+  if (options.metric == Metric::jsd) value *= value;
+  return options.base2 ? value * kLn2 : value;
+}
+
+// d(P column i, Q column j) for a direct metric, before finish().
+double direct_value(const SetTerms& p, const SetTerms& q, arma::uword i, arma::uword j,
+                    Metric metric) noexcept {
+  const std::size_t n = p.x->n_rows;
+  if (metric == Metric::tv) return tv(p.x->colptr(i), q.x->colptr(j), n);
+  return js_nats(p.x->colptr(i), q.x->colptr(j), n, p.self[i], q.self[j]);
+}
+
+// The products of one block of pairs (rows i0..i1 of P, columns j0..j1 of Q), from which
+// product_value() reads each pair's value.
+struct ProductBlock {
+  arma::uword i0 = 0, j0 = 0;
+  arma::mat forward;       // P^T log Q (kl, skl) or sqrt(P)^T sqrt(Q) (hellinger)
+  arma::mat backward;      // log(P)^T Q (rkl, skl)
+  arma::mat forward_inf;   // count of i with p_i > 0 = q_i
+  arma::mat backward_inf;  // count of i with q_i > 0 = p_i
+};
+
+void compute_products(const SetTerms& p, const SetTerms& q, Metric metric, arma::uword i0,
+                      arma::uword i1, arma::uword j0, arma::uword j1, ProductBlock& block) {
+  block.i0 = i0;
+  block.j0 = j0;
+  const auto rows = [&](const arma::mat& m) { return m.cols(i0, i1 - 1); };
+  const auto cols = [&](const arma::mat& m) { return m.cols(j0, j1 - 1); };
+  if (metric == Metric::hellinger) {
+    block.forward = rows(p.root).t() * cols(q.root);
+    return;
+  }
+  if (metric != Metric::rkl) {
+    block.forward = rows(*p.x).t() * cols(q.log);
+    if (!q.zero.is_empty()) block.forward_inf = rows(p.positive).t() * cols(q.zero);
+  }
+  if (metric != Metric::kl) {
+    block.backward = rows(p.log).t() * cols(*q.x);
+    if (!p.zero.is_empty()) block.backward_inf = rows(p.zero).t() * cols(q.positive);
+  }
+}
+
+double product_value(const SetTerms& p, const SetTerms& q, const ProductBlock& block, arma::uword i,
+                     arma::uword j, Metric metric) noexcept {
+  const arma::uword bi = i - block.i0;
+  const arma::uword bj = j - block.j0;
+  if (metric == Metric::hellinger) {
+    double h2 = 1.0 - block.forward(bi, bj);
+    if (h2 < kHellingerDirectBelow) {
+      h2 = hellinger_squared_direct(p.root.colptr(i), q.root.colptr(j), p.x->n_rows);
+    }
+    return std::sqrt(std::max(0.0, h2));
+  }
+  double forward = 0.0;
+  double backward = 0.0;
+  if (metric != Metric::rkl) {
+    const bool infinite = !block.forward_inf.is_empty() && block.forward_inf(bi, bj) > 0.0;
+    forward = infinite ? kInf : std::max(0.0, p.self[i] - block.forward(bi, bj));
+  }
+  if (metric != Metric::kl) {
+    const bool infinite = !block.backward_inf.is_empty() && block.backward_inf(bi, bj) > 0.0;
+    backward = infinite ? kInf : std::max(0.0, q.self[j] - block.backward(bi, bj));
+  }
+  if (metric == Metric::kl) return forward;
+  if (metric == Metric::rkl) return backward;
+  return 0.5 * (forward + backward);
+}
+
+// ---- drivers ------------------------------------------------------------------------------------
+
+std::size_t direct_tile(std::size_t k) noexcept {
+  return std::clamp<std::size_t>(16384 / std::max<std::size_t>(k, 1), 8, 256);
+}
+
+void poll(const WorkHooks& hooks, std::size_t done, std::size_t total) {
+  if (hooks.stop_requested && hooks.stop_requested()) throw Interrupted("interrupted");
+  if (hooks.on_progress) hooks.on_progress(done, total);
+}
+
+void check_same_width(const arma::mat& p, const arma::mat& q) {
+  if (p.n_rows != q.n_rows) {
+    throw UsageError("the two sets of distributions have different widths: " +
+                     std::to_string(p.n_rows) + " and " + std::to_string(q.n_rows) + " values");
+  }
+}
+
+// Fills out(i, j) for i in P, j in Q; with `upper_only` (a symmetric metric within one set) only
+// the blocks on or above the diagonal, and the caller mirrors.
+void fill_matrix(const SetTerms& p, const SetTerms& q, const DivergenceOptions& options,
+                 bool upper_only, int n_threads, const WorkHooks& hooks, arma::mat& out) {
+  const arma::uword n = p.x->n_cols;
+  const arma::uword m = q.x->n_cols;
+  const Metric metric = options.metric;
+  if (uses_product(metric)) {
+    const BlockPartition row_blocks{n, kProductBlock};
+    const BlockPartition col_blocks{m, kProductBlock};
+    const std::size_t total = row_blocks.n_blocks() * col_blocks.n_blocks();
+    std::size_t done = 0;
+    ProductBlock block;
+    for (std::size_t rb = 0; rb < row_blocks.n_blocks(); ++rb) {
+      for (std::size_t cb = upper_only ? rb : 0; cb < col_blocks.n_blocks(); ++cb) {
+        poll(hooks, done, total);
+        const arma::uword i0 = row_blocks.begin(rb), i1 = row_blocks.end(rb);
+        const arma::uword j0 = col_blocks.begin(cb), j1 = col_blocks.end(cb);
+        compute_products(p, q, metric, i0, i1, j0, j1, block);  // BLAS, its own threads
+        const BlockPartition columns{j1 - j0, 64};
+        for_each_block(columns, n_threads, [&](std::size_t c) {
+          for (arma::uword j = j0 + columns.begin(c); j < j0 + columns.end(c); ++j) {
+            for (arma::uword i = i0; i < i1; ++i) {
+              out(i, j) = finish(product_value(p, q, block, i, j, metric), options);
+            }
+          }
+        });
+        ++done;
+      }
+    }
+    poll(hooks, total, total);
+    return;
+  }
+  const std::size_t tile = direct_tile(p.x->n_rows);
+  const BlockPartition row_tiles{n, tile};
+  const BlockPartition col_tiles{m, tile};
+  for (std::size_t rt = 0; rt < row_tiles.n_blocks(); ++rt) {
+    poll(hooks, rt, row_tiles.n_blocks());
+    const std::size_t first = upper_only ? rt : 0;
+    const BlockPartition tiles{col_tiles.n_blocks() - first, 1};
+    for_each_block(tiles, n_threads, [&](std::size_t t) {
+      const std::size_t ct = first + t;
+      for (arma::uword j = col_tiles.begin(ct); j < col_tiles.end(ct); ++j) {
+        for (arma::uword i = row_tiles.begin(rt); i < row_tiles.end(rt); ++i) {
+          out(i, j) = finish(direct_value(p, q, i, j, metric), options);
+        }
+      }
+    });
+  }
+  poll(hooks, row_tiles.n_blocks(), row_tiles.n_blocks());
+}
+
+// ---- neighbour lists ----------------------------------------------------------------------------
+
+struct Candidate {
+  double value;
+  arma::uword index;
+};
+bool closer(const Candidate& a, const Candidate& b) noexcept {
+  return a.value < b.value || (a.value == b.value && a.index < b.index);
+}
+
+// The k best candidates of one query, as a max-heap on closer() (the worst on top).
+class TopK {
+ public:
+  explicit TopK(std::size_t k) : k_(k) { heap_.reserve(k); }
+  bool full() const noexcept { return heap_.size() == k_; }
+  double worst() const noexcept { return full() ? heap_.front().value : kInf; }
+  void offer(Candidate c) {
+    if (!full()) {
+      heap_.push_back(c);
+      std::push_heap(heap_.begin(), heap_.end(), closer);
+    } else if (closer(c, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), closer);
+      heap_.back() = c;
+      std::push_heap(heap_.begin(), heap_.end(), closer);
+    }
+  }
+  std::vector<Candidate> sorted() const {
+    std::vector<Candidate> out = heap_;
+    std::sort(out.begin(), out.end(), closer);
+    return out;
+  }
+
+ private:
+  std::size_t k_;
+  std::vector<Candidate> heap_;
+};
+
+// JS screen from the Bhattacharyya coefficient BC: ln2 (1 - BC) <= JS <= 1 - BC
+// (docs/math/divergences.md); `slack` covers the rounding of BC.
+struct JsScreen {
+  double slack;
+  double lower(double bc) const noexcept { return kLn2 * (1.0 - bc) - slack; }
+  double upper(double bc) const noexcept { return (1.0 - bc) + slack; }
+};
+
+}  // namespace
+
+arma::mat divergence_matrix(const arma::mat& p, const arma::mat& q,
+                            const DivergenceOptions& options, int n_threads,
+                            const WorkHooks& hooks) {
+  check_same_width(p, q);
+  SetTerms tp = make_terms(p, options.metric, false);
+  SetTerms tq = make_terms(q, options.metric, false);
+  link_zeros(tp, tq);
+  link_zeros(tq, tp);
+  arma::mat out(p.n_cols, q.n_cols);
+  fill_matrix(tp, tq, options, false, n_threads, hooks, out);
+  return out;
+}
+
+arma::mat divergence_matrix(const arma::mat& p, const DivergenceOptions& options, int n_threads,
+                            const WorkHooks& hooks) {
+  SetTerms terms = make_terms(p, options.metric, false);
+  link_zeros(terms, terms);
+  arma::mat out(p.n_cols, p.n_cols);
+  const bool symmetric = is_symmetric(options.metric);
+  fill_matrix(terms, terms, options, symmetric, n_threads, hooks, out);
+  const BlockPartition columns{p.n_cols, 64};
+  for_each_block(columns, n_threads, [&](std::size_t c) {
+    for (arma::uword j = columns.begin(c); j < columns.end(c); ++j) {
+      if (symmetric) {
+        for (arma::uword i = j + 1; i < p.n_cols; ++i) out(i, j) = out(j, i);
+      }
+      out(j, j) = 0.0;
+    }
+  });
+  return out;
+}
+
+Neighbours nearest_neighbours(const arma::mat& queries, const arma::mat& database, std::size_t k,
+                              bool exclude_same_index, const DivergenceOptions& options,
+                              int n_threads, const WorkHooks& hooks) {
+  check_same_width(queries, database);
+  const std::size_t available = database.n_cols - (exclude_same_index ? 1 : 0);
+  if (k == 0 || k > available || database.n_cols == 0) {
+    throw UsageError("cannot list " + std::to_string(k) + " nearest neighbours among " +
+                     std::to_string(database.n_cols) + " rows" +
+                     (exclude_same_index ? " (excluding the row itself)" : "") +
+                     "; expected 1 <= k <= " + std::to_string(available));
+  }
+  const Metric metric = options.metric;
+  const bool screen = metric == Metric::js || metric == Metric::jsd;
+  const bool same_set = &queries == &database;
+  SetTerms tq = make_terms(queries, metric, screen);
+  SetTerms td_own;
+  if (!same_set) td_own = make_terms(database, metric, screen);
+  SetTerms& td = same_set ? tq : td_own;
+  link_zeros(tq, td);
+  link_zeros(td, tq);
+
+  const arma::uword n = queries.n_cols;
+  const arma::uword m = database.n_cols;
+  const JsScreen bounds{1e-12 + 8.0 * static_cast<double>(queries.n_rows) *
+                                    std::numeric_limits<double>::epsilon()};
+  std::vector<TopK> best(n, TopK(k));
+  const BlockPartition row_blocks{n, kProductBlock};
+  const BlockPartition col_blocks{m, kProductBlock};
+  const std::size_t total = row_blocks.n_blocks() * col_blocks.n_blocks();
+  std::size_t done = 0;
+  ProductBlock block;
+  arma::mat bc;
+  for (std::size_t rb = 0; rb < row_blocks.n_blocks(); ++rb) {
+    const arma::uword i0 = row_blocks.begin(rb), i1 = row_blocks.end(rb);
+    for (std::size_t cb = 0; cb < col_blocks.n_blocks(); ++cb) {
+      poll(hooks, done, total);
+      const arma::uword j0 = col_blocks.begin(cb), j1 = col_blocks.end(cb);
+      if (uses_product(metric)) compute_products(tq, td, metric, i0, i1, j0, j1, block);
+      if (screen) bc = tq.root.cols(i0, i1 - 1).t() * td.root.cols(j0, j1 - 1);
+      const BlockPartition rows{i1 - i0, 16};
+      for_each_block(rows, n_threads, [&](std::size_t r) {
+        std::vector<double> upper;
+        for (arma::uword i = i0 + rows.begin(r); i < i0 + rows.end(r); ++i) {
+          TopK& top = best[i];
+          const auto skip = [&](arma::uword j) { return exclude_same_index && i == j; };
+          if (!screen) {
+            for (arma::uword j = j0; j < j1; ++j) {
+              if (skip(j)) continue;
+              const double value = uses_product(metric) ? product_value(tq, td, block, i, j, metric)
+                                                        : direct_value(tq, td, i, j, metric);
+              top.offer({finish(value, options), j});
+            }
+            continue;
+          }
+          // Threshold (nats): no candidate above it can enter the top k, because the current k-th
+          // best, or k candidates of this block by their upper bounds, are at most it.
+          upper.clear();
+          for (arma::uword j = j0; j < j1; ++j) {
+            if (!skip(j)) upper.push_back(bounds.upper(bc(i - i0, j - j0)));
+          }
+          double threshold = unfinish_js(top.worst(), options);
+          if (upper.size() >= k) {
+            std::nth_element(upper.begin(), upper.begin() + static_cast<long>(k - 1), upper.end());
+            threshold = std::min(threshold, upper[k - 1]);
+          }
+          for (arma::uword j = j0; j < j1; ++j) {
+            if (skip(j) || bounds.lower(bc(i - i0, j - j0)) > threshold) continue;
+            top.offer({finish(direct_value(tq, td, i, j, metric), options), j});
+          }
+        }
+      });
+      ++done;
+    }
+  }
+  poll(hooks, total, total);
+
+  Neighbours out;
+  out.index.set_size(n, k);
+  out.value.set_size(n, k);
+  for (arma::uword i = 0; i < n; ++i) {
+    const auto sorted = best[i].sorted();
+    for (std::size_t r = 0; r < k; ++r) {
+      out.index(i, r) = sorted[r].index;
+      out.value(i, r) = sorted[r].value;
+    }
+  }
+  return out;
+}
+
+}  // namespace tmkit
