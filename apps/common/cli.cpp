@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <new>
 
+#include "tmkit/divergence.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/model_dir.hpp"
 
@@ -180,6 +183,34 @@ void Progress::finish() {
     std::fflush(stderr);
     drawn_ = false;
   }
+}
+
+double parse_memory_size(const std::string& text, const std::string& option) {
+  char* end = nullptr;
+  const double number = std::strtod(text.c_str(), &end);
+  double scale = 1.0;
+  const std::string suffix(end);
+  if (suffix == "K" || suffix == "k") scale = 1024.0;
+  if (suffix == "M" || suffix == "m") scale = 1024.0 * 1024.0;
+  if (suffix == "G" || suffix == "g") scale = 1024.0 * 1024.0 * 1024.0;
+  if (suffix == "T" || suffix == "t") scale = 1024.0 * 1024.0 * 1024.0 * 1024.0;
+  const bool suffix_ok = suffix.empty() || scale > 1.0;
+  if (end == text.c_str() || !suffix_ok || !std::isfinite(number) || number <= 0.0) {
+    throw UsageError(option + ": '" + text + "' is not a memory size; expected e.g. 512M or 4G");
+  }
+  return number * scale;
+}
+
+void check_matrix_memory(double n_rows, double n_cols, double max_bytes,
+                         const std::string& instead) {
+  const double bytes = matrix_bytes(n_rows, n_cols);
+  if (bytes <= max_bytes) return;
+  char message[512];
+  std::snprintf(message, sizeof message,
+                "a %.0f x %.0f matrix needs %.3g GiB, more than --max-memory (%.3g GiB); %s, or "
+                "raise --max-memory",
+                n_rows, n_cols, bytes / 1073741824.0, max_bytes / 1073741824.0, instead.c_str());
+  throw UsageError(message);
 }
 
 }  // namespace tmkit::cli

@@ -80,4 +80,13 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_;
 };
 
+/// A memory size: a number with an optional K, M, G or T suffix (powers of 1024), e.g. "4G".
+/// UsageError naming `option` otherwise.
+double parse_memory_size(const std::string& text, const std::string& option);
+
+/// Refuses (UsageError) an n x m matrix of doubles above `max_bytes`, saying how much it would
+/// take and what to do instead (`instead`, e.g. "use --top-k 10 for neighbour lists").
+void check_matrix_memory(double n_rows, double n_cols, double max_bytes,
+                         const std::string& instead);
+
 }  // namespace tmkit::cli

@@ -1,5 +1,6 @@
 #include "tmkit/assignment.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -63,6 +64,19 @@ std::vector<std::size_t> solve_assignment(const arma::mat& cost) {
     if (row_of[j] != 0) column_of[row_of[j] - 1] = j - 1;
   }
   return column_of;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> match_pairs(const arma::mat& cost) {
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  if (cost.n_rows <= cost.n_cols) {
+    const auto column = solve_assignment(cost);
+    for (std::size_t i = 0; i < column.size(); ++i) pairs.emplace_back(i, column[i]);
+    return pairs;
+  }
+  const auto row = solve_assignment(cost.t());
+  for (std::size_t j = 0; j < row.size(); ++j) pairs.emplace_back(row[j], j);
+  std::sort(pairs.begin(), pairs.end());
+  return pairs;
 }
 
 }  // namespace tmkit

@@ -5,6 +5,7 @@
 
 #include <armadillo>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace tmkit {
@@ -13,5 +14,9 @@ namespace tmkit {
 /// that the total cost is minimal and no column is used twice. UsageError if n > m or a cost is not
 /// finite.
 std::vector<std::size_t> solve_assignment(const arma::mat& cost);
+
+/// The minimal-cost one-to-one pairs (row, column) of any n x m cost matrix, sorted by row; when
+/// n > m the rows left over (and when n < m the columns) stay unmatched.
+std::vector<std::pair<std::size_t, std::size_t>> match_pairs(const arma::mat& cost);
 
 }  // namespace tmkit
