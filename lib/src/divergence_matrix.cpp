@@ -47,6 +47,46 @@ bool uses_log(Metric metric) noexcept {
   return metric == Metric::kl || metric == Metric::rkl || metric == Metric::skl;
 }
 
+// ---- innermost loops, for the baseline target and for AVX2 + FMA -------------------------------
+
+namespace baseline {
+#include "detail/divergence_kernels.inc"
+}  // namespace baseline
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define TMKIT_HAVE_AVX2_KERNELS 1
+namespace avx2 {
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#include "detail/divergence_kernels.inc"
+#pragma GCC pop_options
+}  // namespace avx2
+#endif
+
+// The loops this CPU runs, chosen once. Values differ between the two sets only by rounding (FMA,
+// lane order), never between runs or thread counts on one machine.
+struct Kernels {
+  double (*sum_xlogx_mid)(const double*, const double*, std::size_t) noexcept;
+  double (*sum_js_entries)(const double*, const double*, std::size_t) noexcept;
+  double (*sum_abs_diff)(const double*, const double*, std::size_t) noexcept;
+  double (*sum_squared_diff)(const double*, const double*, std::size_t) noexcept;
+};
+
+const Kernels& kernels() noexcept {
+  static const Kernels chosen = [] {
+#ifdef TMKIT_HAVE_AVX2_KERNELS
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+      return Kernels{avx2::sum_xlogx_mid, avx2::sum_js_entries, avx2::sum_abs_diff,
+                     avx2::sum_squared_diff};
+    }
+#endif
+    return Kernels{baseline::sum_xlogx_mid, baseline::sum_js_entries, baseline::sum_abs_diff,
+                   baseline::sum_squared_diff};
+  }();
+  return chosen;
+}
+
 // ---- per-set terms ------------------------------------------------------------------------------
 
 // What the kernels need of one set of distributions (columns), computed once.
@@ -58,16 +98,6 @@ struct SetTerms {
   arma::mat root;      // Hellinger, and the JS screen of neighbour search: sqrt x
   arma::vec self;      // KL family: sum x log x (std::log); JS: sum x vector_log x
 };
-
-double sum_xlogx_mid(const double* p, const double* q, std::size_t n) noexcept {
-  double sum = 0.0;
-  TMKIT_SIMD_SUM(sum)
-  for (std::size_t i = 0; i < n; ++i) {
-    const double m = 0.5 * (p[i] + q[i]);
-    sum += m * detail::vector_log(m);  // vector_log(0) is finite, so 0 log 0 = 0
-  }
-  return sum;
-}
 
 SetTerms make_terms(const arma::mat& x, Metric metric, bool need_root) {
   SetTerms terms;
@@ -93,7 +123,7 @@ SetTerms make_terms(const arma::mat& x, Metric metric, bool need_root) {
   if (metric == Metric::js || metric == Metric::jsd) {
     terms.self.set_size(x.n_cols);
     for (arma::uword j = 0; j < x.n_cols; ++j) {
-      terms.self[j] = sum_xlogx_mid(x.colptr(j), x.colptr(j), x.n_rows);
+      terms.self[j] = kernels().sum_xlogx_mid(x.colptr(j), x.colptr(j), x.n_rows);
     }
   }
   return terms;
@@ -113,30 +143,10 @@ void link_zeros(SetTerms& a, const SetTerms& b) {
 // (js_entry), in which no terms cancel.
 double js_nats(const double* p, const double* q, std::size_t n, double self_p,
                double self_q) noexcept {
-  const double js = 0.5 * (self_p + self_q) - sum_xlogx_mid(p, q, n);
+  const Kernels& k = kernels();
+  const double js = 0.5 * (self_p + self_q) - k.sum_xlogx_mid(p, q, n);
   if (js >= kJsDirectBelow) return js;
-  double sum = 0.0;
-  TMKIT_SIMD_SUM(sum)
-  for (std::size_t i = 0; i < n; ++i) sum += detail::js_entry(p[i], q[i]);
-  return 0.5 * sum;
-}
-
-double tv(const double* p, const double* q, std::size_t n) noexcept {
-  double sum = 0.0;
-  TMKIT_SIMD_SUM(sum)
-  for (std::size_t i = 0; i < n; ++i) sum += std::fabs(p[i] - q[i]);
-  return 0.5 * sum;
-}
-
-double hellinger_squared_direct(const double* root_p, const double* root_q,
-                                std::size_t n) noexcept {
-  double sum = 0.0;
-  TMKIT_SIMD_SUM(sum)
-  for (std::size_t i = 0; i < n; ++i) {
-    const double d = root_p[i] - root_q[i];
-    sum += d * d;
-  }
-  return 0.5 * sum;
+  return 0.5 * k.sum_js_entries(p, q, n);
 }
 
 // Base and square root, applied to the value of a kernel (nats; JS for both js and jsd).
@@ -157,7 +167,7 @@ double unfinish_js(double value, const DivergenceOptions& options) noexcept {
 double direct_value(const SetTerms& p, const SetTerms& q, arma::uword i, arma::uword j,
                     Metric metric) noexcept {
   const std::size_t n = p.x->n_rows;
-  if (metric == Metric::tv) return tv(p.x->colptr(i), q.x->colptr(j), n);
+  if (metric == Metric::tv) return 0.5 * kernels().sum_abs_diff(p.x->colptr(i), q.x->colptr(j), n);
   return js_nats(p.x->colptr(i), q.x->colptr(j), n, p.self[i], q.self[j]);
 }
 
@@ -198,7 +208,7 @@ double product_value(const SetTerms& p, const SetTerms& q, const ProductBlock& b
   if (metric == Metric::hellinger) {
     double h2 = 1.0 - block.forward(bi, bj);
     if (h2 < kHellingerDirectBelow) {
-      h2 = hellinger_squared_direct(p.root.colptr(i), q.root.colptr(j), p.x->n_rows);
+      h2 = 0.5 * kernels().sum_squared_diff(p.root.colptr(i), q.root.colptr(j), p.x->n_rows);
     }
     return std::sqrt(std::max(0.0, h2));
   }
@@ -404,7 +414,7 @@ Neighbours nearest_neighbours(const arma::mat& queries, const arma::mat& databas
       poll(hooks, done, total);
       const arma::uword j0 = col_blocks.begin(cb), j1 = col_blocks.end(cb);
       if (uses_product(metric)) compute_products(tq, td, metric, i0, i1, j0, j1, block);
-      if (screen) bc = tq.root.cols(i0, i1 - 1).t() * td.root.cols(j0, j1 - 1);
+      if (screen) bc = td.root.cols(j0, j1 - 1).t() * tq.root.cols(i0, i1 - 1);  // (j, i)
       const BlockPartition rows{i1 - i0, 16};
       for_each_block(rows, n_threads, [&](std::size_t r) {
         std::vector<double> upper;
@@ -421,19 +431,25 @@ Neighbours nearest_neighbours(const arma::mat& queries, const arma::mat& databas
             continue;
           }
           // Threshold (nats): no candidate above it can enter the top k, because the current k-th
-          // best, or k candidates of this block by their upper bounds, are at most it.
-          upper.clear();
-          for (arma::uword j = j0; j < j1; ++j) {
-            if (!skip(j)) upper.push_back(bounds.upper(bc(i - i0, j - j0)));
-          }
+          // best is at most it, or, until k are known, k candidates of this block by their upper
+          // bounds. It tightens as candidates are computed.
+          const double* bc_i = bc.colptr(i - i0);  // BC of query i against the block, contiguous
           double threshold = unfinish_js(top.worst(), options);
-          if (upper.size() >= k) {
-            std::nth_element(upper.begin(), upper.begin() + static_cast<long>(k - 1), upper.end());
-            threshold = std::min(threshold, upper[k - 1]);
+          if (!top.full()) {
+            upper.clear();
+            for (arma::uword j = j0; j < j1; ++j) {
+              if (!skip(j)) upper.push_back(bounds.upper(bc_i[j - j0]));
+            }
+            if (upper.size() >= k) {
+              std::nth_element(upper.begin(), upper.begin() + static_cast<long>(k - 1),
+                               upper.end());
+              threshold = std::min(threshold, upper[k - 1]);
+            }
           }
           for (arma::uword j = j0; j < j1; ++j) {
-            if (skip(j) || bounds.lower(bc(i - i0, j - j0)) > threshold) continue;
+            if (skip(j) || bounds.lower(bc_i[j - j0]) > threshold) continue;
             top.offer({finish(direct_value(tq, td, i, j, metric), options), j});
+            if (top.full()) threshold = std::min(threshold, unfinish_js(top.worst(), options));
           }
         }
       });
