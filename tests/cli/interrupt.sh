@@ -1,4 +1,4 @@
-# SIGINT or SIGTERM during a fit: exit 130 with a message, nothing written, an existing model left
+# SIGINT or SIGTERM during a fit (and a neighbour search): exit 130 with a message, nothing written, an existing model left
 # exactly as it was.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
@@ -20,4 +20,19 @@ for signal in INT TERM; do
   [ "$(tree_digest model)" = "$before" ] && pass "SIG$signal: model untouched" || fail "SIG$signal: model changed"
   [ "$(ls -d model.tmp-* 2>/dev/null | wc -l)" -eq 0 ] && pass "SIG$signal: no temporary left" || fail "SIG$signal: temporary left"
 done
+
+# tm-similarity: a long neighbour search, interrupted, leaves an existing output as it was.
+awk 'BEGIN { srand(3); for (i = 0; i < 300000; i++) { a = rand(); b = rand(); print a / (a + b), b / (a + b) } }' > rows.txt
+echo "old neighbours" > nb.tsv
+"$BIN/tm-similarity" --rows rows.txt --normalize --top-k 5 --out nb.tsv > out.txt 2> err.txt &
+pid=$!
+sleep 3
+kill -s INT "$pid"
+wait "$pid"
+code=$?
+[ "$code" -eq 130 ] && pass "tm-similarity SIGINT: exit 130" || fail "tm-similarity SIGINT: exit $code, expected 130"
+grep -q '^tm-similarity: interrupted; nothing was written' err.txt && pass "tm-similarity SIGINT: message" \
+  || fail "tm-similarity SIGINT: message: $(tail -1 err.txt)"
+[ "$(cat nb.tsv)" = "old neighbours" ] && pass "tm-similarity SIGINT: old output intact" || fail "output changed"
+[ "$(ls nb.tsv.tmp-* 2>/dev/null | wc -l)" -eq 0 ] && pass "tm-similarity SIGINT: no temporary" || fail "temporary left"
 finish
