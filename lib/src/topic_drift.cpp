@@ -1,7 +1,6 @@
 #include "tmkit/topic_drift.hpp"
 
 #include <cstdio>
-#include <cstdio>
 #include <map>
 #include <sstream>
 

@@ -1,6 +1,6 @@
-// Fits a small planted corpus through the installed headers and library; exits 0 when the ELBO rose.
+// Fits a small planted corpus through the installed headers and library; exits 0 when the ELBO
+// rose.
 #include <cstdio>
-
 #include <tmkit/lda.hpp>
 #include <tmkit/synthetic.hpp>
 
