@@ -85,6 +85,14 @@ bool is_direct(Metric metric) {
 
 BOOST_AUTO_TEST_SUITE(divergence)
 
+// The log of each lane of a four-wide vector, against std::log.
+#pragma GCC diagnostic ignored "-Wpsabi"
+double lane_log(double x, int lane) {
+  tmkit::detail::v4d v = tmkit::detail::splat(1.0);
+  v[lane] = x;
+  return tmkit::detail::vector_log4(v)[lane];
+}
+
 BOOST_AUTO_TEST_CASE(vector_log_is_within_three_ulps_of_std_log) {
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> exponent(-1070.0, 1020.0);
@@ -93,16 +101,15 @@ BOOST_AUTO_TEST_CASE(vector_log_is_within_three_ulps_of_std_log) {
   for (int trial = 0; trial < 200000; ++trial) {
     const double x = trial % 2 == 0 ? std::exp2(exponent(rng)) : near_one(rng);
     const double want = std::log(x);
-    const double got = tmkit::detail::vector_log(x);
+    const double got = lane_log(x, trial % 4);
     const double ulp = std::nextafter(std::fabs(want), HUGE_VAL) - std::fabs(want);
     worst_ulps = std::max(worst_ulps, std::fabs(got - want) / ulp);
   }
-  BOOST_TEST_MESSAGE("vector_log: largest error " << worst_ulps << " ulp");
+  BOOST_TEST_MESSAGE("vector_log4: largest error " << worst_ulps << " ulp");
   BOOST_TEST(worst_ulps <= 3.0);
-  BOOST_TEST(tmkit::detail::vector_log(1.0) == 0.0);
-  BOOST_TEST(std::isfinite(tmkit::detail::vector_log(0.0)));  // so 0 * log 0 stays 0
-  BOOST_TEST(tmkit::detail::vector_log(4.9406564584124654e-324) ==
-             std::log(4.9406564584124654e-324));
+  BOOST_TEST(lane_log(1.0, 2) == 0.0);
+  BOOST_TEST(std::isfinite(lane_log(0.0, 1)));  // so 0 * log 0 stays 0
+  BOOST_TEST(lane_log(4.9406564584124654e-324, 3) == std::log(4.9406564584124654e-324));
 }
 
 BOOST_AUTO_TEST_CASE(metric_names_and_zero_policy_parse_or_say_why) {
