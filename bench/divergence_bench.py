@@ -9,7 +9,8 @@ corpus of 200,000 documents (built once into bench/data/). For each size N, the 
        against scipy.spatial.distance.pdist(X, 'jensenshannon') (the same pairs, condensed);
   KL   tmkit divergence_matrix(kl) against numpy: (X * log X).sum(1)[:, None] - X @ log(X).T.
 Each tool runs in its own process (bench/divergence_timing for tmkit) and reports the seconds of the
-call alone and the process's peak resident memory. Before timing, tmkit's values are checked
+call alone and the process's peak resident memory (VmHWM: getrusage's maxrss would include the
+high-water mark inherited from this script across fork). Before timing, tmkit's values are checked
 against scipy's and numpy's on N = 2000 (JSD to 1e-12; KL to 1e-9, numpy's own rounding).
 Top-k: tmkit's 10 nearest rows of every row (JS) for each size in --topk-sizes; the peer, blocked
 scipy cdist + argpartition, is timed on 500 query rows against all N and scaled to N queries
@@ -39,7 +40,7 @@ TM_SIMILARITY = os.path.join(ROOT, "build", "release", "apps", "tm-similarity")
 THETA = os.path.join(DATA, "theta-200k.npy")
 
 PEER = r"""
-import resource, sys, time
+import sys, time
 import numpy as np
 from scipy.spatial.distance import cdist, pdist
 kind, path = sys.argv[1], sys.argv[2]
@@ -61,7 +62,7 @@ else:  # topk: 500 queries against all rows, blocked cdist + argpartition
         part = np.argpartition(d, k, axis=1)[:, :k]
         checksum += np.take_along_axis(d, part, axis=1).sum()
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024.0
 print(f"seconds {seconds:.6f} peak_mib {peak:.1f} checksum {checksum!r}")
 """
 

@@ -2,15 +2,16 @@
 //
 // Two kinds of kernel:
 //  * products: KL(p||q) = sum p log p - p . log q, rKL, sKL and Hellinger (1 - sum sqrt(p q)) are
-//    one matrix product per block of (2048 x 2048) pairs, done by BLAS (OpenBLAS's own threads),
-//    then finished in parallel: +inf set exactly where q_i = 0 < p_i (counted by a product of
+//    one matrix product per panel of output columns (per block of 2048 x 2048 pairs in neighbour
+//    search), done by BLAS (OpenBLAS's own threads), then finished in parallel: +inf set exactly where q_i = 0 < p_i (counted by a product of
 //    0/1 indicators), Hellinger recomputed directly where the product would cancel;
 //  * direct: JS in its entropy form, JS = (H(m) - (H(p) + H(q)) / 2) with the entropies from a
 //    vectorizable log, recomputed from rel_entr where it is small (so that JSD = sqrt JS keeps its
 //    precision near 0); total variation. These run in tiles of (T x T) pairs that fit in cache,
 //    tiles in parallel.
-// Every pair's value comes from one fixed computation that depends neither on the thread count
-// nor on whether it is asked for in a matrix or in a neighbour search.
+// No value depends on the thread count. A direct metric's value is also the same bits in a matrix
+// and in a neighbour search; a product metric's may differ there in the last bit (other product
+// shapes).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -171,29 +172,49 @@ double direct_value(const SetTerms& p, const SetTerms& q, arma::uword i, arma::u
 // The products of one block of pairs (rows i0..i1 of P, columns j0..j1 of Q), from which
 // product_value() reads each pair's value.
 struct ProductBlock {
-  arma::uword i0 = 0, j0 = 0;
-  arma::mat forward;       // P^T log Q (kl, skl) or sqrt(P)^T sqrt(Q) (hellinger)
-  arma::mat backward;      // log(P)^T Q (rkl, skl)
-  arma::mat forward_inf;   // count of i with p_i > 0 = q_i
-  arma::mat backward_inf;  // count of i with q_i > 0 = p_i
+  arma::uword i0 = 0, j0 = 0, rows = 0;
+  const double* forward = nullptr;      // P^T log Q (kl, skl) or sqrt(P)^T sqrt(Q) (hellinger)
+  const double* backward = nullptr;     // log(P)^T Q (rkl, skl)
+  arma::mat forward_own, backward_own;  // their storage, unless the caller gave some
+  arma::mat forward_inf;                // count of i with p_i > 0 = q_i
+  arma::mat backward_inf;               // count of i with q_i > 0 = p_i
+  double at(const double* product, arma::uword bi, arma::uword bj) const noexcept {
+    return product[bi + bj * rows];
+  }
 };
 
+// The products of one block of pairs (rows i0..i1 of P, columns j0..j1 of Q). The main product
+// (backward for rkl, forward otherwise) goes to `into` when given: (i1 - i0) x (j1 - j0) doubles,
+// column-major (a panel of the output matrix, finished in place), else to the block's own storage.
 void compute_products(const SetTerms& p, const SetTerms& q, Metric metric, arma::uword i0,
-                      arma::uword i1, arma::uword j0, arma::uword j1, ProductBlock& block) {
+                      arma::uword i1, arma::uword j0, arma::uword j1, ProductBlock& block,
+                      double* into = nullptr) {
   block.i0 = i0;
   block.j0 = j0;
+  block.rows = i1 - i0;
   const auto rows = [&](const arma::mat& m) { return m.cols(i0, i1 - 1); };
   const auto cols = [&](const arma::mat& m) { return m.cols(j0, j1 - 1); };
+  // BLAS writes straight into `into` (an Armadillo view of that memory), or into `own`.
+  const auto product = [&](const arma::mat& a, const arma::mat& b, arma::mat& own,
+                           bool main) -> const double* {
+    if (main && into != nullptr) {
+      arma::mat target(into, i1 - i0, j1 - j0, /*copy_aux_mem=*/false, /*strict=*/true);
+      target = rows(a).t() * cols(b);
+      return into;
+    }
+    own = rows(a).t() * cols(b);
+    return own.memptr();
+  };
   if (metric == Metric::hellinger) {
-    block.forward = rows(p.root).t() * cols(q.root);
+    block.forward = product(p.root, q.root, block.forward_own, true);
     return;
   }
   if (metric != Metric::rkl) {
-    block.forward = rows(*p.x).t() * cols(q.log);
+    block.forward = product(*p.x, q.log, block.forward_own, true);
     if (!q.zero.is_empty()) block.forward_inf = rows(p.positive).t() * cols(q.zero);
   }
   if (metric != Metric::kl) {
-    block.backward = rows(p.log).t() * cols(*q.x);
+    block.backward = product(p.log, *q.x, block.backward_own, metric == Metric::rkl);
     if (!p.zero.is_empty()) block.backward_inf = rows(p.zero).t() * cols(q.positive);
   }
 }
@@ -203,7 +224,7 @@ double product_value(const SetTerms& p, const SetTerms& q, const ProductBlock& b
   const arma::uword bi = i - block.i0;
   const arma::uword bj = j - block.j0;
   if (metric == Metric::hellinger) {
-    double h2 = 1.0 - block.forward(bi, bj);
+    double h2 = 1.0 - block.at(block.forward, bi, bj);
     if (h2 < kHellingerDirectBelow) {
       h2 = 0.5 * kernels().sum_squared_diff(p.root.colptr(i), q.root.colptr(j), p.x->n_rows);
     }
@@ -213,11 +234,11 @@ double product_value(const SetTerms& p, const SetTerms& q, const ProductBlock& b
   double backward = 0.0;
   if (metric != Metric::rkl) {
     const bool infinite = !block.forward_inf.is_empty() && block.forward_inf(bi, bj) > 0.0;
-    forward = infinite ? kInf : std::max(0.0, p.self[i] - block.forward(bi, bj));
+    forward = infinite ? kInf : std::max(0.0, p.self[i] - block.at(block.forward, bi, bj));
   }
   if (metric != Metric::kl) {
     const bool infinite = !block.backward_inf.is_empty() && block.backward_inf(bi, bj) > 0.0;
-    backward = infinite ? kInf : std::max(0.0, q.self[j] - block.backward(bi, bj));
+    backward = infinite ? kInf : std::max(0.0, q.self[j] - block.at(block.backward, bi, bj));
   }
   if (metric == Metric::kl) return forward;
   if (metric == Metric::rkl) return backward;
@@ -250,29 +271,29 @@ void fill_matrix(const SetTerms& p, const SetTerms& q, const DivergenceOptions& 
   const arma::uword m = q.x->n_cols;
   const Metric metric = options.metric;
   if (uses_product(metric)) {
-    const BlockPartition row_blocks{n, kProductBlock};
-    const BlockPartition col_blocks{m, kProductBlock};
-    const std::size_t total = row_blocks.n_blocks() * col_blocks.n_blocks();
-    std::size_t done = 0;
+    // Panels of whole columns of the output (~64 MB each): BLAS writes each panel's product
+    // straight into the output, which is then finished in place. Few, large products keep
+    // OpenBLAS's threads and ours from taking turns.
+    (void)upper_only;  // products are cheap; the caller mirrors symmetric metrics anyway
+    const std::size_t width = std::clamp<std::size_t>(8000000 / std::max<arma::uword>(n, 1), 64,
+                                                      std::max<arma::uword>(m, 1));
+    const BlockPartition panels{m, width};
     ProductBlock block;
-    for (std::size_t rb = 0; rb < row_blocks.n_blocks(); ++rb) {
-      for (std::size_t cb = upper_only ? rb : 0; cb < col_blocks.n_blocks(); ++cb) {
-        poll(hooks, done, total);
-        const arma::uword i0 = row_blocks.begin(rb), i1 = row_blocks.end(rb);
-        const arma::uword j0 = col_blocks.begin(cb), j1 = col_blocks.end(cb);
-        compute_products(p, q, metric, i0, i1, j0, j1, block);  // BLAS, its own threads
-        const BlockPartition columns{j1 - j0, 64};
-        for_each_block(columns, n_threads, [&](std::size_t c) {
-          for (arma::uword j = j0 + columns.begin(c); j < j0 + columns.end(c); ++j) {
-            for (arma::uword i = i0; i < i1; ++i) {
-              out(i, j) = finish(product_value(p, q, block, i, j, metric), options);
-            }
+    for (std::size_t b = 0; b < panels.n_blocks(); ++b) {
+      poll(hooks, b, panels.n_blocks());
+      const arma::uword j0 = panels.begin(b), j1 = panels.end(b);
+      if (n == 0) break;
+      compute_products(p, q, metric, 0, n, j0, j1, block, out.colptr(j0));  // BLAS threads
+      const BlockPartition columns{j1 - j0, 64};
+      for_each_block(columns, n_threads, [&](std::size_t c) {
+        for (arma::uword j = j0 + columns.begin(c); j < j0 + columns.end(c); ++j) {
+          for (arma::uword i = 0; i < n; ++i) {
+            out(i, j) = finish(product_value(p, q, block, i, j, metric), options);
           }
-        });
-        ++done;
-      }
+        }
+      });
     }
-    poll(hooks, total, total);
+    poll(hooks, panels.n_blocks(), panels.n_blocks());
     return;
   }
   const std::size_t tile = direct_tile(p.x->n_rows);
@@ -349,7 +370,7 @@ arma::mat divergence_matrix(const arma::mat& p, const arma::mat& q,
   SetTerms tq = make_terms(q, options.metric, false);
   link_zeros(tp, tq);
   link_zeros(tq, tp);
-  arma::mat out(p.n_cols, q.n_cols);
+  arma::mat out(p.n_cols, q.n_cols, arma::fill::none);  // every entry is written
   fill_matrix(tp, tq, options, false, n_threads, hooks, out);
   return out;
 }
@@ -358,17 +379,19 @@ arma::mat divergence_matrix(const arma::mat& p, const DivergenceOptions& options
                             const WorkHooks& hooks) {
   SetTerms terms = make_terms(p, options.metric, false);
   link_zeros(terms, terms);
-  arma::mat out(p.n_cols, p.n_cols);
+  arma::mat out(p.n_cols, p.n_cols, arma::fill::none);  // every entry is written
   const bool symmetric = is_symmetric(options.metric);
   fill_matrix(terms, terms, options, symmetric, n_threads, hooks, out);
-  const BlockPartition columns{p.n_cols, 64};
-  for_each_block(columns, n_threads, [&](std::size_t c) {
-    for (arma::uword j = columns.begin(c); j < columns.end(c); ++j) {
-      if (symmetric) {
-        for (arma::uword i = j + 1; i < p.n_cols; ++i) out(i, j) = out(j, i);
+  // Mirror the upper triangle in 64 x 64 blocks (each fits in L1), then zero the diagonal.
+  const BlockPartition blocks{p.n_cols, 64};
+  for_each_block(blocks, n_threads, [&](std::size_t c) {
+    for (std::size_t r = c; symmetric && r < blocks.n_blocks(); ++r) {
+      for (arma::uword i = blocks.begin(r); i < blocks.end(r); ++i) {
+        const arma::uword j_end = std::min<arma::uword>(blocks.end(c), i);
+        for (arma::uword j = blocks.begin(c); j < j_end; ++j) out(i, j) = out(j, i);
       }
-      out(j, j) = 0.0;
     }
+    for (arma::uword j = blocks.begin(c); j < blocks.end(c); ++j) out(j, j) = 0.0;
   });
   return out;
 }

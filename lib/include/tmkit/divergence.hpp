@@ -101,7 +101,8 @@ arma::mat divergence_matrix(const arma::mat& p, const DivergenceOptions& options
 /// ties broken by the lower index.
 struct Neighbours {
   arma::Mat<arma::uword> index;  ///< N x k, database column of each neighbour
-  arma::mat value;               ///< N x k, its divergence, equal to the matrix entry
+  arma::mat
+      value;  ///< N x k, its divergence: the matrix entry (for product metrics, to the last bit)
 };
 
 /// Nearest neighbours, tile by tile: memory is O(N k + tile), never N x M. With
