@@ -25,7 +25,7 @@ std::string pass_line(const tmkit::PassReport& line) {
   char buffer[160];
   std::snprintf(
       buffer, sizeof buffer, "%s %4zu  elbo %.6e  change %+.3e  %7.2fs%s",
-      line.after_move ? "move" : "pass", line.pass, line.elbo, line.relative_change, line.seconds,
+      line.fold_in ? "fold" : line.after_move ? "move" : "pass", line.pass, line.elbo, line.relative_change, line.seconds,
       line.mean_estep_iterations > 0
           ? ("  (E-step " + std::to_string(static_cast<int>(line.mean_estep_iterations + 0.5)) +
              " it/doc)")

@@ -64,6 +64,7 @@ struct BlockWorkspace {
   arma::mat local_stats;     ///< K x (block's distinct words)
   arma::vec elog_theta_sum;  ///< K
   double elbo = 0;
+  double elbo_end = 0;
   double iterations = 0;
 };
 
@@ -72,6 +73,7 @@ struct BlockWorkspace {
 // sum_d n_dw phi_dwk / exp_elog_beta_kw and sum_d E[log theta_d].
 struct Sweep {
   double elbo_at_start = 0;
+  double elbo_at_end = 0;  ///< the documents' terms at the gamma they end with (estep.evaluate_end)
   double mean_iterations = 0;
 };
 
@@ -79,7 +81,8 @@ Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const a
                   arma::mat& gamma, const std::vector<BlockVocabulary>& block_vocab,
                   const BlockPartition& blocks, const EstepOptions& estep, int n_threads,
                   arma::mat* stats, arma::vec* elog_theta_sum, const FitCallbacks& callbacks,
-                  std::size_t restart_period = 1, std::size_t restart_phase = 0) {
+                  std::size_t restart_period = 1, std::size_t restart_phase = 0,
+                  bool from_neutral = false) {
   const std::size_t n_topics = topics.n_topics();
   const DocumentPrior prior(alpha);
   Sweep sweep;
@@ -94,6 +97,7 @@ Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const a
           throw Interrupted("interrupted");
         }
         ws.elbo = 0;
+        ws.elbo_end = 0;
         ws.iterations = 0;
         const bool accumulate = stats != nullptr;
         if (accumulate) {
@@ -105,9 +109,11 @@ Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const a
           const DocView doc = corpus.doc(d);
           EstepOptions doc_options = estep;
           doc_options.restart = estep.restart && (d + restart_phase) % restart_period == 0;
+          if (from_neutral) neutral_gamma(doc, alpha, gamma.colptr(d));
           const DocumentFit fit =
               fit_document(doc, topics, prior, gamma.colptr(d), ws.estep, doc_options);
           ws.elbo += fit.elbo_at_start;
+          ws.elbo_end += fit.elbo_at_end;
           ws.iterations += static_cast<double>(fit.iterations);
           if (!accumulate) continue;
           const double* theta = ws.estep.exp_elog_theta.data();
@@ -122,6 +128,7 @@ Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const a
       },
       [&](std::size_t b, BlockWorkspace& ws) {
         sweep.elbo_at_start += ws.elbo;
+        sweep.elbo_at_end += ws.elbo_end;
         iterations += ws.iterations;
         if (stats) {
           const auto& words = block_vocab[b].words;
@@ -480,6 +487,29 @@ FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& m
         break;
       }
     }
+  }
+  if (options.fold_in_gamma) {
+    // Fold the training documents into the final topics exactly as tm-infer folds in new ones
+    // (from the neutral start, no restart), so that the saved gamma is reproducible from the saved
+    // topics alone and training and new documents are treated alike. This may land a document in
+    // a slightly worse local mode than the one the passes had found: the line is marked, and is
+    // not part of the monotone trace.
+    EstepOptions fold = options.estep;
+    fold.restart = false;
+    fold.evaluate_end = true;
+    const TopicExpectations topics = topic_expectations(model.lambda, options.n_threads);
+    const Sweep sweep =
+        estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab, ctx.blocks, fold,
+                    options.n_threads, nullptr, nullptr, callbacks, 1, 0, /*from_neutral=*/true);
+    PassReport line;
+    line.pass = report.passes;
+    line.elbo = sweep.elbo_at_end + topics.beta_term(model.eta);
+    line.relative_change =
+        (line.elbo - report.trace.back().elbo) / std::fabs(report.trace.back().elbo);
+    line.seconds = ctx.seconds();
+    line.mean_estep_iterations = sweep.mean_iterations;
+    line.fold_in = true;
+    publish(line);
   }
   report.final_elbo = report.trace.back().elbo;
   report.seconds = ctx.seconds();

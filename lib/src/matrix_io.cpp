@@ -45,4 +45,18 @@ void write_matrix(const std::string& path, const arma::mat& matrix) {
   }
 }
 
+void write_matrix(AtomicFile& file, const arma::mat& matrix) {
+  switch (matrix_format_for(file.path())) {
+    case MatrixFormat::npy:
+      write_npy(file.stream(), matrix);
+      return;
+    case MatrixFormat::csv:
+      file.stream() << format_matrix_text(matrix, ',');
+      return;
+    case MatrixFormat::text:
+      file.stream() << format_matrix_text(matrix, ' ');
+      return;
+  }
+}
+
 }  // namespace tmkit

@@ -40,7 +40,10 @@ std::string elbo_csv(const std::vector<PassReport>& trace) {
   for (const auto& line : trace) {
     out += std::to_string(line.pass) + "," + format_double(line.elbo) + "," +
            format_double(line.relative_change) + "," + format_double(line.seconds) + "," +
-           format_double(line.mean_estep_iterations) + "," + (line.after_move ? "move" : "pass") +
+           format_double(line.mean_estep_iterations) + "," +
+           (line.fold_in      ? "fold-in"
+            : line.after_move ? "move"
+                              : "pass") +
            "\n";
   }
   return out;
@@ -56,7 +59,7 @@ std::string elbo_svg(const std::vector<PassReport>& trace) {
   series.name = "ELBO";
   // From pass 1 on: the random initial state's bound would flatten the rest of the curve.
   for (const auto& line : trace) {
-    if (line.pass == 0 && trace.size() > 1) continue;
+    if ((line.pass == 0 && trace.size() > 1) || line.fold_in) continue;
     series.x.push_back(static_cast<double>(line.pass));
     series.y.push_back(line.elbo);
     series.marked.push_back(line.after_move);
@@ -97,12 +100,24 @@ std::string options_to_json(const FitOptions& o) {
             {"estep_tol", o.estep.tol},
             {"estep_max_iter", o.estep.max_iter},
             {"estep_restart", o.estep.restart},
+            {"fold_in_gamma", o.fold_in_gamma},
             {"init", init_method_name(o.init)},
             {"max_moves", o.max_moves},
             {"min_split_gain", o.min_split_gain},
             {"move_passes", o.move_passes},
             {"seed", o.seed}};
   return j.dump();
+}
+
+EstepOptions saved_estep_options(const SavedModel& saved) {
+  EstepOptions estep;
+  const json options = json::parse(saved.options_json, nullptr, /*allow_exceptions=*/false);
+  if (!options.is_object()) return estep;
+  if (options.contains("estep_tol") && options["estep_tol"].is_number())
+    estep.tol = options["estep_tol"].get<double>();
+  if (options.contains("estep_max_iter") && options["estep_max_iter"].is_number_unsigned())
+    estep.max_iter = options["estep_max_iter"].get<std::size_t>();
+  return estep;
 }
 
 void save_model(const std::string& dir, const SavedModel& saved,

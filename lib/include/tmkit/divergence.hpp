@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "tmkit/work_hooks.hpp"
+
 namespace tmkit {
 
 enum class Metric { kl, rkl, skl, js, jsd, hellinger, tv };
@@ -72,13 +74,6 @@ void prepare_distributions(arma::mat& columns, const RowPolicy& policy, const st
 /// std::log: the reference that the matrix kernels are tested against.
 double divergence(const double* p, const double* q, std::size_t n,
                   const DivergenceOptions& options) noexcept;
-
-/// Optional hooks into long work: progress in units of the caller's choosing (tiles), and a stop
-/// request polled between tiles (the computation then throws Interrupted).
-struct WorkHooks {
-  std::function<void(std::size_t done, std::size_t total)> on_progress;
-  std::function<bool()> stop_requested;
-};
 
 /// d(P column i, Q column i) for every i; P and Q of the same shape (UsageError otherwise).
 arma::vec divergence_rows(const arma::mat& p, const arma::mat& q, const DivergenceOptions& options,

@@ -81,8 +81,10 @@ struct FitOptions {
   std::size_t max_moves = 12;    ///< merge-split proposals to try after convergence (0: none)
   double min_split_gain = 0.1;   ///< nats per token a topic's split must gain to be proposed
   std::size_t move_passes = 40;  ///< passes a proposal may take to converge
-  std::uint64_t seed = 1;        ///< seeds the initial lambda
-  int n_threads = 0;             ///< 0 = all cores; never changes the result
+  bool fold_in_gamma = true;     ///< end by folding the documents into the final topics
+
+  std::uint64_t seed = 1;  ///< seeds the initial lambda
+  int n_threads = 0;       ///< 0 = all cores; never changes the result
 };
 
 /// One line of the ELBO trace: the model state after `pass` M-steps in all (pass 0 = the initial
@@ -95,6 +97,8 @@ struct PassReport {
   double mean_estep_iterations = 0;  ///< mean gamma updates per document in the E-step that
                                      ///< followed this state (0 when none followed)
   bool after_move = false;           ///< reached by an accepted merge-split move
+  bool fold_in =
+      false;  ///< the final state: gamma folded in afresh (not part of the monotone trace)
 };
 
 /// One merge-split proposal and its fate.
@@ -139,7 +143,11 @@ void validate_fit_options(const Corpus& corpus, const FitOptions& options);
 LdaModel initialize_model(const Corpus& corpus, const FitOptions& options);
 
 /// Fits `model` (from initialize_model, or any valid state with the corpus's shape) by batch
-/// variational inference. The result is identical for any n_threads.
+/// variational inference. The result is identical for any n_threads. With
+/// options.fold_in_gamma the fit ends by folding every document into the final topics from the
+/// neutral start (infer_documents' procedure), so that tm-infer reproduces the saved gamma; the
+/// trace's last line, marked fold_in, is the ELBO of that saved state and may lie a little below
+/// the line before it (a document can settle in a worse local mode than the passes had found).
 FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& model,
                     const FitCallbacks& callbacks = {});
 

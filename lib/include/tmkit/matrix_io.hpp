@@ -5,6 +5,8 @@
 #include <armadillo>
 #include <string>
 
+#include "tmkit/io.hpp"
+
 namespace tmkit {
 
 enum class MatrixFormat { npy, csv, text };
@@ -17,5 +19,9 @@ std::string format_matrix_text(const arma::mat& matrix, char separator = ' ');
 
 /// Writes `matrix` atomically in the format its extension names. InputError if it cannot.
 void write_matrix(const std::string& path, const arma::mat& matrix);
+
+/// Writes `matrix` into an open AtomicFile (opened in binary mode) in the format its destination's
+/// extension names; the caller commits, so that several outputs appear together.
+void write_matrix(AtomicFile& file, const arma::mat& matrix);
 
 }  // namespace tmkit

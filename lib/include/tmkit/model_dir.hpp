@@ -50,6 +50,10 @@ std::string tmkit_version();
 /// The fit's options as a JSON object (for model.json and reports).
 std::string options_to_json(const FitOptions& options);
 
+/// The E-step options the model was fitted with (tolerance, most iterations), as recorded in its
+/// options; the defaults where a field is missing.
+EstepOptions saved_estep_options(const SavedModel& saved);
+
 /// Writes the model directory `dir` atomically: a failure leaves an existing directory untouched.
 /// `trace` becomes elbo.csv and elbo.svg, `topics_text` topics.txt. InputError if `dir` cannot be
 /// written.

@@ -1,0 +1,15 @@
+// Optional hooks into long work: progress in units of the work's choosing (tiles, documents), and
+// a stop request polled between units (the work then throws Interrupted).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+namespace tmkit {
+
+struct WorkHooks {
+  std::function<void(std::size_t done, std::size_t total)> on_progress;
+  std::function<bool()> stop_requested;
+};
+
+}  // namespace tmkit
