@@ -1,31 +1,44 @@
 // tm-fit: fit a variational LDA model to a corpus and write the model directory.
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include "common/cli.hpp"
+#include "tmkit/completion.hpp"
+#include "tmkit/corpus_stream.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/io.hpp"
 #include "tmkit/lda.hpp"
+#include "tmkit/lda_online.hpp"
 #include "tmkit/model_dir.hpp"
+#include "tmkit/npy.hpp"
+#include "tmkit/process.hpp"
 #include "tmkit/topics.hpp"
 
 namespace {
 
 const tmkit::cli::AppHelp kHelp = {
-    "tm-fit", "fit a variational LDA topic model (batch VB) and write a model directory",
+    "tm-fit", "fit a variational LDA topic model (batch or online VB) and write a model directory",
     "tm-fit --corpus PATH --out DIR -k K [options]",
     "  tm-fit --corpus corpora/kjv/docword.kjv.txt -k 20 --out kjv-model\n"
     "  tm-fit --corpus news.txt --columns id-label-text -k 50 --alpha auto --eta auto --out "
     "news-model\n"
     "  tm-fit --corpus docword.nips.txt -k 30 --passes 50 --tol 1e-6 --seed 7 --threads 4 --out "
-    "nips\n"};
+    "nips\n"
+    "  tm-fit --corpus docword.pubmed.txt -k 100 --algorithm online --batch-size 1024 --passes 2 "
+    "--heldout-fraction 0.01 --out pubmed      streams the file, O(K V + batch) memory\n"};
 
 std::string pass_line(const tmkit::PassReport& line) {
   char buffer[160];
   std::snprintf(
       buffer, sizeof buffer, "%s %4zu  elbo %.6e  change %+.3e  %7.2fs%s",
-      line.fold_in ? "fold" : line.after_move ? "move" : "pass", line.pass, line.elbo, line.relative_change, line.seconds,
+      line.fold_in      ? "fold"
+      : line.after_move ? "move"
+                        : "pass",
+      line.pass, line.elbo, line.relative_change, line.seconds,
       line.mean_estep_iterations > 0
           ? ("  (E-step " + std::to_string(static_cast<int>(line.mean_estep_iterations + 0.5)) +
              " it/doc)")
@@ -42,7 +55,9 @@ int fit_main(int argc, char** argv) {
   std::string out, alpha = "symmetric", eta = "symmetric", init = "spa";
   tmkit::FitOptions fit;
   std::size_t top = 10;
-  std::string restart = "on";
+  std::string restart = "on", algorithm = "batch";
+  tmkit::OnlineOptions online;
+  double heldout_fraction = 0;
   po::options_description options("Options");
   tmkit::cli::add_common_options(options, threads, quiet);
   options.add_options()("out,o", po::value<std::string>(&out)->required(),
@@ -77,7 +92,19 @@ int fit_main(int argc, char** argv) {
       "sklearn)")("moves", po::value<std::size_t>(&fit.max_moves)->default_value(fit.max_moves),
                   "merge-split proposals to try after convergence (0: none)")(
       "seed", po::value<std::uint64_t>(&fit.seed)->default_value(fit.seed), "random seed")(
-      "top", po::value<std::size_t>(&top)->default_value(10), "top words per topic in the summary");
+      "top", po::value<std::size_t>(&top)->default_value(10), "top words per topic in the summary")(
+      "algorithm", po::value<std::string>(&algorithm)->default_value("batch"),
+      "batch (all documents per M-step, to convergence) or online (Hoffman et al. 2010: "
+      "mini-batches streamed from disk; --passes defaults to 10)")(
+      "batch-size", po::value<std::size_t>(&online.batch_size)->default_value(online.batch_size),
+      "online: documents per mini-batch")(
+      "tau0", po::value<double>(&online.tau0)->default_value(online.tau0),
+      "online: step size rho_t = (tau0 + t)^-kappa")(
+      "kappa", po::value<double>(&online.kappa)->default_value(online.kappa),
+      "online: forgetting rate, in (0.5, 1]")(
+      "heldout-fraction", po::value<double>(&heldout_fraction)->default_value(0),
+      "hold this fraction of the documents out of the fit and report their document-completion "
+      "perplexity after every pass (elbo.csv column heldout_perplexity)");
   tmkit::cli::add_corpus_options(options, corpus_values);
   po::variables_map vm;
   if (!tmkit::cli::parse(argc, argv, options, kHelp, vm)) return tmkit::cli::kExitOk;
@@ -98,13 +125,72 @@ int fit_main(int argc, char** argv) {
   tmkit::AtomicDirectory output(out);
   tmkit::cli::install_interrupt_handler();
 
+  if (algorithm != "batch" && algorithm != "online") {
+    throw tmkit::UsageError("--algorithm: \"" + algorithm + "\"; expected batch or online");
+  }
+  const bool is_online = algorithm == "online";
+  if (is_online) {
+    tmkit::validate_online_options(online);
+    if (vm["passes"].defaulted()) fit.max_passes = 10;
+    fit.max_moves = 0;  // merge-split moves need the whole corpus at hand
+  }
+  if (!(heldout_fraction >= 0 && heldout_fraction < 1)) {
+    throw tmkit::UsageError("--heldout-fraction: " + tmkit::format_double(heldout_fraction) +
+                            "; expected a fraction in [0, 1)");
+  }
+
+  // Documents: streamed from disk for an online fit of a UCI, lda-c or MatrixMarket file; in memory
+  // otherwise.
+  const tmkit::CorpusFormat format = read_options.format == tmkit::CorpusFormat::automatic
+                                         ? tmkit::detect_corpus_format(corpus_values.corpus)
+                                         : read_options.format;
   tmkit::TextImportReport text_report;
-  const tmkit::Corpus corpus = tmkit::read_corpus(corpus_values.corpus, read_options, &text_report);
-  tmkit::validate_fit_options(corpus, fit);
+  std::optional<tmkit::Corpus> in_memory;
+  std::unique_ptr<tmkit::DocumentSource> source;
+  if (is_online && tmkit::streamable(format)) {
+    source = std::make_unique<tmkit::FileCorpusStream>(corpus_values.corpus, read_options);
+  } else {
+    in_memory = tmkit::read_corpus(corpus_values.corpus, read_options, &text_report);
+    source = std::make_unique<tmkit::CorpusSource>(*in_memory);
+  }
+  tmkit::DocumentSource* training = source.get();
+  std::optional<tmkit::ExcludingSource> excluding;
+  std::optional<tmkit::CompletionSplit> heldout;
+  if (heldout_fraction > 0) {
+    excluding.emplace(
+        *source, tmkit::choose_heldout_documents(source->n_docs(), heldout_fraction, fit.seed));
+    if (excluding->excluded().n_docs() == 0 || excluding->n_docs() == 0) {
+      throw tmkit::UsageError("--heldout-fraction " + tmkit::format_double(heldout_fraction) +
+                              " leaves " + std::to_string(excluding->excluded().n_docs()) +
+                              " held-out and " + std::to_string(excluding->n_docs()) +
+                              " training documents; expected some of each");
+    }
+    heldout = tmkit::split_documents(excluding->excluded(), fit.seed);
+    training = &*excluding;
+  }
+  std::optional<tmkit::Corpus> batch_corpus;
+  const tmkit::Corpus* corpus = nullptr;  // the training documents in memory (batch)
+  if (!is_online) {
+    if (excluding) {
+      batch_corpus = tmkit::read_all(*training);
+      corpus = &*batch_corpus;
+    } else {
+      corpus = &*in_memory;
+    }
+    tmkit::validate_fit_options(*corpus, fit);
+  }
+  const std::size_t n_docs = training->n_docs();
+  if (fit.n_topics > training->vocab().size()) {
+    throw tmkit::UsageError("-k: " + std::to_string(fit.n_topics) +
+                            " topics is more than the vocabulary has words (V = " +
+                            std::to_string(training->vocab().size()) + "); expected 1 <= K <= V");
+  }
   tmkit::cli::Progress progress("tm-fit", quiet);
-  progress.line("tm-fit: " + std::to_string(corpus.n_docs()) + " documents, " +
-                std::to_string(corpus.n_words()) + " words, " + std::to_string(corpus.n_tokens()) +
-                " tokens; K = " + std::to_string(fit.n_topics));
+  progress.line("tm-fit: " + std::to_string(n_docs) + " documents, " +
+                std::to_string(training->vocab().size()) + " words, " +
+                std::to_string(training->n_tokens()) +
+                " tokens; K = " + std::to_string(fit.n_topics) + (is_online ? "; online" : "") +
+                (heldout ? "; " + std::to_string(heldout->heldout.n_docs()) + " held out" : ""));
   tmkit::FitCallbacks callbacks;
   callbacks.on_pass = [&](const tmkit::PassReport& line) { progress.line(pass_line(line)); };
   callbacks.on_move = [&](const tmkit::MoveReport& move) {
@@ -121,29 +207,80 @@ int fit_main(int argc, char** argv) {
     progress.update(done, total);
   };
   callbacks.stop_requested = [] { return tmkit::cli::interrupt_requested(); };
+  if (heldout) {
+    callbacks.evaluate_heldout = [&](const tmkit::LdaModel& m) {
+      return tmkit::document_completion(m, *heldout, fit.estep, fit.n_threads).perplexity();
+    };
+  }
 
-  tmkit::LdaModel model = tmkit::initialize_model(corpus, fit);
-  const tmkit::FitReport report = tmkit::fit_batch(corpus, fit, model, callbacks);
+  tmkit::LdaModel model;
+  tmkit::FitReport report;
+  tmkit::SavedModel saved;
+  if (!is_online) {
+    model = tmkit::initialize_model(*corpus, fit);
+    report = tmkit::fit_batch(*corpus, fit, model, callbacks);
+    saved.doc_ids = corpus->doc_ids();
+    saved.labels = corpus->labels();
+  } else {
+    model = tmkit::initialize_online_model(*training, fit);
+    // gamma.npy and docs.tsv are written as the final pass folds each mini-batch in.
+    std::ofstream gamma_file(output.file("gamma.npy"), std::ios::binary);
+    std::ofstream docs_file(output.file("docs.tsv"), std::ios::binary);
+    tmkit::write_npy_header(gamma_file, {n_docs, fit.n_topics});
+    tmkit::OnlineCallbacks online_callbacks;
+    online_callbacks.fit = callbacks;
+    online_callbacks.on_gamma = [&](const tmkit::DocumentBatch& batch, const arma::mat& gamma) {
+      tmkit::write_npy_values(gamma_file, gamma.memptr(), gamma.n_elem);
+      for (std::size_t i = 0; i < batch.n_docs(); ++i) {
+        docs_file << training->doc_table_line(batch.first + i) << "\n";
+      }
+    };
+    tmkit::OnlineProgress state;
+    report = tmkit::fit_online(*training, fit, online, model, state, online_callbacks);
+    gamma_file.close();
+    docs_file.close();
+    if (!gamma_file || !docs_file) {
+      throw tmkit::InputError(output.temp_path(), "could not be written (disk full?)");
+    }
+    saved.streamed_docs = n_docs;
+  }
   progress.finish();
   if (tmkit::cli::interrupt_requested()) throw tmkit::Interrupted("interrupted");
 
+  // Coherence on the training documents (for a streamed corpus, on its first documents).
   std::vector<tmkit::TopicSummary> topics = tmkit::summarize_topics(model, top);
-  tmkit::compute_coherence(corpus, topics);
-  const std::string table = tmkit::format_topics(topics, corpus.vocab());
+  std::string coherence_note;
+  if (corpus) {
+    tmkit::compute_coherence(*corpus, topics);
+  } else {
+    tmkit::Corpus sample(training->vocab());
+    training->rewind();
+    tmkit::DocumentBatch batch;
+    training->next(tmkit::kInitSampleDocs, batch);
+    std::vector<std::pair<tmkit::WordId, tmkit::Count>> entries;
+    for (std::size_t d = 0; d < batch.n_docs(); ++d) {
+      const tmkit::DocView doc = batch.doc(d);
+      entries.assign(doc.n, {});
+      for (std::size_t i = 0; i < doc.n; ++i) entries[i] = {doc.ids[i], doc.counts[i]};
+      sample.add_document(entries);
+    }
+    tmkit::compute_coherence(sample, topics);
+    if (sample.n_docs() < n_docs) {
+      coherence_note = "(coherence computed on the first " + std::to_string(sample.n_docs()) +
+                       " documents; tm-topics --corpus computes it on any corpus)\n";
+    }
+  }
+  const std::string table = tmkit::format_topics(topics, training->vocab());
 
-  tmkit::SavedModel saved;
   saved.model = model;
-  saved.vocab = corpus.vocab();
-  saved.doc_ids = corpus.doc_ids();
-  saved.labels = corpus.labels();
+  saved.vocab = training->vocab();
+  saved.algorithm = algorithm;
   saved.corpus.path = std::filesystem::absolute(corpus_values.corpus).string();
   saved.corpus.vocab_path =
       corpus_values.vocab.empty() ? "" : std::filesystem::absolute(corpus_values.vocab).string();
-  saved.corpus.format = tmkit::format_name(read_options.format == tmkit::CorpusFormat::automatic
-                                               ? tmkit::detect_corpus_format(corpus_values.corpus)
-                                               : read_options.format);
-  saved.corpus.fingerprint = corpus.fingerprint();
-  saved.corpus.n_tokens = corpus.n_tokens();
+  saved.corpus.format = tmkit::format_name(format);
+  saved.corpus.fingerprint = training->fingerprint();
+  saved.corpus.n_tokens = training->n_tokens();
   saved.options_json = tmkit::options_to_json(fit);
   saved.seed = fit.seed;
   saved.passes = report.passes;
@@ -157,18 +294,28 @@ int fit_main(int argc, char** argv) {
   std::size_t kept = 0;
   for (const auto& move : report.moves) kept += move.accepted;
   std::printf(
-      "%zu topics fitted to %zu documents (%llu tokens, %zu words) in %zu passes, %.1f s: %s\n",
-      fit.n_topics, corpus.n_docs(), static_cast<unsigned long long>(corpus.n_tokens()),
-      corpus.n_words(), report.passes, report.seconds,
-      report.converged ? "converged" : "NOT converged (raise --passes or --tol)");
-  std::printf("ELBO %.10g (%.4f per token); merge-split moves kept %zu of %zu tried\n",
-              report.final_elbo, report.final_elbo / static_cast<double>(corpus.n_tokens()), kept,
-              report.moves.size());
+      "%zu topics fitted to %zu documents (%llu tokens, %zu words) in %zu %s passes, "
+      "%.1f s: %s\n",
+      fit.n_topics, n_docs, static_cast<unsigned long long>(training->n_tokens()),
+      training->vocab().size(), report.passes, algorithm.c_str(), report.seconds,
+      is_online          ? "ran the passes asked for"
+      : report.converged ? "converged"
+                         : "NOT converged (raise --passes or --tol)");
+  std::printf("ELBO %.10g (%.4f per token)", report.final_elbo,
+              report.final_elbo / static_cast<double>(training->n_tokens()));
+  if (!is_online)
+    std::printf("; merge-split moves kept %zu of %zu tried", kept, report.moves.size());
+  std::printf("\n");
+  if (heldout) {
+    std::printf("held-out document-completion perplexity %.6f (%zu documents, %zu passes)\n",
+                report.trace.back().heldout_perplexity, heldout->heldout.n_docs(), report.passes);
+  }
+  std::printf("peak memory %.0f MiB\n", tmkit::peak_resident_mib());
   if (!text_report.dropped_documents.empty()) {
     std::printf("%zu documents left empty by the tokenizer were dropped\n",
                 text_report.dropped_documents.size());
   }
-  std::printf("model written to %s\n\n%s", out.c_str(), table.c_str());
+  std::printf("model written to %s\n\n%s%s", out.c_str(), table.c_str(), coherence_note.c_str());
   return tmkit::cli::kExitOk;
 }
 

@@ -14,21 +14,7 @@
 
 #include "tmkit/divergence.hpp"
 #include "tmkit/npy.hpp"
-
-// Peak resident memory of this process image in MiB: VmHWM, which (unlike getrusage's maxrss)
-// does not inherit the high-water mark of the process that forked us.
-double peak_mib() {
-  std::ifstream status("/proc/self/status");
-  std::string key;
-  while (status >> key) {
-    if (key == "VmHWM:") {
-      double kib = 0;
-      status >> kib;
-      return kib / 1024.0;
-    }
-  }
-  return 0.0;
-}
+#include "tmkit/process.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 4 || (std::string(argv[1]) == "topk" && argc < 5)) {
@@ -51,6 +37,7 @@ int main(int argc, char** argv) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("seconds %.6f peak_mib %.1f checksum %.17g\n", seconds, peak_mib(), checksum);
+  std::printf("seconds %.6f peak_mib %.1f checksum %.17g\n", seconds, tmkit::peak_resident_mib(),
+              checksum);
   return 0;
 }

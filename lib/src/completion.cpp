@@ -47,6 +47,18 @@ CompletionSplit split_documents(const Corpus& corpus, std::uint64_t seed) {
   return split;
 }
 
+std::vector<std::size_t> choose_heldout_documents(std::size_t n_docs, double fraction,
+                                                  std::uint64_t seed) {
+  // A stream family of its own (the seed mixed with a constant), unrelated to the splits' streams.
+  constexpr std::uint64_t kSliceStreams = 0x68656c646f7574ULL;  // "heldout"
+  std::vector<std::size_t> chosen;
+  for (std::size_t d = 0; d < n_docs; ++d) {
+    Rng rng = make_rng(seed ^ kSliceStreams, d);
+    if (uniform01(rng) < fraction) chosen.push_back(d);
+  }
+  return chosen;
+}
+
 double CompletionScore::perplexity() const {
   if (n_tokens == 0) return std::numeric_limits<double>::quiet_NaN();
   return std::exp(-per_token());

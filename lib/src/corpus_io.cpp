@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "detail/fields.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/io.hpp"
 
@@ -14,83 +15,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// ---- tokens and numbers ------------------------------------------------------------------------
-
-std::vector<std::string_view> split_fields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    if (i == line.size()) break;
-    std::size_t end = i;
-    while (end < line.size() && line[end] != ' ' && line[end] != '\t') ++end;
-    fields.push_back(line.substr(i, end - i));
-    i = end;
-  }
-  return fields;
-}
-
-bool is_blank(std::string_view line) {
-  return line.find_first_not_of(" \t") == std::string_view::npos;
-}
-
-bool parse_unsigned(std::string_view text, std::uint64_t& value) {
-  if (text.empty() || text[0] == '+' || text[0] == '-') return false;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-std::string quoted(std::string_view text) {
-  constexpr std::size_t kMaxShown = 40;  // keep one-line messages short on binary garbage
-  std::string shown(text.substr(0, kMaxShown));
-  if (text.size() > kMaxShown) shown += "...";
-  return "\"" + shown + "\"";
-}
-
-// Parses a whole, positive (or non-negative when `allow_zero`) count or throws an InputError that
-// says which of the ways it is wrong.
-Count parse_count(std::string_view text, const std::string& path, std::size_t line,
-                  bool allow_zero = false) {
-  const std::string expected = allow_zero ? "a non-negative integer" : "a positive integer";
-  std::uint64_t value = 0;
-  if (!parse_unsigned(text, value)) {
-    double as_double = 0.0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), as_double);
-    const bool numeric = ec == std::errc() && end == text.data() + text.size();
-    std::string problem = numeric && as_double < 0           ? " is negative"
-                          : numeric && std::isnan(as_double) ? " is not a number"
-                          : numeric                          ? " is not a whole number"
-                                                             : " is not a number";
-    throw InputError(path, line, "count " + quoted(text) + problem + "; expected " + expected);
-  }
-  if (value == 0 && !allow_zero) {
-    throw InputError(path, line, "count \"0\" is not positive; expected " + expected);
-  }
-  if (value > std::numeric_limits<Count>::max()) {
-    throw InputError(path, line,
-                     "count " + quoted(text) + " is too large; expected at most " +
-                         std::to_string(std::numeric_limits<Count>::max()));
-  }
-  return static_cast<Count>(value);
-}
-
-// A 1-based (or 0-based) id in [base, base + n).
-std::uint64_t parse_id(std::string_view text, std::uint64_t base, std::uint64_t n, const char* what,
-                       const std::string& path, std::size_t line) {
-  std::uint64_t value = 0;
-  const std::string range = std::to_string(base) + ".." + std::to_string(base + n - 1);
-  if (!parse_unsigned(text, value)) {
-    throw InputError(
-        path, line,
-        std::string(what) + " " + quoted(text) + " is not an integer; expected " + range);
-  }
-  if (value < base || value >= base + n) {
-    throw InputError(
-        path, line,
-        std::string(what) + " " + std::to_string(value) + " is out of range; expected " + range);
-  }
-  return value - base;
-}
+using detail::is_blank;
+using detail::parse_count;
+using detail::parse_id;
+using detail::parse_unsigned;
+using detail::quoted;
+using detail::split_fields;
 
 // ---- companion files ---------------------------------------------------------------------------
 
@@ -124,7 +54,7 @@ std::string first_existing(const std::vector<std::string>& candidates) {
   return {};
 }
 
-std::string find_docs_path(const std::string& corpus_path) {
+std::string docs_path_beside(const std::string& corpus_path) {
   const Stem stem = stem_of(corpus_path);
   std::vector<std::string> candidates;
   if (!stem.uci_name.empty())
@@ -133,7 +63,7 @@ std::string find_docs_path(const std::string& corpus_path) {
   return first_existing(candidates);
 }
 
-std::string resolve_vocab_path(const std::string& corpus_path, const CorpusReadOptions& options) {
+std::string vocab_path_for(const std::string& corpus_path, const CorpusReadOptions& options) {
   if (!options.vocab_path.empty()) return options.vocab_path;
   const std::string found = find_vocab_path(corpus_path);
   if (found.empty()) {
@@ -150,7 +80,7 @@ std::string resolve_vocab_path(const std::string& corpus_path, const CorpusReadO
 std::vector<std::string> read_vocab_of_size(const std::string& corpus_path,
                                             const CorpusReadOptions& options, std::size_t n_words,
                                             const std::string& expected) {
-  const std::string vocab_path = resolve_vocab_path(corpus_path, options);
+  const std::string vocab_path = vocab_path_for(corpus_path, options);
   std::vector<std::string> vocab = read_vocab(vocab_path);
   if (vocab.size() != n_words) {
     throw InputError(vocab_path,
@@ -193,7 +123,7 @@ void check_no_empty_document(const Corpus& corpus, const std::string& path) {
 
 void finish_formal(Corpus& corpus, const std::string& path, const CorpusReadOptions& options) {
   check_no_empty_document(corpus, path);
-  const std::string docs = options.docs_path.empty() ? find_docs_path(path) : options.docs_path;
+  const std::string docs = options.docs_path.empty() ? docs_path_beside(path) : options.docs_path;
   if (!docs.empty()) {
     attach_doc_table(corpus, docs);
   } else {
@@ -302,7 +232,7 @@ Corpus read_uci(const std::string& path, const CorpusReadOptions& options) {
 // ---- lda-c -------------------------------------------------------------------------------------
 
 Corpus read_ldac(const std::string& path, const CorpusReadOptions& options) {
-  const std::string vocab_path = resolve_vocab_path(path, options);
+  const std::string vocab_path = vocab_path_for(path, options);
   std::vector<std::string> vocab = read_vocab(vocab_path);
   if (vocab.empty()) throw InputError(vocab_path, "is empty; expected one word per line");
   const std::string content = read_file(path);
@@ -540,6 +470,12 @@ CorpusFormat detect_corpus_format(const std::string& path) {
   // Likewise a first line of the lda-c form makes the file lda-c; its reader judges the rest.
   if (looks_like_ldac_line(first[0])) return CorpusFormat::ldac;
   return CorpusFormat::text;
+}
+
+std::string find_docs_path(const std::string& corpus_path) { return docs_path_beside(corpus_path); }
+
+std::string resolve_vocab_path(const std::string& corpus_path, const CorpusReadOptions& options) {
+  return vocab_path_for(corpus_path, options);
 }
 
 std::string find_vocab_path(const std::string& corpus_path) {

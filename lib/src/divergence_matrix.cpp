@@ -3,8 +3,9 @@
 // Two kinds of kernel:
 //  * products: KL(p||q) = sum p log p - p . log q, rKL, sKL and Hellinger (1 - sum sqrt(p q)) are
 //    one matrix product per panel of output columns (per block of 2048 x 2048 pairs in neighbour
-//    search), done by BLAS (OpenBLAS's own threads), then finished in parallel: +inf set exactly where q_i = 0 < p_i (counted by a product of
-//    0/1 indicators), Hellinger recomputed directly where the product would cancel;
+//    search), done by BLAS (OpenBLAS's own threads), then finished in parallel: +inf set exactly
+//    where q_i = 0 < p_i (counted by a product of 0/1 indicators), Hellinger recomputed directly
+//    where the product would cancel;
 //  * direct: JS in its entropy form, JS = (H(m) - (H(p) + H(q)) / 2) with the entropies from a
 //    vectorizable log, recomputed from rel_entr where it is small (so that JSD = sqrt JS keeps its
 //    precision near 0); total variation. These run in tiles of (T x T) pairs that fit in cache,

@@ -410,7 +410,9 @@ FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& m
                  {},        std::chrono::steady_clock::now()};
   ctx.block_vocab = build_block_vocabularies(corpus, ctx.blocks, options.n_threads);
   FitReport report;
-  const auto publish = [&](const PassReport& line) {
+  // Every line published describes `model` as it stands at that moment.
+  const auto publish = [&](PassReport line) {
+    if (callbacks.evaluate_heldout) line.heldout_perplexity = callbacks.evaluate_heldout(model);
     report.trace.push_back(line);
     if (callbacks.on_pass) callbacks.on_pass(line);
   };

@@ -200,6 +200,32 @@ TopicExpectations topic_expectations(const arma::mat& lambda, int n_threads) {
   return topics;
 }
 
+TopicExpectations topic_expectations_of_columns(const arma::mat& columns, const arma::vec& row_sums,
+                                                int n_threads) {
+  const std::size_t n_topics = columns.n_rows;
+  TopicExpectations topics;
+  topics.exp_elog_beta.set_size(n_topics, columns.n_cols);
+  topics.shift.set_size(columns.n_cols);
+  std::vector<double> psi_row(n_topics);
+  for (std::size_t k = 0; k < n_topics; ++k) psi_row[k] = digamma(row_sums[k]);
+  const BlockPartition blocks{columns.n_cols, kWordsPerBlock};
+  for_each_block(blocks, n_threads, [&](std::size_t b) {
+    std::vector<double> elog(n_topics);
+    for (std::size_t j = blocks.begin(b); j < blocks.end(b); ++j) {
+      const double* column = columns.colptr(j);
+      double top = -HUGE_VAL;
+      for (std::size_t k = 0; k < n_topics; ++k) {
+        elog[k] = digamma(column[k]) - psi_row[k];
+        top = std::max(top, elog[k]);
+      }
+      double* out = topics.exp_elog_beta.colptr(j);
+      for (std::size_t k = 0; k < n_topics; ++k) out[k] = std::exp(elog[k] - top);
+      topics.shift[j] = top;
+    }
+  });
+  return topics;
+}
+
 DocumentPrior::DocumentPrior(const arma::vec& alpha_in) : alpha(alpha_in), log_norm(0.0) {
   double sum = 0.0;
   for (double a : alpha) {

@@ -36,7 +36,9 @@ json number(double value) {
 }
 
 std::string elbo_csv(const std::vector<PassReport>& trace) {
-  std::string out = "pass,elbo,relative_change,seconds,mean_estep_iterations,event\n";
+  // heldout_perplexity is empty on lines where none was computed.
+  std::string out =
+      "pass,elbo,relative_change,seconds,mean_estep_iterations,event,heldout_perplexity\n";
   for (const auto& line : trace) {
     out += std::to_string(line.pass) + "," + format_double(line.elbo) + "," +
            format_double(line.relative_change) + "," + format_double(line.seconds) + "," +
@@ -44,6 +46,9 @@ std::string elbo_csv(const std::vector<PassReport>& trace) {
            (line.fold_in      ? "fold-in"
             : line.after_move ? "move"
                               : "pass") +
+           "," +
+           (std::isnan(line.heldout_perplexity) ? std::string()
+                                                : format_double(line.heldout_perplexity)) +
            "\n";
   }
   return out;
@@ -130,19 +135,24 @@ void save_model(const std::string& dir, const SavedModel& saved,
 void save_model(AtomicDirectory& out, const SavedModel& saved, const std::vector<PassReport>& trace,
                 const std::string& topics_text) {
   const LdaModel& model = saved.model;
-  if (saved.vocab.size() != model.n_words() || saved.doc_ids.size() != model.n_docs()) {
+  const bool streamed = saved.streamed_docs > 0;
+  if (saved.vocab.size() != model.n_words() ||
+      (!streamed && saved.doc_ids.size() != model.n_docs())) {
     throw UsageError("save_model: vocabulary or document ids do not match the model's shape");
   }
-  write_npy_file(out.file("lambda.npy"), model.lambda);    // K x V
-  write_npy_file(out.file("gamma.npy"), model.gamma.t());  // D x K
-  std::string vocab, docs;
+  write_npy_file(out.file("lambda.npy"), model.lambda);  // K x V
+  std::string vocab;
   for (const auto& word : saved.vocab) vocab += word + "\n";
-  for (std::size_t d = 0; d < saved.doc_ids.size(); ++d) {
-    docs +=
-        saved.doc_ids[d] + "\t" + (saved.labels.empty() ? std::string() : saved.labels[d]) + "\n";
-  }
   write_file_atomically(out.file("vocab.txt"), vocab);
-  write_file_atomically(out.file("docs.tsv"), docs);
+  if (!streamed) {
+    write_npy_file(out.file("gamma.npy"), model.gamma.t());  // D x K
+    std::string docs;
+    for (std::size_t d = 0; d < saved.doc_ids.size(); ++d) {
+      docs +=
+          saved.doc_ids[d] + "\t" + (saved.labels.empty() ? std::string() : saved.labels[d]) + "\n";
+    }
+    write_file_atomically(out.file("docs.tsv"), docs);
+  }
   write_file_atomically(out.file("elbo.csv"), elbo_csv(trace));
   write_file_atomically(out.file("elbo.svg"), elbo_svg(trace));
   write_file_atomically(out.file("topics.txt"), topics_text);
@@ -154,7 +164,7 @@ void save_model(AtomicDirectory& out, const SavedModel& saved, const std::vector
             {"tmkit_version", tmkit_version()},
             {"K", model.n_topics()},
             {"V", model.n_words()},
-            {"D", model.n_docs()},
+            {"D", streamed ? saved.streamed_docs : model.n_docs()},
             {"alpha", alpha},
             {"eta", number(model.eta)},
             {"algorithm", saved.algorithm},

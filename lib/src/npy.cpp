@@ -58,7 +58,7 @@ std::string header_value(const std::string& header, const std::string& key,
 
 }  // namespace
 
-void write_npy(std::ostream& out, const double* data, const std::vector<std::size_t>& shape) {
+void write_npy_header(std::ostream& out, const std::vector<std::size_t>& shape) {
   std::string header =
       "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape_text(shape) + ", }";
   // Pad with spaces and end with '\n' so that magic + version + length + header is a multiple
@@ -74,8 +74,9 @@ void write_npy(std::ostream& out, const double* data, const std::vector<std::siz
   const char length_bytes[2] = {static_cast<char>(length & 0xFF), static_cast<char>(length >> 8)};
   out.write(length_bytes, 2);
   out.write(header.data(), static_cast<std::streamsize>(header.size()));
-  std::size_t count = 1;
-  for (std::size_t n : shape) count *= n;
+}
+
+void write_npy_values(std::ostream& out, const double* data, std::size_t count) {
   if (host_is_little_endian()) {
     out.write(reinterpret_cast<const char*>(data),
               static_cast<std::streamsize>(count * sizeof(double)));
@@ -86,6 +87,13 @@ void write_npy(std::ostream& out, const double* data, const std::vector<std::siz
       for (int b = 7; b >= 0; --b) out.put(bytes[b]);
     }
   }
+}
+
+void write_npy(std::ostream& out, const double* data, const std::vector<std::size_t>& shape) {
+  write_npy_header(out, shape);
+  std::size_t count = 1;
+  for (std::size_t n : shape) count *= n;
+  write_npy_values(out, data, count);
 }
 
 void write_npy(std::ostream& out, const arma::mat& matrix) {

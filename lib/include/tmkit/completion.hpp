@@ -30,6 +30,12 @@ struct CompletionSplit {
 /// sampling, one random stream per document of `seed`): the same seed gives the same split.
 CompletionSplit split_documents(const Corpus& corpus, std::uint64_t seed);
 
+/// The documents of a held-out slice: each of the n_docs documents independently with probability
+/// `fraction`, by its own random stream of `seed` (so the choice does not depend on how the corpus
+/// is read). Increasing indices.
+std::vector<std::size_t> choose_heldout_documents(std::size_t n_docs, double fraction,
+                                                  std::uint64_t seed);
+
 /// The score of the held-out halves.
 struct CompletionScore {
   double log_likelihood = 0;    ///< sum over held-out tokens of log p(w | observed half), nats

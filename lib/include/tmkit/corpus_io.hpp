@@ -50,6 +50,14 @@ CorpusFormat detect_corpus_format(const std::string& path);
 /// that exists, or "".
 std::string find_vocab_path(const std::string& corpus_path);
 
+/// The vocabulary file a reader uses for `corpus_path`: options.vocab_path, else find_vocab_path;
+/// InputError saying where it looked when there is none.
+std::string resolve_vocab_path(const std::string& corpus_path, const CorpusReadOptions& options);
+
+/// The "id<TAB>label" table beside a corpus file ("docs.NAME.tsv" for "docword.NAME.txt", else
+/// "PATH.docs.tsv"), or "" when there is none.
+std::string find_docs_path(const std::string& corpus_path);
+
 /// Reads a corpus. Throws InputError with file and line for malformed or truncated content, ids out
 /// of range, counts that are not positive integers, empty documents (formal formats) and an empty
 /// corpus; UsageError for inconsistent options.

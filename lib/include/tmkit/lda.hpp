@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -97,8 +98,10 @@ struct PassReport {
   double mean_estep_iterations = 0;  ///< mean gamma updates per document in the E-step that
                                      ///< followed this state (0 when none followed)
   bool after_move = false;           ///< reached by an accepted merge-split move
-  bool fold_in =
-      false;  ///< the final state: gamma folded in afresh (not part of the monotone trace)
+  /// The final state: gamma folded in afresh (not part of the monotone trace).
+  bool fold_in = false;
+  /// Document-completion perplexity of the held-out slice, when one is monitored.
+  double heldout_perplexity = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// One merge-split proposal and its fate.
@@ -131,6 +134,9 @@ struct FitCallbacks {
   std::function<void(const MoveReport&)> on_move;
   std::function<void(std::size_t done, std::size_t total)> on_progress;
   std::function<bool()> stop_requested;
+  /// Document-completion perplexity of a held-out slice under the model as it stands at the end
+  /// of each pass (tm-fit --heldout-fraction); goes into PassReport::heldout_perplexity.
+  std::function<double(const LdaModel&)> evaluate_heldout;
 };
 
 /// Checks `options` against `corpus` (K between 1 and V, positive finite priors and tolerances, a

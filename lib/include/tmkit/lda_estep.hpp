@@ -34,6 +34,11 @@ struct TopicExpectations {
 /// does not depend on the thread count.
 TopicExpectations topic_expectations(const arma::mat& lambda, int n_threads);
 
+/// The same for some columns of lambda only (`columns`, K x n), given the row sums of the whole of
+/// lambda: what one mini-batch of an online fit needs. sum_elog_beta and entropy_beta are left 0.
+TopicExpectations topic_expectations_of_columns(const arma::mat& columns, const arma::vec& row_sums,
+                                                int n_threads);
+
 /// How the per-document iteration starts and stops. The stopping rule is that of gensim and
 /// scikit-learn. The restart matters because a document's posterior is multi-modal when alpha is
 /// small: started from its gamma of the previous pass, a document stays with the topics it chose

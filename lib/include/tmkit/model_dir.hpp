@@ -42,6 +42,9 @@ struct SavedModel {
   double final_elbo = 0;
   double seconds = 0;
   std::string tmkit_version;  ///< of the tmkit that wrote it
+  /// When gamma.npy and docs.tsv were streamed into the output directory already (an online fit
+  /// over a corpus on disk): model.gamma and doc_ids/labels are then empty and this is D.
+  std::size_t streamed_docs = 0;
 };
 
 /// The version of this tmkit ("0.1.0").

@@ -21,6 +21,11 @@ struct NpyArray {
 /// product(shape) values in row-major order.
 void write_npy(std::ostream& out, const double* data, const std::vector<std::size_t>& shape);
 
+/// The same in two steps, for an array written as it is computed: the header, then the values in
+/// row-major order, in as many calls as convenient (product(shape) values in all).
+void write_npy_header(std::ostream& out, const std::vector<std::size_t>& shape);
+void write_npy_values(std::ostream& out, const double* data, std::size_t count);
+
 /// Writes `matrix` as an n_rows x n_cols C-order array (transposing Armadillo's column-major
 /// store).
 void write_npy(std::ostream& out, const arma::mat& matrix);

@@ -1,0 +1,94 @@
+// Fields and numbers of the line-based corpus formats, with the error messages every reader gives
+// (file, line, what was found, what was expected). Internal to the library.
+#pragma once
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tmkit/corpus.hpp"
+#include "tmkit/error.hpp"
+
+namespace tmkit::detail {
+
+inline std::vector<std::string_view> split_fields(std::string_view line) {
+  std::vector<std::string_view> fields;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i == line.size()) break;
+    std::size_t end = i;
+    while (end < line.size() && line[end] != ' ' && line[end] != '\t') ++end;
+    fields.push_back(line.substr(i, end - i));
+    i = end;
+  }
+  return fields;
+}
+
+inline bool is_blank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
+
+inline bool parse_unsigned(std::string_view text, std::uint64_t& value) {
+  if (text.empty() || text[0] == '+' || text[0] == '-') return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+inline std::string quoted(std::string_view text) {
+  constexpr std::size_t kMaxShown = 40;  // keep one-line messages short on binary garbage
+  std::string shown(text.substr(0, kMaxShown));
+  if (text.size() > kMaxShown) shown += "...";
+  return "\"" + shown + "\"";
+}
+
+// Parses a whole, positive (or non-negative when `allow_zero`) count or throws an InputError that
+// says which of the ways it is wrong.
+inline Count parse_count(std::string_view text, const std::string& path, std::size_t line,
+                  bool allow_zero = false) {
+  const std::string expected = allow_zero ? "a non-negative integer" : "a positive integer";
+  std::uint64_t value = 0;
+  if (!parse_unsigned(text, value)) {
+    double as_double = 0.0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), as_double);
+    const bool numeric = ec == std::errc() && end == text.data() + text.size();
+    std::string problem = numeric && as_double < 0           ? " is negative"
+                          : numeric && std::isnan(as_double) ? " is not a number"
+                          : numeric                          ? " is not a whole number"
+                                                             : " is not a number";
+    throw InputError(path, line, "count " + quoted(text) + problem + "; expected " + expected);
+  }
+  if (value == 0 && !allow_zero) {
+    throw InputError(path, line, "count \"0\" is not positive; expected " + expected);
+  }
+  if (value > std::numeric_limits<Count>::max()) {
+    throw InputError(path, line,
+                     "count " + quoted(text) + " is too large; expected at most " +
+                         std::to_string(std::numeric_limits<Count>::max()));
+  }
+  return static_cast<Count>(value);
+}
+
+// A 1-based (or 0-based) id in [base, base + n).
+inline std::uint64_t parse_id(std::string_view text, std::uint64_t base, std::uint64_t n, const char* what,
+                       const std::string& path, std::size_t line) {
+  std::uint64_t value = 0;
+  const std::string range = std::to_string(base) + ".." + std::to_string(base + n - 1);
+  if (!parse_unsigned(text, value)) {
+    throw InputError(
+        path, line,
+        std::string(what) + " " + quoted(text) + " is not an integer; expected " + range);
+  }
+  if (value < base || value >= base + n) {
+    throw InputError(
+        path, line,
+        std::string(what) + " " + std::to_string(value) + " is out of range; expected " + range);
+  }
+  return value - base;
+}
+
+}  // namespace tmkit::detail

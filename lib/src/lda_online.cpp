@@ -1,0 +1,298 @@
+#include "tmkit/lda_online.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "tmkit/blocks.hpp"
+#include "tmkit/error.hpp"
+#include "tmkit/hyperparameters.hpp"
+#include "tmkit/io.hpp"
+
+namespace tmkit {
+namespace {
+
+constexpr std::size_t kDocsPerBlock = 64;
+// Below this scale, a M + b is folded back into M (a = 1), long before a could underflow.
+constexpr double kMinScale = 1e-100;
+
+// lambda = scale * M + offset, entrywise; row_sums_m holds the row sums of M (updated with it).
+struct LazyLambda {
+  arma::mat m;
+  double scale = 1, offset = 0;
+  arma::vec row_sums_m;
+
+  explicit LazyLambda(const arma::mat& lambda) : m(lambda), row_sums_m(arma::sum(lambda, 1)) {}
+  arma::mat materialize() const { return m * scale + offset; }
+  arma::vec row_sums() const { return row_sums_m * scale + offset * static_cast<double>(m.n_cols); }
+  arma::mat columns(const std::vector<WordId>& words) const {
+    arma::mat out(m.n_rows, words.size());
+    for (std::size_t j = 0; j < words.size(); ++j) {
+      const double* source = m.colptr(words[j]);
+      double* target = out.colptr(j);
+      for (std::size_t k = 0; k < m.n_rows; ++k) target[k] = source[k] * scale + offset;
+    }
+    return out;
+  }
+  // lambda <- (1 - rho) lambda + rho (eta + columns `words` of `update`)
+  void step(double rho, double eta, const std::vector<WordId>& words, const arma::mat& update) {
+    scale *= 1.0 - rho;
+    offset = (1.0 - rho) * offset + rho * eta;
+    if (scale < kMinScale) {
+      m *= scale;
+      row_sums_m *= scale;
+      scale = 1.0;
+    }
+    const double factor = rho / scale;
+    for (std::size_t j = 0; j < words.size(); ++j) {
+      double* target = m.colptr(words[j]);
+      const double* source = update.colptr(j);
+      for (std::size_t k = 0; k < m.n_rows; ++k) {
+        target[k] += factor * source[k];
+        row_sums_m[k] += factor * source[k];
+      }
+    }
+  }
+};
+
+// A mini-batch with its words renumbered 0..n-1 (`words` maps back), so that the E-step and the
+// statistics use K x (batch words) matrices.
+struct LocalBatch {
+  std::vector<WordId> words;
+  DocumentBatch docs;
+};
+
+LocalBatch localize(const DocumentBatch& batch) {
+  LocalBatch local;
+  local.words = batch.ids;
+  std::sort(local.words.begin(), local.words.end());
+  local.words.erase(std::unique(local.words.begin(), local.words.end()), local.words.end());
+  local.docs = batch;
+  for (auto& id : local.docs.ids) {
+    id = static_cast<WordId>(std::lower_bound(local.words.begin(), local.words.end(), id) -
+                             local.words.begin());
+  }
+  return local;
+}
+
+struct BatchWork {
+  EstepWorkspace estep;
+  arma::mat stats;           // K x batch words
+  arma::vec elog_theta_sum;  // K
+  double elbo = 0, iterations = 0;
+};
+
+struct BatchResult {
+  arma::mat stats;  // sum_d n_dw phi_dwk, K x batch words
+  arma::vec elog_theta_sum;
+  double elbo = 0, iterations = 0;
+};
+
+// The E-step over one batch from the neutral start; with `gamma_out` (K x batch docs) keeps gamma.
+BatchResult batch_estep(const LocalBatch& batch, const TopicExpectations& topics,
+                        const arma::vec& alpha, const EstepOptions& estep, int n_threads,
+                        arma::mat* gamma_out) {
+  const std::size_t n_topics = topics.n_topics();
+  const DocumentPrior prior(alpha);
+  EstepOptions options = estep;
+  options.restart = false;
+  options.evaluate_end = true;
+  BatchResult result;
+  result.stats.zeros(n_topics, batch.words.size());
+  result.elog_theta_sum.zeros(n_topics);
+  if (gamma_out) gamma_out->set_size(n_topics, batch.docs.n_docs());
+  const BlockPartition blocks{batch.docs.n_docs(), kDocsPerBlock};
+  for_each_block_ordered(
+      blocks, n_threads, [] { return BatchWork{}; },
+      [&](std::size_t b, BatchWork& work) {
+        work.stats.zeros(n_topics, batch.words.size());
+        work.elog_theta_sum.zeros(n_topics);
+        work.elbo = 0;
+        work.iterations = 0;
+        std::vector<double> gamma(n_topics);
+        for (std::size_t d = blocks.begin(b); d < blocks.end(b); ++d) {
+          const DocView doc = batch.docs.doc(d);
+          neutral_gamma(doc, alpha, gamma.data());
+          const DocumentFit fit =
+              fit_document(doc, topics, prior, gamma.data(), work.estep, options);
+          work.elbo += fit.elbo_at_end;
+          work.iterations += static_cast<double>(fit.iterations);
+          if (gamma_out) std::copy(gamma.begin(), gamma.end(), gamma_out->colptr(d));
+          const double* theta = work.estep.exp_elog_theta.data();
+          for (std::size_t i = 0; i < doc.n; ++i) {
+            double* column = work.stats.colptr(doc.ids[i]);
+            const double r = work.estep.ratio[i];
+            for (std::size_t k = 0; k < n_topics; ++k) column[k] += r * theta[k];
+          }
+          for (std::size_t k = 0; k < n_topics; ++k)
+            work.elog_theta_sum[k] += work.estep.elog_theta[k];
+        }
+      },
+      [&](std::size_t, BatchWork& work) {
+        result.stats += work.stats;
+        result.elog_theta_sum += work.elog_theta_sum;
+        result.elbo += work.elbo;
+        result.iterations += work.iterations;
+      });
+  // phi carries exp_elog_beta: sum_d n_dw phi_dwk = exp_elog_beta_kw * sum_d ratio_dw theta_dk.
+  result.stats %= topics.exp_elog_beta;
+  return result;
+}
+
+// The ELBO of a batch's documents carries each word's shift (E[log beta] was shifted per column);
+// fit_document adds it back from topics.shift, which is indexed by local word. Nothing to do here.
+
+}  // namespace
+
+void validate_online_options(const OnlineOptions& online) {
+  if (online.batch_size == 0) throw UsageError("--batch-size: 0; expected at least 1 document");
+  if (!(online.tau0 >= 0) || !std::isfinite(online.tau0)) {
+    throw UsageError("--tau0: " + format_double(online.tau0) + "; expected a number >= 0");
+  }
+  if (!(online.kappa > 0 && online.kappa <= 1)) {
+    throw UsageError("--kappa: " + format_double(online.kappa) +
+                     "; expected a number in (0, 1] (in (0.5, 1] the steps provably converge)");
+  }
+}
+
+LdaModel initialize_online_model(DocumentSource& source, const FitOptions& options) {
+  Corpus sample(source.vocab());
+  source.rewind();
+  DocumentBatch batch;
+  source.next(kInitSampleDocs, batch);
+  std::vector<std::pair<WordId, Count>> entries;
+  for (std::size_t d = 0; d < batch.n_docs(); ++d) {
+    const DocView doc = batch.doc(d);
+    entries.clear();
+    for (std::size_t i = 0; i < doc.n; ++i) entries.emplace_back(doc.ids[i], doc.counts[i]);
+    sample.add_document(entries);
+  }
+  source.rewind();
+  LdaModel model = initialize_model(sample, options);
+  model.gamma.reset();
+  return model;
+}
+
+FitReport fit_online(DocumentSource& source, const FitOptions& options, const OnlineOptions& online,
+                     LdaModel& model, OnlineProgress& progress, const OnlineCallbacks& callbacks) {
+  validate_online_options(online);
+  const std::size_t n_topics = options.n_topics, n_words = source.vocab().size();
+  if (model.n_topics() != n_topics || model.n_words() != n_words ||
+      model.alpha.n_elem != n_topics) {
+    throw UsageError("fit_online: the model's shape does not match the corpus and options");
+  }
+  const auto start = std::chrono::steady_clock::now() -
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                         std::chrono::duration<double>(progress.seconds));
+  const auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  const double n_docs = static_cast<double>(source.n_docs());
+  const int n_threads = options.n_threads;
+  const FitCallbacks& hooks = callbacks.fit;
+  LazyLambda lambda(model.lambda);
+  DocumentBatch batch;
+  FitReport report;
+
+  const auto publish = [&](PassReport line) {
+    const double previous = progress.trace.empty() ? line.elbo : progress.trace.back().elbo;
+    line.relative_change =
+        progress.trace.empty() ? 0.0 : (line.elbo - previous) / std::fabs(previous);
+    line.seconds = seconds();
+    if (hooks.evaluate_heldout) line.heldout_perplexity = hooks.evaluate_heldout(model);
+    progress.trace.push_back(line);
+    if (hooks.on_pass) hooks.on_pass(line);
+  };
+
+  while (progress.passes < options.max_passes) {
+    source.seek(progress.next_doc);
+    while (source.next(online.batch_size, batch)) {
+      const LocalBatch local = localize(batch);
+      const TopicExpectations topics =
+          topic_expectations_of_columns(lambda.columns(local.words), lambda.row_sums(), n_threads);
+      const BatchResult result =
+          batch_estep(local, topics, model.alpha, options.estep, n_threads, nullptr);
+      const double rho =
+          std::pow(online.tau0 + static_cast<double>(progress.updates) + 1.0, -online.kappa);
+      const double batch_docs = static_cast<double>(batch.n_docs());
+      lambda.step(rho, model.eta, local.words, result.stats * (n_docs / batch_docs));
+      if (options.alpha.kind == AlphaOption::Kind::learn) {
+        const arma::vec target =
+            fit_dirichlet_asymmetric(batch_docs, result.elog_theta_sum, model.alpha);
+        model.alpha = (1.0 - rho) * model.alpha + rho * target;
+      } else if (options.alpha.kind == AlphaOption::Kind::learn_symmetric) {
+        const double target = fit_dirichlet_symmetric(
+            batch_docs, n_topics, arma::accu(result.elog_theta_sum), model.alpha[0]);
+        model.alpha.fill((1.0 - rho) * model.alpha[0] + rho * target);
+      }
+      ++progress.updates;
+      progress.next_doc += batch.n_docs();
+      progress.pass_elbo += result.elbo;
+      progress.pass_iterations += result.iterations;
+      if (hooks.on_progress) hooks.on_progress(progress.next_doc, source.n_docs());
+      if (hooks.stop_requested && hooks.stop_requested()) {
+        throw Interrupted("interrupted after " + std::to_string(progress.updates) +
+                          " mini-batches");
+      }
+    }
+    // End of a pass: the topics' own term with the topics as they now are, eta's update.
+    model.lambda = lambda.materialize();
+    const TopicExpectations topics = topic_expectations(model.lambda, n_threads);
+    if (options.eta.learn) {
+      const double rho =
+          std::pow(online.tau0 + static_cast<double>(progress.updates), -online.kappa);
+      const double target = fit_dirichlet_symmetric(static_cast<double>(n_topics), n_words,
+                                                    topics.sum_elog_beta, model.eta);
+      model.eta = (1.0 - rho) * model.eta + rho * target;
+    }
+    ++progress.passes;
+    PassReport line;
+    line.pass = progress.passes;
+    line.elbo = progress.pass_elbo + topics.beta_term(model.eta);
+    line.mean_estep_iterations = progress.pass_iterations / n_docs;
+    progress.next_doc = 0;
+    progress.pass_elbo = 0;
+    progress.pass_iterations = 0;
+    publish(line);
+    lambda = LazyLambda(model.lambda);
+  }
+
+  // The fold-in pass: every document from the neutral start into the final topics; exact ELBO.
+  model.lambda = lambda.materialize();
+  {
+    const arma::vec row_sums = arma::sum(model.lambda, 1);
+    const TopicExpectations all = topic_expectations(model.lambda, n_threads);
+    source.rewind();
+    double elbo = 0, iterations = 0;
+    arma::mat gamma;
+    while (source.next(online.batch_size, batch)) {
+      if (hooks.stop_requested && hooks.stop_requested()) throw Interrupted("interrupted");
+      const LocalBatch local = localize(batch);
+      const TopicExpectations topics = topic_expectations_of_columns(
+          model.lambda.cols(arma::conv_to<arma::uvec>::from(
+              std::vector<arma::uword>(local.words.begin(), local.words.end()))),
+          row_sums, n_threads);
+      const BatchResult result =
+          batch_estep(local, topics, model.alpha, options.estep, n_threads, &gamma);
+      elbo += result.elbo;
+      iterations += result.iterations;
+      if (callbacks.on_gamma) callbacks.on_gamma(batch, gamma);
+      if (hooks.on_progress) hooks.on_progress(batch.first + batch.n_docs(), source.n_docs());
+    }
+    PassReport line;
+    line.pass = progress.passes;
+    line.elbo = elbo + all.beta_term(model.eta);
+    line.mean_estep_iterations = iterations / n_docs;
+    line.fold_in = true;
+    publish(line);
+  }
+  progress.seconds = seconds();
+  report.passes = progress.passes;
+  report.converged = false;
+  report.trace = progress.trace;
+  report.final_elbo = progress.trace.back().elbo;
+  report.seconds = progress.seconds;
+  return report;
+}
+
+}  // namespace tmkit
