@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "common/cli.hpp"
+#include "tmkit/checkpoint.hpp"
 #include "tmkit/completion.hpp"
 #include "tmkit/corpus_stream.hpp"
 #include "tmkit/error.hpp"
@@ -47,7 +48,13 @@ std::string pass_line(const tmkit::PassReport& line) {
   return buffer;
 }
 
-int fit_main(int argc, char** argv) {
+// A fit started from the command line `args` (program name first), or resumed from a checkpoint
+// (`resume`, whose stored command line `args` then is).
+int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resume) {
+  std::vector<char*> argv_store;
+  for (const auto& arg : args) argv_store.push_back(const_cast<char*>(arg.c_str()));
+  const int argc = static_cast<int>(argv_store.size());
+  char** argv = argv_store.data();
   namespace po = tmkit::cli::po;
   int threads = 0;
   bool quiet = false;
@@ -55,14 +62,15 @@ int fit_main(int argc, char** argv) {
   std::string out, alpha = "symmetric", eta = "symmetric", init = "spa";
   tmkit::FitOptions fit;
   std::size_t top = 10;
-  std::string restart = "on", algorithm = "batch";
+  std::string restart = "on", algorithm = "batch", checkpoint_dir;
+  std::size_t checkpoint_every = 0;
   tmkit::OnlineOptions online;
   double heldout_fraction = 0;
   po::options_description options("Options");
   tmkit::cli::add_common_options(options, threads, quiet);
-  options.add_options()("out,o", po::value<std::string>(&out)->required(),
+  options.add_options()("out,o", po::value<std::string>(&out),
                         "model directory to write (replaced only by a complete new model)")(
-      "topics,k", po::value<std::size_t>(&fit.n_topics)->required(), "number of topics K (1..V)")(
+      "topics,k", po::value<std::size_t>(&fit.n_topics), "number of topics K (1..V)")(
       "alpha", po::value<std::string>(&alpha)->default_value("symmetric"),
       "prior on document topics: a number, symmetric (1/K), asymmetric (gensim's 1/(k+sqrt K)), "
       "auto (learn a vector), auto-symmetric (learn one value)")(
@@ -104,10 +112,40 @@ int fit_main(int argc, char** argv) {
       "online: forgetting rate, in (0.5, 1]")(
       "heldout-fraction", po::value<double>(&heldout_fraction)->default_value(0),
       "hold this fraction of the documents out of the fit and report their document-completion "
-      "perplexity after every pass (elbo.csv column heldout_perplexity)");
-  tmkit::cli::add_corpus_options(options, corpus_values);
+      "perplexity after every pass (elbo.csv column heldout_perplexity)")(
+      "checkpoint", po::value<std::string>(&checkpoint_dir),
+      "where checkpoints go (default: OUT.checkpoint); one is always written on SIGINT/SIGTERM")(
+      "checkpoint-every", po::value<std::size_t>(&checkpoint_every)->default_value(0),
+      "also write one every N passes (batch) or N mini-batches (online); 0: only when stopped")(
+      "resume", po::value<std::string>(),
+      "continue the fit saved in this checkpoint directory (its options are reused; --threads and "
+      "--quiet may be given anew); ends with the model an uninterrupted fit gives");
+  tmkit::cli::add_corpus_options(options, corpus_values, /*corpus_required=*/false);
   po::variables_map vm;
   if (!tmkit::cli::parse(argc, argv, options, kHelp, vm)) return tmkit::cli::kExitOk;
+  if (vm.count("resume")) {
+    if (resume)
+      throw tmkit::InputError(vm["resume"].as<std::string>(),
+                              "a checkpoint's command line holds --resume");
+    // The stored command line, run where it first ran, with this one's --threads and --quiet.
+    const tmkit::Checkpoint checkpoint = tmkit::load_checkpoint(vm["resume"].as<std::string>());
+    std::vector<std::string> stored = checkpoint.arguments;
+    if (stored.size() < 2)
+      throw tmkit::InputError(vm["resume"].as<std::string>(), "holds no command line");
+    const std::string cwd = stored[0];
+    stored.erase(stored.begin());
+    if (!vm["threads"].defaulted())
+      stored.insert(stored.end(), {"--threads", std::to_string(threads)});
+    if (quiet) stored.push_back("--quiet");
+    std::error_code ec;
+    std::filesystem::current_path(cwd, ec);
+    if (ec) throw tmkit::InputError(cwd, "the directory the fit ran in is gone: " + ec.message());
+    return fit_with(stored, &checkpoint);
+  }
+  if (corpus_values.corpus.empty() || out.empty() || !vm.count("topics")) {
+    throw tmkit::UsageError("--corpus, --out and -k are required (or --resume DIR)");
+  }
+  if (checkpoint_dir.empty()) checkpoint_dir = out + ".checkpoint";
   fit.alpha = tmkit::AlphaOption::parse(alpha);
   fit.eta = tmkit::EtaOption::parse(eta);
   fit.init = tmkit::parse_init_method(init);
@@ -213,16 +251,77 @@ int fit_main(int argc, char** argv) {
     };
   }
 
+  // Checkpoints: the state at a safe point, with the command line that started the fit.
+  if (resume) {
+    if (resume->algorithm != algorithm || resume->corpus_fingerprint != training->fingerprint()) {
+      throw tmkit::InputError(checkpoint_dir,
+                              "was written by a fit of another corpus or algorithm "
+                              "than the one its command line now reads; expected "
+                              "the same corpus, unchanged");
+    }
+  }
+  std::vector<std::string> command{std::filesystem::current_path().string()};
+  command.insert(command.end(), args.begin(), args.end());
+  {
+    // --threads and --quiet belong to each run, not to the fit.
+    std::vector<std::string> kept{command[0], command[1]};
+    for (std::size_t i = 2; i < command.size(); ++i) {
+      if (command[i] == "--threads" && i + 1 < command.size()) {
+        ++i;
+        continue;
+      }
+      if (command[i].rfind("--threads=", 0) == 0 || command[i] == "--quiet") continue;
+      kept.push_back(command[i]);
+    }
+    command = std::move(kept);
+  }
+  std::size_t last_checkpoint = static_cast<std::size_t>(-1);
+  const auto checkpoint_due = [&](std::size_t units) {
+    return checkpoint_every > 0 && units > 0 && units % checkpoint_every == 0 &&
+           units != last_checkpoint;
+  };
+  const auto write_checkpoint = [&](const tmkit::LdaModel& state, std::size_t units,
+                                    const tmkit::BatchProgress* batch_progress,
+                                    const tmkit::OnlineProgress* online_progress) {
+    tmkit::Checkpoint c;
+    c.algorithm = algorithm;
+    c.arguments = command;
+    c.corpus_fingerprint = training->fingerprint();
+    c.model = state;
+    if (batch_progress) c.batch = *batch_progress;
+    if (online_progress) c.online = *online_progress;
+    tmkit::save_checkpoint(checkpoint_dir, c);
+    last_checkpoint = units;
+    progress.line("checkpoint written to " + checkpoint_dir);
+  };
+  callbacks.checkpoint_due = checkpoint_due;
+  callbacks.on_checkpoint = [&](const tmkit::LdaModel& state, const tmkit::BatchProgress& p) {
+    write_checkpoint(state, p.passes, &p, nullptr);
+  };
+  const auto stopped_message = [&] {
+    return "no model was written (an existing one is untouched); the fit so far is saved in " +
+           checkpoint_dir + ": continue it with tm-fit --resume " + checkpoint_dir;
+  };
+
   tmkit::LdaModel model;
   tmkit::FitReport report;
   tmkit::SavedModel saved;
   if (!is_online) {
-    model = tmkit::initialize_model(*corpus, fit);
-    report = tmkit::fit_batch(*corpus, fit, model, callbacks);
+    try {
+      if (resume) {
+        model = resume->model;
+        report = tmkit::resume_batch(*corpus, fit, model, resume->batch, callbacks);
+      } else {
+        model = tmkit::initialize_model(*corpus, fit);
+        report = tmkit::fit_batch(*corpus, fit, model, callbacks);
+      }
+    } catch (const tmkit::Interrupted&) {
+      throw tmkit::Interrupted(stopped_message());
+    }
     saved.doc_ids = corpus->doc_ids();
     saved.labels = corpus->labels();
   } else {
-    model = tmkit::initialize_online_model(*training, fit);
+    model = resume ? resume->model : tmkit::initialize_online_model(*training, fit);
     // gamma.npy and docs.tsv are written as the final pass folds each mini-batch in.
     std::ofstream gamma_file(output.file("gamma.npy"), std::ios::binary);
     std::ofstream docs_file(output.file("docs.tsv"), std::ios::binary);
@@ -235,8 +334,17 @@ int fit_main(int argc, char** argv) {
         docs_file << training->doc_table_line(batch.first + i) << "\n";
       }
     };
-    tmkit::OnlineProgress state;
-    report = tmkit::fit_online(*training, fit, online, model, state, online_callbacks);
+    online_callbacks.checkpoint_due = checkpoint_due;
+    online_callbacks.on_checkpoint = [&](const tmkit::LdaModel& state,
+                                         const tmkit::OnlineProgress& p) {
+      write_checkpoint(state, p.updates, nullptr, &p);
+    };
+    tmkit::OnlineProgress state = resume ? resume->online : tmkit::OnlineProgress{};
+    try {
+      report = tmkit::fit_online(*training, fit, online, model, state, online_callbacks);
+    } catch (const tmkit::Interrupted&) {
+      throw tmkit::Interrupted(stopped_message());
+    }
     gamma_file.close();
     docs_file.close();
     if (!gamma_file || !docs_file) {
@@ -245,7 +353,6 @@ int fit_main(int argc, char** argv) {
     saved.streamed_docs = n_docs;
   }
   progress.finish();
-  if (tmkit::cli::interrupt_requested()) throw tmkit::Interrupted("interrupted");
 
   // Coherence on the training documents (for a streamed corpus, on its first documents).
   std::vector<tmkit::TopicSummary> topics = tmkit::summarize_topics(model, top);
@@ -288,8 +395,10 @@ int fit_main(int argc, char** argv) {
   saved.final_elbo = report.final_elbo;
   saved.seconds = report.seconds;
   tmkit::save_model(output, saved, report.trace, table);
-  if (tmkit::cli::interrupt_requested()) throw tmkit::Interrupted("interrupted");
   output.commit();
+  // The fit is complete: its checkpoint has served.
+  std::error_code ec;
+  std::filesystem::remove_all(checkpoint_dir, ec);
 
   std::size_t kept = 0;
   for (const auto& move : report.moves) kept += move.accepted;
@@ -320,5 +429,7 @@ int fit_main(int argc, char** argv) {
 }
 
 }  // namespace
+
+int fit_main(int argc, char** argv) { return fit_with({argv, argv + argc}, nullptr); }
 
 int main(int argc, char** argv) { return tmkit::cli::run("tm-fit", argc, argv, fit_main); }

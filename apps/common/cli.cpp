@@ -29,9 +29,16 @@ constexpr double kPlainLineSeconds = 5.0;  // progress line interval when stderr
 int run(const char* name, int argc, char** argv, const std::function<int(int, char**)>& body) {
   try {
     return body(argc, argv);
-  } catch (const Interrupted&) {
-    std::fprintf(stderr,
-                 "%s: interrupted; nothing was written and existing outputs are untouched\n", name);
+  } catch (const Interrupted& e) {
+    // The library's own message says where it stopped; an app that saved something says what.
+    const std::string what = e.what();
+    if (what.rfind("interrupted", 0) == 0) {
+      std::fprintf(stderr,
+                   "%s: interrupted; nothing was written and existing outputs are untouched\n",
+                   name);
+    } else {
+      std::fprintf(stderr, "%s: interrupted; %s\n", name, what.c_str());
+    }
     return kExitInterrupted;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "%s: %s\n", name, e.what());

@@ -93,9 +93,6 @@ Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const a
   for_each_block_ordered(
       blocks, n_threads, [] { return BlockWorkspace{}; },
       [&](std::size_t b, BlockWorkspace& ws) {
-        if (callbacks.stop_requested && callbacks.stop_requested()) {
-          throw Interrupted("interrupted");
-        }
         ws.elbo = 0;
         ws.elbo_end = 0;
         ws.iterations = 0;
@@ -307,34 +304,37 @@ struct FitContext {
   }
 };
 
-// The states visited by run_passes, each with its ELBO.
-struct PassRun {
+// A run of passes: the states it visited (each with its ELBO), its M-steps and calm passes.
+struct RunState {
   std::vector<PassReport> lines;  ///< initial state, then after each M-step
   std::size_t passes = 0;         ///< M-steps run
+  std::size_t calm_passes = 0;
   bool converged = false;
+  bool stopped = false;  ///< left at a safe point because safe_point() said so
   double final_elbo() const { return lines.back().elbo; }
 };
 
 // Coordinate ascent from `model` until the relative ELBO change stays below tol for `patience`
-// passes, or `max_passes` M-steps. Line t of the result is the ELBO after t M-steps; each sweep's
+// passes, or `max_passes` M-steps. Line t of the run is the ELBO after t M-steps; each sweep's
 // first half-iteration yields the ELBO of the state it starts from, and one last sweep evaluates
-// the final state.
+// the final state. `run` may hold a run stopped earlier (resumed where it stopped).
+// Between passes, `safe_point` (when given) may stop the run; the state is then consistent: run and
+// model as they are, to be continued later by another call with the same run.
 // With a finite `target` (a move's trial), gives up as soon as the ELBO could not reach the target
 // within the passes left even if it kept rising at its latest rate (on a converging run the rate
 // only falls), so that hopeless proposals cost few passes.
-PassRun run_passes(FitContext& ctx, LdaModel& model, std::size_t max_passes,
-                   std::size_t passes_before, const std::function<void(const PassReport&)>& on_line,
-                   double target = std::numeric_limits<double>::quiet_NaN()) {
+void run_passes(FitContext& ctx, LdaModel& model, RunState& run, std::size_t max_passes,
+                std::size_t passes_before, const std::function<void(const PassReport&)>& on_line,
+                const std::function<bool()>& safe_point,
+                double target = std::numeric_limits<double>::quiet_NaN()) {
   const Corpus& corpus = ctx.corpus;
   const FitOptions& options = ctx.options;
   const int n_threads = options.n_threads;
   const double n_docs = static_cast<double>(corpus.n_docs());
   const double n_topics = static_cast<double>(options.n_topics);
-  PassRun run;
   TopicExpectations topics = topic_expectations(model.lambda, n_threads);
   arma::mat stats;
   arma::vec elog_theta_sum;
-  std::size_t calm_passes = 0;
   const auto record = [&](double elbo, double mean_iterations) {
     PassReport line;
     line.pass = passes_before + run.passes;
@@ -351,7 +351,12 @@ PassRun run_passes(FitContext& ctx, LdaModel& model, std::size_t max_passes,
     if (on_line) on_line(line);
     return line;
   };
+  run.stopped = false;
   while (run.passes < max_passes) {
+    if (run.passes > 0 && safe_point && safe_point()) {
+      run.stopped = true;
+      return;
+    }
     // E-step from the current state; its first half-iteration gives that state's ELBO.
     // Every document restarts in the first passes, then a rotating 1/period of them per pass.
     const bool warming_up = run.passes < options.restart_warmup;
@@ -362,7 +367,7 @@ PassRun run_passes(FitContext& ctx, LdaModel& model, std::size_t max_passes,
     const PassReport line =
         record(sweep.elbo_at_start + topics.beta_term(model.eta), sweep.mean_iterations);
     if (run.lines.size() > 1) {
-      calm_passes = std::fabs(line.relative_change) < options.tol ? calm_passes + 1 : 0;
+      run.calm_passes = std::fabs(line.relative_change) < options.tol ? run.calm_passes + 1 : 0;
       const double rate = line.elbo - run.lines[run.lines.size() - 2].elbo;
       const double passes_left = static_cast<double>(max_passes - run.passes);
       if (line.elbo < target && target - line.elbo > rate * passes_left) break;
@@ -381,7 +386,7 @@ PassRun run_passes(FitContext& ctx, LdaModel& model, std::size_t max_passes,
           fit_dirichlet_symmetric(n_topics, corpus.n_words(), topics.sum_elog_beta, model.eta);
     }
     ++run.passes;
-    if (calm_passes >= options.patience) {
+    if (run.calm_passes >= options.patience) {
       run.converged = true;
       break;
     }
@@ -393,129 +398,262 @@ PassRun run_passes(FitContext& ctx, LdaModel& model, std::size_t max_passes,
       estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab, ctx.blocks,
                   evaluate_only, n_threads, nullptr, nullptr, ctx.callbacks);
   record(last.elbo_at_start + topics.beta_term(model.eta), 0.0);
-  return run;
+}
+
+// One merge-split proposal of a round, in the order they are tried.
+struct Proposal {
+  SplitProposal split;
+  MergeProposal merge;
+  bool by_word = true;
+};
+
+// The proposals of one round, from the model at its start (so a resumed fit finds the same list):
+// the best split candidates, each with the best merge by shared words and by shared documents
+// (once when both name the same pair).
+std::vector<Proposal> round_proposals(const Corpus& corpus, const LdaModel& model,
+                                      const FitOptions& options) {
+  const std::vector<SplitProposal> splits =
+      rank_splits(corpus, model, options.min_split_gain, options.n_threads);
+  const std::vector<MergeProposal> by_words = rank_word_merges(model, options.n_threads);
+  const std::vector<MergeProposal> by_usage = rank_usage_merges(model, options.n_threads);
+  std::vector<Proposal> proposals;
+  for (std::size_t s = 0; s < std::min(splits.size(), kSplitsPerRound); ++s) {
+    const SplitProposal& split = splits[s];
+    const auto pick = [&](const std::vector<MergeProposal>& ranked) -> const MergeProposal* {
+      for (const auto& merge : ranked) {
+        if (merge.keep != split.topic && merge.drop != split.topic) return &merge;
+      }
+      return nullptr;
+    };
+    const MergeProposal* word_pick = pick(by_words);
+    const MergeProposal* usage_pick = pick(by_usage);
+    if (usage_pick && word_pick &&
+        std::minmax(usage_pick->keep, usage_pick->drop) ==
+            std::minmax(word_pick->keep, word_pick->drop)) {
+      usage_pick = nullptr;  // the same pair: try it once
+    }
+    if (word_pick) proposals.push_back({split, *word_pick, true});
+    if (usage_pick) proposals.push_back({split, *usage_pick, false});
+  }
+  return proposals;
+}
+
+// The batch fit as a sequence of phases, each resumable at its safe points from `p`.
+class BatchFit {
+ public:
+  BatchFit(const Corpus& corpus, const FitOptions& options, LdaModel& model,
+           const FitCallbacks& callbacks, BatchProgress progress)
+      : ctx_{corpus,
+             options,
+             callbacks,
+             BlockPartition{corpus.n_docs(), kDocsPerBlock},
+             {},
+             std::chrono::steady_clock::now() -
+                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                     std::chrono::duration<double>(progress.seconds))},
+        model_(model),
+        p_(std::move(progress)) {
+    ctx_.block_vocab = build_block_vocabularies(corpus, ctx_.blocks, options.n_threads);
+  }
+
+  FitReport run() {
+    const FitOptions& options = ctx_.options;
+    if (p_.phase == BatchProgress::Phase::main) {
+      continue_run(options.max_passes, /*skip_first=*/false);
+      p_.converged = run_.converged;
+      p_.phase = BatchProgress::Phase::moves;
+      p_.round_tried = 0;
+    }
+    while (p_.phase == BatchProgress::Phase::moves || p_.phase == BatchProgress::Phase::finishing) {
+      if (p_.phase == BatchProgress::Phase::finishing) {
+        continue_run(options.max_passes - (p_.passes - p_.run_passes), /*skip_first=*/true);
+        p_.converged = run_.converged;
+        p_.phase = BatchProgress::Phase::moves;
+        p_.round_tried = 0;
+        continue;
+      }
+      if (!try_round()) p_.phase = BatchProgress::Phase::fold_in;
+    }
+    if (p_.phase == BatchProgress::Phase::fold_in) {
+      safe_point();
+      if (options.fold_in_gamma) fold_in();
+      p_.phase = BatchProgress::Phase::done;
+    }
+    p_.seconds = ctx_.seconds();
+    FitReport report;
+    report.converged = p_.converged;
+    report.passes = p_.passes;
+    report.trace = p_.trace;
+    report.moves = p_.moves;
+    report.final_elbo = p_.trace.back().elbo;
+    report.seconds = p_.seconds;
+    return report;
+  }
+
+ private:
+  // Every line published describes model_ as it stands at that moment.
+  void publish(PassReport line) {
+    if (ctx_.callbacks.evaluate_heldout) {
+      line.heldout_perplexity = ctx_.callbacks.evaluate_heldout(model_);
+    }
+    p_.trace.push_back(line);
+    if (ctx_.callbacks.on_pass) ctx_.callbacks.on_pass(line);
+  }
+
+  // Polls for a stop and a due checkpoint; hands the state to on_checkpoint when either holds and
+  // throws Interrupted when stopping.
+  bool safe_point() {
+    const FitCallbacks& cb = ctx_.callbacks;
+    const bool stop = cb.stop_requested && cb.stop_requested();
+    if (stop || (cb.checkpoint_due && cb.checkpoint_due(p_.passes))) {
+      p_.seconds = ctx_.seconds();
+      if (cb.on_checkpoint) cb.on_checkpoint(model_, p_);
+    }
+    if (stop) {
+      throw Interrupted("interrupted after " + std::to_string(p_.passes) + " passes");
+    }
+    return false;
+  }
+
+  // Continues the run of the main or finishing phase (its state kept in p_), publishing its lines
+  // (the finishing run's first line repeats the state its move published, so it is skipped).
+  void continue_run(std::size_t max_passes, bool skip_first) {
+    run_.lines = p_.run_lines;
+    run_.passes = p_.run_passes;
+    run_.calm_passes = p_.calm_passes;
+    const std::size_t passes_before = p_.passes - p_.run_passes;
+    run_passes(
+        ctx_, model_, run_, max_passes, passes_before,
+        [&](const PassReport& line) {
+          if (!(skip_first && run_.lines.size() == 1)) publish(line);
+          p_.run_lines = run_.lines;
+        },
+        [&] {
+          p_.run_passes = run_.passes;
+          p_.calm_passes = run_.calm_passes;
+          p_.passes = passes_before + run_.passes;
+          return safe_point();
+        });
+    p_.passes = passes_before + run_.passes;
+    p_.run_lines.clear();
+    p_.run_passes = 0;
+    p_.calm_passes = 0;
+  }
+
+  // Tries the proposals of one round from p_.round_tried on; true when one was kept (the fit then
+  // goes on with the finishing run, or with the next round).
+  bool try_round() {
+    const FitOptions& options = ctx_.options;
+    if (p_.moves_left == 0 || p_.passes >= options.max_passes) return false;
+    const std::vector<Proposal> proposals = round_proposals(ctx_.corpus, model_, options);
+    for (; p_.round_tried < proposals.size(); ++p_.round_tried) {
+      if (p_.moves_left == 0 || p_.passes >= options.max_passes) return false;
+      safe_point();
+      const Proposal& proposal = proposals[p_.round_tried];
+      LdaModel trial_model =
+          propose_merge_split(ctx_.corpus, model_, proposal.merge, proposal.split);
+      const double before = p_.trace.back().elbo;
+      RunState trial;
+      const FitCallbacks& cb = ctx_.callbacks;
+      run_passes(
+          ctx_, trial_model, trial, std::min(options.move_passes, options.max_passes - p_.passes),
+          p_.passes, nullptr, [&] { return cb.stop_requested && cb.stop_requested(); }, before);
+      if (trial.stopped) {
+        // Abandon the trial: the state before it is consistent, and a resumed fit tries it again.
+        safe_point_stopping();
+      }
+      --p_.moves_left;
+      p_.passes += trial.passes;
+      MoveReport move;
+      move.split_topic = proposal.split.topic;
+      move.merge_keep = proposal.merge.keep;
+      move.merge_drop = proposal.merge.drop;
+      move.split_gain = proposal.split.gain_per_token;
+      move.merge_by_words = proposal.by_word;
+      move.elbo_before = before;
+      move.elbo_after = trial.final_elbo();
+      move.passes = trial.passes;
+      move.accepted = move.elbo_after > before;
+      p_.moves.push_back(move);
+      if (cb.on_move) cb.on_move(move);
+      if (!move.accepted) continue;
+      model_ = std::move(trial_model);
+      PassReport line = trial.lines.back();
+      line.relative_change = (line.elbo - before) / std::fabs(before);
+      line.after_move = true;
+      publish(line);
+      p_.converged = trial.converged;
+      p_.round_tried = 0;
+      if (!trial.converged && p_.passes < options.max_passes) {
+        // Finish converging the accepted state in a run of its own.
+        p_.phase = BatchProgress::Phase::finishing;
+        p_.run_lines.clear();
+        p_.run_passes = 0;
+        p_.calm_passes = 0;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  [[noreturn]] void safe_point_stopping() {
+    p_.seconds = ctx_.seconds();
+    if (ctx_.callbacks.on_checkpoint) ctx_.callbacks.on_checkpoint(model_, p_);
+    throw Interrupted("interrupted after " + std::to_string(p_.passes) + " passes");
+  }
+
+  // Folds the training documents into the final topics exactly as tm-infer folds in new ones
+  // (from the neutral start, no restart), so that the saved gamma is reproducible from the saved
+  // topics alone and training and new documents are treated alike. This may land a document in
+  // a slightly worse local mode than the one the passes had found: the line is marked, and is
+  // not part of the monotone trace.
+  void fold_in() {
+    const FitOptions& options = ctx_.options;
+    EstepOptions fold = options.estep;
+    fold.restart = false;
+    fold.evaluate_end = true;
+    const TopicExpectations topics = topic_expectations(model_.lambda, options.n_threads);
+    const Sweep sweep = estep_sweep(ctx_.corpus, topics, model_.alpha, model_.gamma,
+                                    ctx_.block_vocab, ctx_.blocks, fold, options.n_threads, nullptr,
+                                    nullptr, ctx_.callbacks, 1, 0, /*from_neutral=*/true);
+    PassReport line;
+    line.pass = p_.passes;
+    line.elbo = sweep.elbo_at_end + topics.beta_term(model_.eta);
+    line.relative_change = (line.elbo - p_.trace.back().elbo) / std::fabs(p_.trace.back().elbo);
+    line.seconds = ctx_.seconds();
+    line.mean_estep_iterations = sweep.mean_iterations;
+    line.fold_in = true;
+    publish(line);
+  }
+
+  FitContext ctx_;
+  LdaModel& model_;
+  BatchProgress p_;
+  RunState run_;
+};
+
+void check_shape(const Corpus& corpus, const FitOptions& options, const LdaModel& model) {
+  validate_fit_options(corpus, options);
+  if (model.n_topics() != options.n_topics || model.n_words() != corpus.n_words() ||
+      model.n_docs() != corpus.n_docs() || model.alpha.n_elem != options.n_topics) {
+    throw UsageError("fit_batch: the model's shape does not match the corpus and options");
+  }
 }
 
 }  // namespace
 
 FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& model,
                     const FitCallbacks& callbacks) {
-  validate_fit_options(corpus, options);
-  if (model.n_topics() != options.n_topics || model.n_words() != corpus.n_words() ||
-      model.n_docs() != corpus.n_docs() || model.alpha.n_elem != options.n_topics) {
-    throw UsageError("fit_batch: the model's shape does not match the corpus and options");
-  }
-  FitContext ctx{corpus,    options,
-                 callbacks, BlockPartition{corpus.n_docs(), kDocsPerBlock},
-                 {},        std::chrono::steady_clock::now()};
-  ctx.block_vocab = build_block_vocabularies(corpus, ctx.blocks, options.n_threads);
-  FitReport report;
-  // Every line published describes `model` as it stands at that moment.
-  const auto publish = [&](PassReport line) {
-    if (callbacks.evaluate_heldout) line.heldout_perplexity = callbacks.evaluate_heldout(model);
-    report.trace.push_back(line);
-    if (callbacks.on_pass) callbacks.on_pass(line);
-  };
-  PassRun main = run_passes(ctx, model, options.max_passes, 0, publish);
-  report.passes = main.passes;
-  report.converged = main.converged;
+  check_shape(corpus, options, model);
+  BatchProgress progress;
+  progress.moves_left = options.max_moves;
+  return BatchFit(corpus, options, model, callbacks, std::move(progress)).run();
+}
 
-  // Merge-split moves, each kept only if its refitted state has a higher ELBO. A round tries the
-  // best split candidates, each with the best merge by shared words and by shared documents, and
-  // ends at the first proposal kept; rounds go on until one keeps nothing or the budget is spent.
-  std::size_t moves_left = options.max_moves;
-  bool accepted = true;
-  while (accepted && moves_left > 0 && report.passes < options.max_passes) {
-    accepted = false;
-    const std::vector<SplitProposal> splits =
-        rank_splits(corpus, model, options.min_split_gain, options.n_threads);
-    const std::vector<MergeProposal> by_words = rank_word_merges(model, options.n_threads);
-    const std::vector<MergeProposal> by_usage = rank_usage_merges(model, options.n_threads);
-    for (std::size_t s = 0; s < std::min(splits.size(), kSplitsPerRound) && !accepted; ++s) {
-      const SplitProposal& split = splits[s];
-      const auto pick = [&](const std::vector<MergeProposal>& ranked) -> const MergeProposal* {
-        for (const auto& merge : ranked) {
-          if (merge.keep != split.topic && merge.drop != split.topic) return &merge;
-        }
-        return nullptr;
-      };
-      const MergeProposal* word_pick = pick(by_words);
-      const MergeProposal* usage_pick = pick(by_usage);
-      if (usage_pick && word_pick &&
-          std::minmax(usage_pick->keep, usage_pick->drop) ==
-              std::minmax(word_pick->keep, word_pick->drop)) {
-        usage_pick = nullptr;  // the same pair: try it once
-      }
-      for (const auto& [merge, by_word] :
-           {std::pair{word_pick, true}, std::pair{usage_pick, false}}) {
-        if (!merge || moves_left == 0 || report.passes >= options.max_passes) continue;
-        --moves_left;
-        LdaModel proposal = propose_merge_split(corpus, model, *merge, split);
-        const double before = report.trace.back().elbo;
-        const PassRun trial = run_passes(
-            ctx, proposal, std::min(options.move_passes, options.max_passes - report.passes),
-            report.passes, nullptr, before);
-        report.passes += trial.passes;
-        MoveReport move;
-        move.split_topic = split.topic;
-        move.merge_keep = merge->keep;
-        move.merge_drop = merge->drop;
-        move.split_gain = split.gain_per_token;
-        move.merge_by_words = by_word;
-        move.elbo_before = before;
-        move.elbo_after = trial.final_elbo();
-        move.passes = trial.passes;
-        move.accepted = move.elbo_after > before;
-        report.moves.push_back(move);
-        if (callbacks.on_move) callbacks.on_move(move);
-        if (!move.accepted) continue;
-        model = std::move(proposal);
-        PassReport line = trial.lines.back();
-        line.relative_change = (line.elbo - before) / std::fabs(before);
-        line.after_move = true;
-        publish(line);
-        report.converged = trial.converged;
-        if (!trial.converged && report.passes < options.max_passes) {
-          // Finish converging the accepted state; its first line repeats the state just published.
-          bool first = true;
-          const PassRun rest = run_passes(ctx, model, options.max_passes - report.passes,
-                                          report.passes, [&](const PassReport& next) {
-                                            if (!std::exchange(first, false)) publish(next);
-                                          });
-          report.passes += rest.passes;
-          report.converged = rest.converged;
-        }
-        accepted = true;
-        break;
-      }
-    }
-  }
-  if (options.fold_in_gamma) {
-    // Fold the training documents into the final topics exactly as tm-infer folds in new ones
-    // (from the neutral start, no restart), so that the saved gamma is reproducible from the saved
-    // topics alone and training and new documents are treated alike. This may land a document in
-    // a slightly worse local mode than the one the passes had found: the line is marked, and is
-    // not part of the monotone trace.
-    EstepOptions fold = options.estep;
-    fold.restart = false;
-    fold.evaluate_end = true;
-    const TopicExpectations topics = topic_expectations(model.lambda, options.n_threads);
-    const Sweep sweep =
-        estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab, ctx.blocks, fold,
-                    options.n_threads, nullptr, nullptr, callbacks, 1, 0, /*from_neutral=*/true);
-    PassReport line;
-    line.pass = report.passes;
-    line.elbo = sweep.elbo_at_end + topics.beta_term(model.eta);
-    line.relative_change =
-        (line.elbo - report.trace.back().elbo) / std::fabs(report.trace.back().elbo);
-    line.seconds = ctx.seconds();
-    line.mean_estep_iterations = sweep.mean_iterations;
-    line.fold_in = true;
-    publish(line);
-  }
-  report.final_elbo = report.trace.back().elbo;
-  report.seconds = ctx.seconds();
-  return report;
+FitReport resume_batch(const Corpus& corpus, const FitOptions& options, LdaModel& model,
+                       BatchProgress progress, const FitCallbacks& callbacks) {
+  check_shape(corpus, options, model);
+  return BatchFit(corpus, options, model, callbacks, std::move(progress)).run();
 }
 
 double evaluate_elbo(const Corpus& corpus, const LdaModel& model, int n_threads) {

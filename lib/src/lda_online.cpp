@@ -23,6 +23,11 @@ struct LazyLambda {
   arma::vec row_sums_m;
 
   explicit LazyLambda(const arma::mat& lambda) : m(lambda), row_sums_m(arma::sum(lambda, 1)) {}
+  LazyLambda(arma::mat m_in, double scale_in, double offset_in, arma::vec row_sums_in)
+      : m(std::move(m_in)),
+        scale(scale_in),
+        offset(offset_in),
+        row_sums_m(std::move(row_sums_in)) {}
   arma::mat materialize() const { return m * scale + offset; }
   arma::vec row_sums() const { return row_sums_m * scale + offset * static_cast<double>(m.n_cols); }
   arma::mat columns(const std::vector<WordId>& words) const {
@@ -190,7 +195,30 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
   const double n_docs = static_cast<double>(source.n_docs());
   const int n_threads = options.n_threads;
   const FitCallbacks& hooks = callbacks.fit;
-  LazyLambda lambda(model.lambda);
+  LazyLambda lambda = progress.lambda_m.is_empty()
+                          ? LazyLambda(model.lambda)
+                          : LazyLambda(progress.lambda_m, progress.lambda_scale,
+                                       progress.lambda_offset, progress.lambda_m_row_sums);
+  progress.lambda_m.reset();
+  // A safe point: the state is consistent here. Hands it to on_checkpoint when a checkpoint is due
+  // or a stop requested, then stops if asked.
+  const auto safe_point = [&](bool mid_pass) {
+    const bool stop = hooks.stop_requested && hooks.stop_requested();
+    if (!stop && !(callbacks.checkpoint_due && callbacks.checkpoint_due(progress.updates))) return;
+    model.lambda = lambda.materialize();
+    progress.seconds = seconds();
+    if (mid_pass) {
+      progress.lambda_m = lambda.m;
+      progress.lambda_m_row_sums = lambda.row_sums_m;
+      progress.lambda_scale = lambda.scale;
+      progress.lambda_offset = lambda.offset;
+    }
+    if (callbacks.on_checkpoint) callbacks.on_checkpoint(model, progress);
+    progress.lambda_m.reset();
+    if (stop) {
+      throw Interrupted("interrupted after " + std::to_string(progress.updates) + " mini-batches");
+    }
+  };
   DocumentBatch batch;
   FitReport report;
 
@@ -230,10 +258,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
       progress.pass_elbo += result.elbo;
       progress.pass_iterations += result.iterations;
       if (hooks.on_progress) hooks.on_progress(progress.next_doc, source.n_docs());
-      if (hooks.stop_requested && hooks.stop_requested()) {
-        throw Interrupted("interrupted after " + std::to_string(progress.updates) +
-                          " mini-batches");
-      }
+      safe_point(/*mid_pass=*/true);
     }
     // End of a pass: the topics' own term with the topics as they now are, eta's update.
     model.lambda = lambda.materialize();
@@ -259,6 +284,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
 
   // The fold-in pass: every document from the neutral start into the final topics; exact ELBO.
   model.lambda = lambda.materialize();
+  safe_point(/*mid_pass=*/false);
   {
     const arma::vec row_sums = arma::sum(model.lambda, 1);
     const TopicExpectations all = topic_expectations(model.lambda, n_threads);
@@ -266,7 +292,6 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
     double elbo = 0, iterations = 0;
     arma::mat gamma;
     while (source.next(online.batch_size, batch)) {
-      if (hooks.stop_requested && hooks.stop_requested()) throw Interrupted("interrupted");
       const LocalBatch local = localize(batch);
       const TopicExpectations topics = topic_expectations_of_columns(
           model.lambda.cols(arma::conv_to<arma::uvec>::from(

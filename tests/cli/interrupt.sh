@@ -1,4 +1,4 @@
-# SIGINT or SIGTERM during a fit (and a neighbour search): exit 130 with a message, nothing written, an existing model left
+# SIGINT or SIGTERM during a fit (and a neighbour search): exit 130 with a message saying how to resume, no model written, an existing one left
 # exactly as it was.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
@@ -16,7 +16,7 @@ for signal in INT TERM; do
   wait "$pid"
   code=$?
   [ "$code" -eq 130 ] && pass "SIG$signal: exit 130" || fail "SIG$signal: exit $code, expected 130"
-  grep -q '^tm-fit: interrupted; nothing was written' err.txt && pass "SIG$signal: message" || fail "SIG$signal: message: $(tail -1 err.txt)"
+  grep -q '^tm-fit: interrupted; no model was written (an existing one is untouched); the fit so far is saved in model.checkpoint: continue it with tm-fit --resume model.checkpoint$' err.txt && pass "SIG$signal: message" || fail "SIG$signal: message: $(tail -1 err.txt)"
   [ "$(tree_digest model)" = "$before" ] && pass "SIG$signal: model untouched" || fail "SIG$signal: model changed"
   [ "$(ls -d model.tmp-* 2>/dev/null | wc -l)" -eq 0 ] && pass "SIG$signal: no temporary left" || fail "SIG$signal: temporary left"
 done

@@ -125,15 +125,39 @@ struct FitReport {
   double seconds = 0;
 };
 
+/// Where a batch fit stands at a safe point; with the model there, all a resumed fit needs to end
+/// exactly as the uninterrupted fit would.
+struct BatchProgress {
+  enum class Phase { main, moves, finishing, fold_in, done };
+  Phase phase = Phase::main;
+  // The run of passes under way (main or finishing phase).
+  std::vector<PassReport> run_lines;  ///< its trace so far (for relative changes)
+  std::size_t run_passes = 0;         ///< its M-steps so far
+  std::size_t calm_passes = 0;        ///< its consecutive passes below tol
+  // The whole fit.
+  std::size_t passes = 0;         ///< M-steps in all, trial passes of moves included
+  std::vector<PassReport> trace;  ///< the published trace
+  std::vector<MoveReport> moves;
+  std::size_t moves_left = 0;   ///< merge-split proposals still allowed
+  std::size_t round_tried = 0;  ///< proposals of the current round already tried and rejected
+  bool converged = false;
+  double seconds = 0;  ///< wall time so far
+};
+
 /// Hooks into a running fit (all optional). on_pass sees each line of the trace as soon as it is
-/// known; on_move each proposal once tried; on_progress documents done within the current sweep;
-/// stop_requested is polled between blocks of documents, and when it returns true the fit throws
-/// Interrupted.
+/// known; on_move each proposal once tried; on_progress documents done within the current sweep.
+/// At each safe point (after an M-step, before a merge-split proposal, before the final fold-in)
+/// the fit polls stop_requested and asks checkpoint_due(M-steps so far); if either says yes it
+/// hands the consistent state there to on_checkpoint, and when stopping it then throws
+/// Interrupted. So an interrupted fit finishes its current pass (a merge-split trial under way is
+/// abandoned: the checkpoint is the state before it, and a resumed fit runs it again).
 struct FitCallbacks {
   std::function<void(const PassReport&)> on_pass;
   std::function<void(const MoveReport&)> on_move;
   std::function<void(std::size_t done, std::size_t total)> on_progress;
   std::function<bool()> stop_requested;
+  std::function<bool(std::size_t passes)> checkpoint_due;
+  std::function<void(const LdaModel&, const BatchProgress&)> on_checkpoint;
   /// Document-completion perplexity of a held-out slice under the model as it stands at the end
   /// of each pass (tm-fit --heldout-fraction); goes into PassReport::heldout_perplexity.
   std::function<double(const LdaModel&)> evaluate_heldout;
@@ -156,6 +180,11 @@ LdaModel initialize_model(const Corpus& corpus, const FitOptions& options);
 /// the line before it (a document can settle in a worse local mode than the passes had found).
 FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& model,
                     const FitCallbacks& callbacks = {});
+
+/// Continues a fit from a safe point: `model` and `progress` as on_checkpoint saw them. Ends with
+/// exactly the model and trace (wall times aside) of the uninterrupted fit.
+FitReport resume_batch(const Corpus& corpus, const FitOptions& options, LdaModel& model,
+                       BatchProgress progress, const FitCallbacks& callbacks = {});
 
 /// The ELBO of `model` on `corpus` with phi at its optimum (one sweep, no update).
 double evaluate_elbo(const Corpus& corpus, const LdaModel& model, int n_threads = 0);

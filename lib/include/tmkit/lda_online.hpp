@@ -34,14 +34,24 @@ struct OnlineProgress {
   double pass_iterations = 0;  ///< their E-step iterations
   std::vector<PassReport> trace;
   double seconds = 0;  ///< wall time of the fit so far
+  /// Within a pass lambda is kept as lambda_scale * lambda_m + lambda_offset (see lda_online.cpp);
+  /// a checkpoint taken there keeps that form exactly (lambda_m empty at a pass boundary, where
+  /// model.lambda is all there is).
+  arma::mat lambda_m;
+  arma::vec lambda_m_row_sums;
+  double lambda_scale = 1, lambda_offset = 0;
 };
 
 /// What an online fit reports beyond FitCallbacks: the gamma of the final fold-in pass, a batch at
-/// a time in document order (gamma is K x batch size). stop_requested is polled after each
-/// mini-batch.
+/// a time in document order (gamma is K x batch size). The safe points are after each mini-batch
+/// and before the fold-in pass: there fit.stop_requested is polled and checkpoint_due(mini-batches
+/// so far) asked, and if either says yes on_checkpoint gets the state; when stopping, the fit then
+/// throws Interrupted.
 struct OnlineCallbacks {
   FitCallbacks fit;
   std::function<void(const DocumentBatch& batch, const arma::mat& gamma)> on_gamma;
+  std::function<bool(std::size_t updates)> checkpoint_due;
+  std::function<void(const LdaModel&, const OnlineProgress&)> on_checkpoint;
 };
 
 /// Checks the online options; UsageError naming the option otherwise.
