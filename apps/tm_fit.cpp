@@ -142,8 +142,13 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
     if (ec) throw tmkit::InputError(cwd, "the directory the fit ran in is gone: " + ec.message());
     return fit_with(stored, &checkpoint);
   }
-  if (corpus_values.corpus.empty() || out.empty() || !vm.count("topics")) {
-    throw tmkit::UsageError("--corpus, --out and -k are required (or --resume DIR)");
+  std::string missing;
+  if (corpus_values.corpus.empty()) missing += " '--corpus'";
+  if (out.empty()) missing += " '--out'";
+  if (!vm.count("topics")) missing += " '-k'";
+  if (!missing.empty()) {
+    throw tmkit::UsageError("the option" + missing +
+                            " is required (or --resume DIR to continue a fit)");
   }
   if (checkpoint_dir.empty()) checkpoint_dir = out + ".checkpoint";
   fit.alpha = tmkit::AlphaOption::parse(alpha);
