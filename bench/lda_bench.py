@@ -35,8 +35,10 @@ HELDOUT_FRACTION = 0.1
 
 
 def run_with_rusage(command):
-    """Runs a command; returns (stdout, wall seconds, peak resident MiB) of that process alone
-    (os.wait4 gives the child's own rusage)."""
+    """Runs a command; returns (stdout, wall seconds, the child's ru_maxrss in MiB). That maxrss
+    includes the resident memory of this Python process at the fork (Linux counts the copied page
+    tables), so the peak reported is the one each tool measures of itself: tmkit's summary line
+    "peak memory N MiB" and peers.py's "peak_mib", both VmHWM after exec."""
     start = time.perf_counter()
     pid = os.fork()
     if pid == 0:
@@ -54,6 +56,14 @@ def run_with_rusage(command):
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(command)} failed")
     return stdout, wall, usage.ru_maxrss / 1024.0
+
+
+def tmkit_peak(stdout):
+    """The peak resident memory tm-fit reports of itself in its summary."""
+    for line in stdout.splitlines():
+        if line.startswith("peak memory "):
+            return float(line.split()[2])
+    raise RuntimeError("tm-fit printed no peak memory line")
 
 
 def prepare(name, data_dir):
@@ -108,7 +118,8 @@ def main():
                                "--eta", repr(eta), "--seed", str(SEED), "--threads", "2", "--quiet", "--out", out]
                     if tool == "tmkit":  # exactly `passes` passes, as the peers run
                         command += ["--passes", str(passes), "--tol", "1e-15", "--moves", "0"]
-                    stdout, wall, rss = run_with_rusage(command)
+                    stdout, wall, _ = run_with_rusage(command)
+                    rss = tmkit_peak(stdout)
                     with open(os.path.join(out, "model.json")) as f:
                         info = json.load(f)
                     fit_seconds, passes_run = info["seconds"], info["passes"]
@@ -119,8 +130,9 @@ def main():
                     workers = workers or "2"
                     command = [sys.executable, os.path.join(HERE, "peers.py"), name, train_path, str(k),
                                repr(alpha), repr(eta), str(passes), workers, str(SEED), out]
-                    stdout, wall, rss = run_with_rusage(command)
-                    fit_seconds = json.loads(stdout.strip().splitlines()[-1])["fit_seconds"]
+                    stdout, wall, _ = run_with_rusage(command)
+                    report = json.loads(stdout.strip().splitlines()[-1])
+                    fit_seconds, rss = report["fit_seconds"], report["peak_mib"]
                     passes_run = passes
                     lam = np.load(os.path.join(out, "lambda.npy"))
                     alpha_used = np.load(os.path.join(out, "alpha.npy"))

@@ -14,6 +14,7 @@ using detail::parse_id;
 using detail::parse_unsigned;
 using detail::quoted;
 using detail::split_fields;
+using detail::split_fields_into;
 
 void DocumentBatch::clear(std::size_t first_doc) {
   first = first_doc;
@@ -252,11 +253,12 @@ struct FileCorpusStream::Parser {
   bool read_entry() {
     while (read_line()) {
       if (is_blank(line) || (format == CorpusFormat::mm && line[0] == '%')) continue;
-      const auto fields = split_fields(line);
+      std::array<std::string_view, 3> fields;
+      const std::size_t n_fields = split_fields_into(line, fields);
       const std::size_t expected = format == CorpusFormat::mm && pattern ? 2 : 3;
-      if (fields.size() != expected) {
+      if (n_fields != expected) {
         throw InputError(path, line_number,
-                         quoted(line) + " has " + std::to_string(fields.size()) +
+                         quoted(line) + " has " + std::to_string(n_fields) +
                              " fields; expected \"docID wordID count\"");
       }
       if (entries_seen == n_entries) {

@@ -60,30 +60,48 @@ struct LazyLambda {
   }
 };
 
-// A mini-batch with its words renumbered 0..n-1 (`words` maps back), so that the E-step and the
-// statistics use K x (batch words) matrices.
+// A mini-batch with its words renumbered 0..n-1 in increasing order (`words` maps back), so that
+// the E-step and the statistics use K x (batch words) matrices.
 struct LocalBatch {
   std::vector<WordId> words;
   DocumentBatch docs;
 };
 
-LocalBatch localize(const DocumentBatch& batch) {
-  LocalBatch local;
-  local.words = batch.ids;
-  std::sort(local.words.begin(), local.words.end());
-  local.words.erase(std::unique(local.words.begin(), local.words.end()), local.words.end());
-  local.docs = batch;
-  for (auto& id : local.docs.ids) {
-    id = static_cast<WordId>(std::lower_bound(local.words.begin(), local.words.end(), id) -
-                             local.words.begin());
+// Renumbers with two V-long arrays reused from batch to batch (`seen` stamps the words of the
+// current batch), in O(entries + words log words).
+class Localizer {
+ public:
+  explicit Localizer(std::size_t n_words) : stamp_(n_words, 0), local_(n_words, 0) {}
+  void localize(DocumentBatch& batch, LocalBatch& out) {
+    ++round_;
+    out.words.clear();
+    for (WordId id : batch.ids) {
+      if (stamp_[id] != round_) {
+        stamp_[id] = round_;
+        out.words.push_back(id);
+      }
+    }
+    std::sort(out.words.begin(), out.words.end());
+    for (std::size_t j = 0; j < out.words.size(); ++j) {
+      local_[out.words[j]] = static_cast<WordId>(j);
+    }
+    std::swap(out.docs, batch);
+    for (auto& id : out.docs.ids) id = local_[id];  // increasing order within a document is kept
   }
-  return local;
-}
 
+ private:
+  std::vector<std::uint64_t> stamp_;
+  std::vector<WordId> local_;
+  std::uint64_t round_ = 0;
+};
+
+// A block's documents' parts of the statistics, kept until the block's turn to add them: per
+// document its exp(E[log theta]) (K) and per entry its ratio n_w / (theta . beta_w).
 struct BatchWork {
   EstepWorkspace estep;
-  arma::mat stats;           // K x batch words
-  arma::vec elog_theta_sum;  // K
+  std::vector<double> thetas;  // K per document of the block
+  std::vector<double> ratios;  // one per entry of the block
+  arma::vec elog_theta_sum;    // K
   double elbo = 0, iterations = 0;
 };
 
@@ -94,26 +112,31 @@ struct BatchResult {
 };
 
 // The E-step over one batch from the neutral start; with `gamma_out` (K x batch docs) keeps gamma.
-BatchResult batch_estep(const LocalBatch& batch, const TopicExpectations& topics,
-                        const arma::vec& alpha, const EstepOptions& estep, int n_threads,
-                        arma::mat* gamma_out) {
+// Each block keeps its documents' parts, and they are added into the K x (batch words) statistics
+// block by block in order: no per-thread copy of the statistics, and the same sums on any number
+// of threads.
+void batch_estep(const LocalBatch& batch, const TopicExpectations& topics, const arma::vec& alpha,
+                 const EstepOptions& estep, int n_threads, arma::mat* gamma_out,
+                 BatchResult& result) {
   const std::size_t n_topics = topics.n_topics();
   const DocumentPrior prior(alpha);
   EstepOptions options = estep;
   options.restart = false;
   options.evaluate_end = true;
-  BatchResult result;
   result.stats.zeros(n_topics, batch.words.size());
   result.elog_theta_sum.zeros(n_topics);
+  result.elbo = 0;
+  result.iterations = 0;
   if (gamma_out) gamma_out->set_size(n_topics, batch.docs.n_docs());
   const BlockPartition blocks{batch.docs.n_docs(), kDocsPerBlock};
   for_each_block_ordered(
       blocks, n_threads, [] { return BatchWork{}; },
       [&](std::size_t b, BatchWork& work) {
-        work.stats.zeros(n_topics, batch.words.size());
         work.elog_theta_sum.zeros(n_topics);
         work.elbo = 0;
         work.iterations = 0;
+        work.thetas.clear();
+        work.ratios.clear();
         std::vector<double> gamma(n_topics);
         for (std::size_t d = blocks.begin(b); d < blocks.end(b); ++d) {
           const DocView doc = batch.docs.doc(d);
@@ -123,25 +146,32 @@ BatchResult batch_estep(const LocalBatch& batch, const TopicExpectations& topics
           work.elbo += fit.elbo_at_end;
           work.iterations += static_cast<double>(fit.iterations);
           if (gamma_out) std::copy(gamma.begin(), gamma.end(), gamma_out->colptr(d));
-          const double* theta = work.estep.exp_elog_theta.data();
-          for (std::size_t i = 0; i < doc.n; ++i) {
-            double* column = work.stats.colptr(doc.ids[i]);
-            const double r = work.estep.ratio[i];
-            for (std::size_t k = 0; k < n_topics; ++k) column[k] += r * theta[k];
-          }
+          work.thetas.insert(work.thetas.end(), work.estep.exp_elog_theta.begin(),
+                             work.estep.exp_elog_theta.end());
+          work.ratios.insert(work.ratios.end(), work.estep.ratio.begin(),
+                             work.estep.ratio.begin() + static_cast<long>(doc.n));
           for (std::size_t k = 0; k < n_topics; ++k)
             work.elog_theta_sum[k] += work.estep.elog_theta[k];
         }
       },
-      [&](std::size_t, BatchWork& work) {
-        result.stats += work.stats;
+      [&](std::size_t b, BatchWork& work) {
+        std::size_t entry = 0;
+        for (std::size_t d = blocks.begin(b); d < blocks.end(b); ++d) {
+          const DocView doc = batch.docs.doc(d);
+          const double* theta = work.thetas.data() + (d - blocks.begin(b)) * n_topics;
+          for (std::size_t i = 0; i < doc.n; ++i, ++entry) {
+            double* column = result.stats.colptr(doc.ids[i]);
+            const double r = work.ratios[entry];
+#pragma omp simd
+            for (std::size_t k = 0; k < n_topics; ++k) column[k] += r * theta[k];
+          }
+        }
         result.elog_theta_sum += work.elog_theta_sum;
         result.elbo += work.elbo;
         result.iterations += work.iterations;
       });
   // phi carries exp_elog_beta: sum_d n_dw phi_dwk = exp_elog_beta_kw * sum_d ratio_dw theta_dk.
   result.stats %= topics.exp_elog_beta;
-  return result;
 }
 
 // The ELBO of a batch's documents carries each word's shift (E[log beta] was shifted per column);
@@ -195,6 +225,9 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
   const double n_docs = static_cast<double>(source.n_docs());
   const int n_threads = options.n_threads;
   const FitCallbacks& hooks = callbacks.fit;
+  Localizer localizer(n_words);
+  LocalBatch local;
+  BatchResult result;
   LazyLambda lambda = progress.lambda_m.is_empty()
                           ? LazyLambda(model.lambda)
                           : LazyLambda(progress.lambda_m, progress.lambda_scale,
@@ -235,14 +268,14 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
   while (progress.passes < options.max_passes) {
     source.seek(progress.next_doc);
     while (source.next(online.batch_size, batch)) {
-      const LocalBatch local = localize(batch);
+      const std::size_t batch_docs_count = batch.n_docs();
+      localizer.localize(batch, local);
       const TopicExpectations topics =
           topic_expectations_of_columns(lambda.columns(local.words), lambda.row_sums(), n_threads);
-      const BatchResult result =
-          batch_estep(local, topics, model.alpha, options.estep, n_threads, nullptr);
+      batch_estep(local, topics, model.alpha, options.estep, n_threads, nullptr, result);
       const double rho =
           std::pow(online.tau0 + static_cast<double>(progress.updates) + 1.0, -online.kappa);
-      const double batch_docs = static_cast<double>(batch.n_docs());
+      const double batch_docs = static_cast<double>(batch_docs_count);
       lambda.step(rho, model.eta, local.words, result.stats * (n_docs / batch_docs));
       if (options.alpha.kind == AlphaOption::Kind::learn) {
         const arma::vec target =
@@ -254,7 +287,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
         model.alpha.fill((1.0 - rho) * model.alpha[0] + rho * target);
       }
       ++progress.updates;
-      progress.next_doc += batch.n_docs();
+      progress.next_doc += batch_docs_count;
       progress.pass_elbo += result.elbo;
       progress.pass_iterations += result.iterations;
       if (hooks.on_progress) hooks.on_progress(progress.next_doc, source.n_docs());
@@ -292,17 +325,18 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
     double elbo = 0, iterations = 0;
     arma::mat gamma;
     while (source.next(online.batch_size, batch)) {
-      const LocalBatch local = localize(batch);
+      localizer.localize(batch, local);
       const TopicExpectations topics = topic_expectations_of_columns(
           model.lambda.cols(arma::conv_to<arma::uvec>::from(
               std::vector<arma::uword>(local.words.begin(), local.words.end()))),
           row_sums, n_threads);
-      const BatchResult result =
-          batch_estep(local, topics, model.alpha, options.estep, n_threads, &gamma);
+      batch_estep(local, topics, model.alpha, options.estep, n_threads, &gamma, result);
       elbo += result.elbo;
       iterations += result.iterations;
-      if (callbacks.on_gamma) callbacks.on_gamma(batch, gamma);
-      if (hooks.on_progress) hooks.on_progress(batch.first + batch.n_docs(), source.n_docs());
+      if (callbacks.on_gamma) callbacks.on_gamma(local.docs, gamma);
+      if (hooks.on_progress) {
+        hooks.on_progress(local.docs.first + local.docs.n_docs(), source.n_docs());
+      }
     }
     PassReport line;
     line.pass = progress.passes;

@@ -43,10 +43,11 @@ struct OnlineProgress {
 };
 
 /// What an online fit reports beyond FitCallbacks: the gamma of the final fold-in pass, a batch at
-/// a time in document order (gamma is K x batch size). The safe points are after each mini-batch
-/// and before the fold-in pass: there fit.stop_requested is polled and checkpoint_due(mini-batches
-/// so far) asked, and if either says yes on_checkpoint gets the state; when stopping, the fit then
-/// throws Interrupted.
+/// a time in document order (gamma is K x batch size; the batch's first and n_docs() say which
+/// documents, its word ids are renumbered and not the corpus's). The safe points are after each
+/// mini-batch and before the fold-in pass: there fit.stop_requested is polled and
+/// checkpoint_due(mini-batches so far) asked, and if either says yes on_checkpoint gets the state;
+/// when stopping, the fit then throws Interrupted.
 struct OnlineCallbacks {
   FitCallbacks fit;
   std::function<void(const DocumentBatch& batch, const arma::mat& gamma)> on_gamma;

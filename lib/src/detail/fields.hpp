@@ -2,6 +2,7 @@
 // (file, line, what was found, what was expected). Internal to the library.
 #pragma once
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -29,6 +30,23 @@ inline std::vector<std::string_view> split_fields(std::string_view line) {
   return fields;
 }
 
+/// The same without allocating, for the hot loop of a streamed corpus: stores the first N fields
+/// in `out` and returns how many fields the line has (possibly more than N).
+template <std::size_t N>
+std::size_t split_fields_into(std::string_view line, std::array<std::string_view, N>& out) {
+  std::size_t i = 0, count = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i == line.size()) break;
+    std::size_t end = i;
+    while (end < line.size() && line[end] != ' ' && line[end] != '\t') ++end;
+    if (count < N) out[count] = line.substr(i, end - i);
+    ++count;
+    i = end;
+  }
+  return count;
+}
+
 inline bool is_blank(std::string_view line) {
   return line.find_first_not_of(" \t") == std::string_view::npos;
 }
@@ -49,7 +67,7 @@ inline std::string quoted(std::string_view text) {
 // Parses a whole, positive (or non-negative when `allow_zero`) count or throws an InputError that
 // says which of the ways it is wrong.
 inline Count parse_count(std::string_view text, const std::string& path, std::size_t line,
-                  bool allow_zero = false) {
+                         bool allow_zero = false) {
   const std::string expected = allow_zero ? "a non-negative integer" : "a positive integer";
   std::uint64_t value = 0;
   if (!parse_unsigned(text, value)) {
@@ -74,8 +92,8 @@ inline Count parse_count(std::string_view text, const std::string& path, std::si
 }
 
 // A 1-based (or 0-based) id in [base, base + n).
-inline std::uint64_t parse_id(std::string_view text, std::uint64_t base, std::uint64_t n, const char* what,
-                       const std::string& path, std::size_t line) {
+inline std::uint64_t parse_id(std::string_view text, std::uint64_t base, std::uint64_t n,
+                              const char* what, const std::string& path, std::size_t line) {
   std::uint64_t value = 0;
   const std::string range = std::to_string(base) + ".." + std::to_string(base + n - 1);
   if (!parse_unsigned(text, value)) {
