@@ -86,8 +86,9 @@ BOOST_AUTO_TEST_CASE(recovers_planted_topics_and_matches_batch_perplexity) {
     const OnlineFit fit = fit_online(planted().train, options, online);
     const auto js =
         tmkit::test::matched_js(planted().all.topics, tmkit::topic_word_distributions(fit.model));
-    tmkit::FitOptions batch_options = options;
+    tmkit::FitOptions batch_options = options;  // the same number of passes, in batch
     batch_options.max_moves = 0;
+    batch_options.tol = 1e-300;
     tmkit::LdaModel batch = tmkit::initialize_model(planted().train, batch_options);
     tmkit::fit_batch(planted().train, batch_options, batch);
     const double p_online = tmkit::document_completion(fit.model, split, {}).perplexity();
