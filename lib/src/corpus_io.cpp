@@ -122,7 +122,8 @@ void check_no_empty_document(const Corpus& corpus, const std::string& path) {
 }
 
 void finish_formal(Corpus& corpus, const std::string& path, const CorpusReadOptions& options) {
-  check_no_empty_document(corpus, path);
+  if (corpus.n_docs() == 0) throw InputError(path, "holds no documents; expected at least one");
+  if (!options.keep_empty) check_no_empty_document(corpus, path);
   const std::string docs = options.docs_path.empty() ? docs_path_beside(path) : options.docs_path;
   if (!docs.empty()) {
     attach_doc_table(corpus, docs);

@@ -31,6 +31,13 @@ hp=$(sed -n 's/.*perplexity \([0-9.]*\)$/\1/p' heldout.out)
 [ -n "$hp" ] && awk -v a="$hp" -v b="$perp" 'BEGIN { exit !(a < b) }' && pass "--heldout: perplexity $hp (seen words) < $perp" \
   || fail "--heldout output: $(cat heldout.out)"
 
+# Halves given as two lda-c files; a held-out half may be empty (a one-token document).
+head -3 "$SRC/corpora/kjv/vocab.kjv.txt" > v3.txt
+printf '2 0:3 1:1\n1 2:1\n' > obs.ldac && printf '1 0:2\n0\n' > held.ldac
+"$BIN/tm-infer" --model model --corpus obs.ldac --heldout held.ldac --vocab v3.txt --out halves.npy > halves.out \
+  && grep -q 'document completion: 2 held-out tokens in 1 documents' halves.out \
+  && pass "--heldout: lda-c halves, an empty one included" || fail "--heldout halves: $(cat halves.out)"
+
 # Raw text through the model's vocabulary; unknown words counted, never mapped to another word.
 printf 'd1\tthe moses zzyzx zzyzx\nd2\tjesus answered qqqword\n' > new.txt
 "$BIN/tm-infer" --model model --corpus new.txt --columns id-text --out new.npy > new.out || fail "raw text"

@@ -57,6 +57,13 @@ make_corpus() {  # make_corpus DOCS FILE
       print n line } }' > "$2"
   awk 'BEGIN { for (w = 0; w < 5000; w++) print "w" w }' > "$2.vocab"
 }
+# Under AddressSanitizer the peak is the allocator's quarantine and shadow memory, which grow with
+# the number of allocations over the run, not the program's own footprint: the release build's run
+# of this script makes the check.
+if ldd "$BIN/tm-fit" | grep -q libasan; then
+  echo "skip: bounded-memory check (sanitizer build; asserted by the release build)"
+  finish
+fi
 make_corpus 17500 small.ldac
 make_corpus 175000 big.ldac
 big_bytes=$(stat -c %s big.ldac)

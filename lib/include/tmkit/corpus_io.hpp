@@ -36,7 +36,9 @@ struct CorpusReadOptions {
   TokenizerOptions tokenizer;  ///< raw text only
   VocabularyOptions vocabulary;                  ///< raw text only
   TextColumns columns = TextColumns::automatic;  ///< raw text only
-  bool keep_empty = false;  ///< raw text only: keep documents left with no word
+  /// Keep documents with no word (raw text: left empty by the tokenizer; other formats: an lda-c
+  /// line "0", a UCI or MatrixMarket document without entries) instead of refusing or dropping them.
+  bool keep_empty = false;
 };
 
 /// Guesses the format of `path` from its content: a directory is text_dir; "%%MatrixMarket" starts
