@@ -160,8 +160,6 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   }
   fit.estep.restart = restart == "on";
   if (fit.restart_period == 0) throw tmkit::UsageError("--restart-period: 0; expected at least 1");
-  if (threads < 0)
-    throw tmkit::UsageError("--threads: " + std::to_string(threads) + "; expected 0 or more");
   const tmkit::CorpusReadOptions read_options = tmkit::cli::finish_corpus_options(corpus_values);
 
   // Open the output first, so that an unwritable path fails before the fit, not after it.
@@ -365,17 +363,7 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   if (corpus) {
     tmkit::compute_coherence(*corpus, topics);
   } else {
-    tmkit::Corpus sample(training->vocab());
-    training->rewind();
-    tmkit::DocumentBatch batch;
-    training->next(tmkit::kInitSampleDocs, batch);
-    std::vector<std::pair<tmkit::WordId, tmkit::Count>> entries;
-    for (std::size_t d = 0; d < batch.n_docs(); ++d) {
-      const tmkit::DocView doc = batch.doc(d);
-      entries.assign(doc.n, {});
-      for (std::size_t i = 0; i < doc.n; ++i) entries[i] = {doc.ids[i], doc.counts[i]};
-      sample.add_document(entries);
-    }
+    const tmkit::Corpus sample = tmkit::read_all(*training, tmkit::kInitSampleDocs);
     tmkit::compute_coherence(sample, topics);
     if (sample.n_docs() < n_docs) {
       coherence_note = "(coherence computed on the first " + std::to_string(sample.n_docs()) +

@@ -93,8 +93,6 @@ int infer_main(int argc, char** argv) {
   if (vm.count("heldout") && vm.count("split")) {
     throw tmkit::UsageError("--heldout and --split: give one of them, not both");
   }
-  if (threads < 0)
-    throw tmkit::UsageError("--threads: " + std::to_string(threads) + "; expected 0 or more");
   if (gamma_out.empty())
     gamma_out = companion(out, "gamma", std::filesystem::path(out).extension().string());
   if (elbo_out.empty()) elbo_out = companion(out, "elbo", ".txt");

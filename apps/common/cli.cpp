@@ -131,6 +131,10 @@ bool parse(int argc, char** argv, const po::options_description& options, const 
     return false;
   }
   po::notify(vm);
+  if (vm.count("threads") && vm["threads"].as<int>() < 0) {
+    throw UsageError("--threads: " + std::to_string(vm["threads"].as<int>()) +
+                     "; expected 0 (every core) or more");
+  }
   return true;
 }
 

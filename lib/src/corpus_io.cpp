@@ -15,12 +15,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using detail::is_blank;
-using detail::parse_count;
-using detail::parse_id;
-using detail::parse_unsigned;
-using detail::quoted;
-using detail::split_fields;
+// The field and number parsers every line-based reader shares (detail/fields.hpp).
+using namespace detail;  // NOLINT(google-build-using-namespace)
 
 // ---- companion files ---------------------------------------------------------------------------
 
@@ -242,33 +238,7 @@ Corpus read_ldac(const std::string& path, const CorpusReadOptions& options) {
   std::string_view line;
   std::vector<std::pair<WordId, Count>> entries;
   while (lines.next(line)) {
-    const auto fields = split_fields(line);
-    if (fields.empty()) {
-      throw InputError(path, lines.line_number(),
-                       "blank line; expected a document \"N id:count ...\" with N >= 1");
-    }
-    std::uint64_t n_terms = 0;
-    if (!parse_unsigned(fields[0], n_terms)) {
-      throw InputError(path, lines.line_number(),
-                       quoted(fields[0]) + " is not a term count; expected \"N id:count ...\"");
-    }
-    if (n_terms + 1 != fields.size()) {
-      throw InputError(path, lines.line_number(),
-                       "says N = " + std::to_string(n_terms) + " but lists " +
-                           std::to_string(fields.size() - 1) + " id:count pairs; expected N pairs");
-    }
-    entries.clear();
-    for (std::size_t i = 1; i < fields.size(); ++i) {
-      const std::size_t colon = fields[i].find(':');
-      if (colon == std::string_view::npos) {
-        throw InputError(path, lines.line_number(),
-                         quoted(fields[i]) + " is not a pair; expected id:count");
-      }
-      const auto word = static_cast<WordId>(parse_id(
-          fields[i].substr(0, colon), 0, corpus.n_words(), "word id", path, lines.line_number()));
-      entries.emplace_back(word,
-                           parse_count(fields[i].substr(colon + 1), path, lines.line_number()));
-    }
+    parse_ldac_line(line, corpus.n_words(), path, lines.line_number(), entries);
     corpus.add_document(entries);
   }
   finish_formal(corpus, path, options);
@@ -282,28 +252,7 @@ Corpus read_mm(const std::string& path, const CorpusReadOptions& options) {
   LineReader lines(content);
   std::string_view line;
   if (!lines.next(line)) throw InputError(path, 1, "file is empty; expected a MatrixMarket header");
-  const auto banner = split_fields(line);
-  auto lower = [](std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-  };
-  if (banner.size() != 5 || banner[0] != "%%MatrixMarket" || lower(banner[1]) != "matrix" ||
-      lower(banner[2]) != "coordinate" || lower(banner[4]) != "general") {
-    throw InputError(path, 1,
-                     quoted(line) +
-                         " is not a supported header; expected \"%%MatrixMarket matrix "
-                         "coordinate real|integer|pattern general\"");
-  }
-  const std::string field = lower(banner[3]);
-  if (field != "real" && field != "integer" && field != "pattern") {
-    throw InputError(path, 1,
-                     "field " + quoted(banner[3]) +
-                         " is not supported; expected real, "
-                         "integer or pattern (counts)");
-  }
-  const bool pattern = field == "pattern";
+  const bool pattern = parse_mm_banner(line, path);
   std::uint64_t n_docs = 0, n_words = 0, n_entries = 0;
   bool have_size = false;
   while (lines.next(line)) {
@@ -348,19 +297,7 @@ Corpus read_mm(const std::string& path, const CorpusReadOptions& options) {
     const auto word = parse_id(fields[1], 1, n_words, "column (word)", path, lines.line_number());
     Count count = 1;
     if (!pattern) {
-      // gensim writes weights as floats ("2.0"): accept whole non-negative values in any notation.
-      double value = 0.0;
-      const auto [end, ec] =
-          std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), value);
-      if (ec != std::errc() || end != fields[2].data() + fields[2].size() ||
-          !std::isfinite(value) || value < 0 || value != std::floor(value) ||
-          value > std::numeric_limits<Count>::max()) {
-        parse_count(fields[2], path, lines.line_number(), /*allow_zero=*/true);  // throws
-        throw InputError(
-            path, lines.line_number(),
-            "count " + quoted(fields[2]) + " is out of range; expected a count < 2^32");
-      }
-      count = static_cast<Count>(value);
+      count = parse_mm_count(fields[2], path, lines.line_number());
       if (count == 0) continue;  // an explicit zero is a valid MatrixMarket entry and adds nothing
     }
     table.doc.push_back(static_cast<std::uint32_t>(doc));

@@ -8,13 +8,8 @@
 
 namespace tmkit {
 
-using detail::is_blank;
-using detail::parse_count;
-using detail::parse_id;
-using detail::parse_unsigned;
-using detail::quoted;
-using detail::split_fields;
-using detail::split_fields_into;
+// The field and number parsers every line-based reader shares (detail/fields.hpp).
+using namespace detail;  // NOLINT(google-build-using-namespace)
 
 void DocumentBatch::clear(std::size_t first_doc) {
   first = first_doc;
@@ -128,11 +123,12 @@ bool ExcludingSource::next(std::size_t max_docs, DocumentBatch& batch) {
   return batch.n_docs() > 0;
 }
 
-Corpus read_all(DocumentSource& source) {
+Corpus read_all(DocumentSource& source, std::size_t max_docs) {
   Corpus corpus(source.vocab());
   source.rewind();
   DocumentBatch batch;
-  while (source.next(4096, batch)) {
+  while (corpus.n_docs() < max_docs &&
+         source.next(std::min<std::size_t>(4096, max_docs - corpus.n_docs()), batch)) {
     for (std::size_t i = 0; i < batch.n_docs(); ++i) {
       add_to(corpus, batch.doc(i), source.doc_table_line(batch.first + i));
     }
@@ -177,9 +173,15 @@ struct FileCorpusStream::Parser {
     next_doc = 0;
   }
 
+  Sha256* hash = nullptr;  // when set, every byte read goes into it (the file's sha256)
+
   bool read_line() {
     if (!std::getline(in, line)) return false;
     ++line_number;
+    if (hash) {
+      hash->update(line);
+      if (!in.eof()) hash->update("\n");  // getline consumed it; the last line may lack one
+    }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return true;
   }
@@ -211,19 +213,7 @@ struct FileCorpusStream::Parser {
         throw InputError(path, 2, "W = 0: the vocabulary is empty; expected W >= 1");
     } else if (format == CorpusFormat::mm) {
       if (!read_line()) throw InputError(path, 1, "file is empty; expected a MatrixMarket header");
-      std::string lower = line;
-      std::transform(lower.begin(), lower.end(), lower.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      const auto banner = split_fields(lower);
-      if (banner.size() != 5 || banner[0] != "%%matrixmarket" || banner[1] != "matrix" ||
-          banner[2] != "coordinate" || banner[4] != "general" ||
-          (banner[3] != "real" && banner[3] != "integer" && banner[3] != "pattern")) {
-        throw InputError(path, 1,
-                         quoted(line) +
-                             " is not a supported header; expected \"%%MatrixMarket matrix "
-                             "coordinate real|integer|pattern general\"");
-      }
-      pattern = banner[3] == "pattern";
+      pattern = parse_mm_banner(line, path);
       bool have_size = false;
       while (read_line()) {
         if (is_blank(line) || line[0] == '%') continue;
@@ -273,18 +263,7 @@ struct FileCorpusStream::Parser {
       pending_count = 1;
       if (expected == 3) {
         if (format == CorpusFormat::mm) {
-          // gensim writes counts as floats ("2.0"): whole non-negative values in any notation.
-          double value = 0;
-          const auto [end, ec] =
-              std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), value);
-          if (ec != std::errc() || end != fields[2].data() + fields[2].size() ||
-              !std::isfinite(value) || value < 0 || value != std::floor(value) ||
-              value > std::numeric_limits<Count>::max()) {
-            parse_count(fields[2], path, line_number, true);  // throws the precise message
-            throw InputError(path, line_number,
-                             "count " + quoted(fields[2]) + " is out of range; expected < 2^32");
-          }
-          pending_count = static_cast<Count>(value);
+          pending_count = parse_mm_count(fields[2], path, line_number);
           if (pending_count == 0) continue;  // an explicit zero adds nothing
         } else {
           pending_count = parse_count(fields[2], path, line_number);
@@ -314,32 +293,7 @@ struct FileCorpusStream::Parser {
     entries.clear();
     if (format == CorpusFormat::ldac) {
       if (!read_line()) return false;
-      const auto fields = split_fields(line);
-      if (fields.empty()) {
-        throw InputError(path, line_number,
-                         "blank line; expected a document \"N id:count ...\" with N >= 1");
-      }
-      std::uint64_t n_terms = 0;
-      if (!parse_unsigned(fields[0], n_terms)) {
-        throw InputError(path, line_number,
-                         quoted(fields[0]) + " is not a term count; expected \"N id:count ...\"");
-      }
-      if (n_terms + 1 != fields.size()) {
-        throw InputError(path, line_number,
-                         "says N = " + std::to_string(n_terms) + " but lists " +
-                             std::to_string(fields.size() - 1) +
-                             " id:count pairs; expected N pairs");
-      }
-      for (std::size_t i = 1; i < fields.size(); ++i) {
-        const std::size_t colon = fields[i].find(':');
-        if (colon == std::string_view::npos) {
-          throw InputError(path, line_number,
-                           quoted(fields[i]) + " is not a pair; expected id:count");
-        }
-        const auto word = static_cast<WordId>(
-            parse_id(fields[i].substr(0, colon), 0, vocab_size, "word id", path, line_number));
-        entries.emplace_back(word, parse_count(fields[i].substr(colon + 1), path, line_number));
-      }
+      parse_ldac_line(line, vocab_size, path, line_number, entries);
       if (entries.empty()) empty_document(next_doc);
       ++next_doc;
       return true;
@@ -388,6 +342,8 @@ FileCorpusStream::FileCorpusStream(const std::string& path, const CorpusReadOpti
   vocab_ = read_vocab(vocab_path);
   if (vocab_.empty()) throw InputError(vocab_path, "is empty; expected one word per line");
   parser_ = std::make_unique<Parser>(path, format_);
+  Sha256 file_hash;  // taken during the checking pass, so the file is read once here
+  parser_->hash = &file_hash;
   parser_->vocab_size = vocab_.size();
   parser_->read_header();
   if (format_ != CorpusFormat::ldac && parser_->n_words != vocab_.size()) {
@@ -401,7 +357,8 @@ FileCorpusStream::FileCorpusStream(const std::string& path, const CorpusReadOpti
   }
   n_docs_ = parser_->next_doc;
   if (n_docs_ == 0) throw InputError(path, "holds no documents; expected at least one");
-  fingerprint_ = "file-sha256:" + sha256_file(path);
+  parser_->hash = nullptr;
+  fingerprint_ = "file-sha256:" + file_hash.hex_digest();
   docs_path_ = options.docs_path.empty() ? find_docs_path(path) : options.docs_path;
   rewind();
 }

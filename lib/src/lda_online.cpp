@@ -174,9 +174,6 @@ void batch_estep(const LocalBatch& batch, const TopicExpectations& topics, const
   result.stats %= topics.exp_elog_beta;
 }
 
-// The ELBO of a batch's documents carries each word's shift (E[log beta] was shifted per column);
-// fit_document adds it back from topics.shift, which is indexed by local word. Nothing to do here.
-
 }  // namespace
 
 void validate_online_options(const OnlineOptions& online) {
@@ -191,18 +188,7 @@ void validate_online_options(const OnlineOptions& online) {
 }
 
 LdaModel initialize_online_model(DocumentSource& source, const FitOptions& options) {
-  Corpus sample(source.vocab());
-  source.rewind();
-  DocumentBatch batch;
-  source.next(kInitSampleDocs, batch);
-  std::vector<std::pair<WordId, Count>> entries;
-  for (std::size_t d = 0; d < batch.n_docs(); ++d) {
-    const DocView doc = batch.doc(d);
-    entries.clear();
-    for (std::size_t i = 0; i < doc.n; ++i) entries.emplace_back(doc.ids[i], doc.counts[i]);
-    sample.add_document(entries);
-  }
-  source.rewind();
+  const Corpus sample = read_all(source, kInitSampleDocs);
   LdaModel model = initialize_model(sample, options);
   model.gamma.reset();
   return model;
@@ -319,7 +305,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
   model.lambda = lambda.materialize();
   safe_point(/*mid_pass=*/false);
   {
-    const arma::vec row_sums = arma::sum(model.lambda, 1);
+    const LazyLambda final_topics(model.lambda);
     const TopicExpectations all = topic_expectations(model.lambda, n_threads);
     source.rewind();
     double elbo = 0, iterations = 0;
@@ -327,9 +313,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
     while (source.next(online.batch_size, batch)) {
       localizer.localize(batch, local);
       const TopicExpectations topics = topic_expectations_of_columns(
-          model.lambda.cols(arma::conv_to<arma::uvec>::from(
-              std::vector<arma::uword>(local.words.begin(), local.words.end()))),
-          row_sums, n_threads);
+          final_topics.columns(local.words), final_topics.row_sums(), n_threads);
       batch_estep(local, topics, model.alpha, options.estep, n_threads, &gamma, result);
       elbo += result.elbo;
       iterations += result.iterations;

@@ -129,4 +129,26 @@ bool bit_identical(const arma::mat& a, const arma::mat& b) {
          std::memcmp(a.memptr(), b.memptr(), a.n_elem * sizeof(double)) == 0;
 }
 
+Corpus corpus_slice(const Corpus& corpus, std::size_t begin, std::size_t end) {
+  Corpus out(corpus.vocab());
+  std::vector<std::pair<WordId, Count>> entries;
+  for (std::size_t d = begin; d < end; ++d) {
+    const DocView doc = corpus.doc(d);
+    entries.clear();
+    for (std::size_t i = 0; i < doc.n; ++i) entries.emplace_back(doc.ids[i], doc.counts[i]);
+    out.add_document(entries, corpus.doc_ids()[d], corpus.labels()[d]);
+  }
+  return out;
+}
+
+PlantedSplit planted_split(std::size_t n_train, std::size_t n_test) {
+  SyntheticSpec spec;
+  spec.n_docs = n_train + n_test;
+  spec.seed = 42;
+  PlantedSplit split{generate_lda_corpus(spec), {}, {}};
+  split.train = corpus_slice(split.all.corpus, 0, n_train);
+  split.test = corpus_slice(split.all.corpus, n_train, n_train + n_test);
+  return split;
+}
+
 }  // namespace tmkit::test

@@ -8,6 +8,7 @@
 
 #include "tmkit/corpus.hpp"
 #include "tmkit/lda.hpp"
+#include "tmkit/synthetic.hpp"
 
 namespace tmkit::test {
 
@@ -53,6 +54,19 @@ MatchedJs matched_js(const arma::mat& truth, const arma::mat& fitted);
 
 /// Jensen-Shannon divergence (natural log) written from the definition.
 double naive_js(const arma::rowvec& p, const arma::rowvec& q);
+
+/// Documents [begin, end) of `corpus` as a corpus of their own (same vocabulary, ids kept).
+Corpus corpus_slice(const Corpus& corpus, std::size_t begin, std::size_t end);
+
+/// A corpus drawn from LDA (the defaults of SyntheticSpec: K = 10, V = 1000, ~100 tokens,
+/// alpha = 0.1, eta = 0.01; seed 42) cut into `n_train` training documents and `n_test` further
+/// documents from the same topics (document d is drawn from its own stream, so the first n_train
+/// are those of an n_train-document draw).
+struct PlantedSplit {
+  SyntheticCorpus all;
+  Corpus train, test;
+};
+PlantedSplit planted_split(std::size_t n_train, std::size_t n_test);
 
 /// True when two matrices have the same shape and bit-identical entries.
 bool bit_identical(const arma::mat& a, const arma::mat& b);

@@ -5,6 +5,7 @@
 #include "support/test_support.hpp"
 #include "tmkit/corpus_io.hpp"
 #include "tmkit/error.hpp"
+#include "tmkit/sha256.hpp"
 #include "tmkit/synthetic.hpp"
 
 namespace {
@@ -87,6 +88,20 @@ BOOST_AUTO_TEST_CASE(excluding_source_skips_and_collects_documents) {
   BOOST_TEST(source.inner_index(4) == 7u);
   BOOST_TEST(source.inner_index(695) == 698u);
   BOOST_TEST(tmkit::read_all(source).fingerprint() == kept.fingerprint());
+}
+
+// The fingerprint, taken while the file is checked, is the sha256 of its bytes, whatever its line
+// ends and whether the last line has one.
+BOOST_AUTO_TEST_CASE(fingerprint_is_the_files_sha256) {
+  tmkit::test::ScratchDir dir;
+  dir.write("vocab.f.txt", "a\nb\n");
+  for (const std::string content :
+       {"2\n2\n2\n1 1 1\n2 2 3\n", "2\r\n2\r\n2\r\n1 1 1\r\n2 2 3", "2\n2\n2\n1 1 1\n2 2 3"}) {
+    const std::string path = dir.write("docword.f.txt", content);
+    const tmkit::FileCorpusStream stream(path, {});
+    BOOST_TEST(stream.fingerprint() == "file-sha256:" + tmkit::sha256_file(path));
+    BOOST_TEST(stream.n_tokens() == 4u);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(bad_streams_are_refused_with_file_and_line) {

@@ -10,34 +10,8 @@
 
 namespace {
 
-// 3000 training documents and 500 more from the same topics (document d uses stream K + d, so the
-// first 3000 documents are those of a 3000-document draw).
-struct Planted {
-  tmkit::SyntheticCorpus all;
-  tmkit::Corpus train, test;
-};
-
-tmkit::Corpus slice(const tmkit::Corpus& corpus, std::size_t begin, std::size_t end) {
-  tmkit::Corpus out(corpus.vocab());
-  for (std::size_t d = begin; d < end; ++d) {
-    const tmkit::DocView doc = corpus.doc(d);
-    std::vector<std::pair<tmkit::WordId, tmkit::Count>> entries;
-    for (std::size_t i = 0; i < doc.n; ++i) entries.emplace_back(doc.ids[i], doc.counts[i]);
-    out.add_document(entries, corpus.doc_ids()[d]);
-  }
-  return out;
-}
-
-const Planted& planted() {
-  static const Planted p = [] {
-    tmkit::SyntheticSpec spec;
-    spec.n_docs = 3500;
-    spec.seed = 42;
-    Planted out{tmkit::generate_lda_corpus(spec), {}, {}};
-    out.train = slice(out.all.corpus, 0, 3000);
-    out.test = slice(out.all.corpus, 3000, 3500);
-    return out;
-  }();
+const tmkit::test::PlantedSplit& planted() {
+  static const tmkit::test::PlantedSplit p = tmkit::test::planted_split(3000, 500);
   return p;
 }
 

@@ -37,7 +37,8 @@ struct CorpusReadOptions {
   VocabularyOptions vocabulary;                  ///< raw text only
   TextColumns columns = TextColumns::automatic;  ///< raw text only
   /// Keep documents with no word (raw text: left empty by the tokenizer; other formats: an lda-c
-  /// line "0", a UCI or MatrixMarket document without entries) instead of refusing or dropping them.
+  /// line "0", a UCI or MatrixMarket document without entries) instead of refusing or dropping
+  /// them.
   bool keep_empty = false;
 };
 

@@ -131,8 +131,9 @@ class ExcludingSource : public DocumentSource {
   std::size_t buffer_pos_ = 0;
 };
 
-/// All the documents of a source, in memory (for the batch algorithm), with ids and labels.
-Corpus read_all(DocumentSource& source);
+/// The first `max_docs` documents of a source (all of them by default) in memory, with ids and
+/// labels; the source is rewound before and after.
+Corpus read_all(DocumentSource& source, std::size_t max_docs = static_cast<std::size_t>(-1));
 
 /// True when `format` can be streamed (uci, ldac, mm).
 bool streamable(CorpusFormat format) noexcept;

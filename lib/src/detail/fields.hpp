@@ -2,13 +2,16 @@
 // (file, line, what was found, what was expected). Internal to the library.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tmkit/corpus.hpp"
@@ -107,6 +110,74 @@ inline std::uint64_t parse_id(std::string_view text, std::uint64_t base, std::ui
         std::string(what) + " " + std::to_string(value) + " is out of range; expected " + range);
   }
   return value - base;
+}
+
+/// One lda-c line "N id:count ..." into `entries` (0-based ids below `n_words`); InputError naming
+/// the line for anything else.
+inline void parse_ldac_line(std::string_view line, std::size_t n_words, const std::string& path,
+                            std::size_t line_number,
+                            std::vector<std::pair<WordId, Count>>& entries) {
+  const auto fields = split_fields(line);
+  if (fields.empty()) {
+    throw InputError(path, line_number,
+                     "blank line; expected a document \"N id:count ...\" with N >= 1");
+  }
+  std::uint64_t n_terms = 0;
+  if (!parse_unsigned(fields[0], n_terms)) {
+    throw InputError(path, line_number,
+                     quoted(fields[0]) + " is not a term count; expected \"N id:count ...\"");
+  }
+  if (n_terms + 1 != fields.size()) {
+    throw InputError(path, line_number,
+                     "says N = " + std::to_string(n_terms) + " but lists " +
+                         std::to_string(fields.size() - 1) + " id:count pairs; expected N pairs");
+  }
+  entries.clear();
+  for (std::size_t i = 1; i < fields.size(); ++i) {
+    const std::size_t colon = fields[i].find(':');
+    if (colon == std::string_view::npos) {
+      throw InputError(path, line_number, quoted(fields[i]) + " is not a pair; expected id:count");
+    }
+    const auto word = static_cast<WordId>(
+        parse_id(fields[i].substr(0, colon), 0, n_words, "word id", path, line_number));
+    entries.emplace_back(word, parse_count(fields[i].substr(colon + 1), path, line_number));
+  }
+}
+
+/// Checks a MatrixMarket banner line; returns true for the "pattern" field (no counts).
+inline bool parse_mm_banner(std::string_view line, const std::string& path) {
+  std::string lower(line);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const auto banner = split_fields(lower);
+  if (banner.size() != 5 || banner[0] != "%%matrixmarket" || banner[1] != "matrix" ||
+      banner[2] != "coordinate" || banner[4] != "general") {
+    throw InputError(path, 1,
+                     quoted(line) +
+                         " is not a supported header; expected \"%%MatrixMarket matrix "
+                         "coordinate real|integer|pattern general\"");
+  }
+  if (banner[3] != "real" && banner[3] != "integer" && banner[3] != "pattern") {
+    throw InputError(path, 1,
+                     "field " + quoted(split_fields(line)[3]) +
+                         " is not supported; expected real, integer or pattern (counts)");
+  }
+  return banner[3] == "pattern";
+}
+
+/// A MatrixMarket count: gensim writes them as floats ("2.0"), so any whole non-negative value in
+/// any notation below 2^32; 0 is allowed (an explicit zero adds nothing).
+inline Count parse_mm_count(std::string_view text, const std::string& path,
+                            std::size_t line_number) {
+  double value = 0.0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || value < 0 ||
+      value != std::floor(value) || value > std::numeric_limits<Count>::max()) {
+    parse_count(text, path, line_number, /*allow_zero=*/true);  // throws the precise message
+    throw InputError(path, line_number,
+                     "count " + quoted(text) + " is out of range; expected a count < 2^32");
+  }
+  return static_cast<Count>(value);
 }
 
 }  // namespace tmkit::detail
