@@ -397,6 +397,40 @@ arma::mat divergence_matrix(const arma::mat& p, const DivergenceOptions& options
   return out;
 }
 
+template <class T>
+CondensedMatrix<T> condensed_divergences(const arma::mat& p, const DivergenceOptions& options,
+                                         int n_threads, const WorkHooks& hooks) {
+  if (!is_symmetric(options.metric)) {
+    throw UsageError(metric_name(options.metric) +
+                     " is not symmetric, so it has no condensed form; use skl, js, jsd, "
+                     "hellinger or tv");
+  }
+  const std::size_t n = p.n_cols;
+  CondensedMatrix<T> out(n);
+  // Panels of rows [i0, i1) against columns [i0, n): about 64 MB each, of which only the small
+  // triangle below the panel's diagonal is computed and not kept.
+  const std::size_t rows = std::clamp<std::size_t>(8000000 / std::max<std::size_t>(n, 1), 64, 4096);
+  const BlockPartition panels{n, rows};
+  for (std::size_t b = 0; b < panels.n_blocks(); ++b) {
+    poll(hooks, b, panels.n_blocks());
+    const arma::uword i0 = panels.begin(b), i1 = panels.end(b);
+    if (i0 + 1 >= n) break;
+    const arma::mat block = divergence_matrix(p.cols(i0, i1 - 1), p.cols(i0, n - 1), options,
+                                              n_threads, {nullptr, hooks.stop_requested});
+    for (arma::uword r = 0; r < i1 - i0; ++r) {
+      T* row = out.data() + out.row_offset(i0 + r);
+      for (arma::uword c = r + 1; c < n - i0; ++c) row[i0 + c] = static_cast<T>(block(r, c));
+    }
+  }
+  poll(hooks, panels.n_blocks(), panels.n_blocks());
+  return out;
+}
+
+template CondensedMatrix<double> condensed_divergences(const arma::mat&, const DivergenceOptions&,
+                                                       int, const WorkHooks&);
+template CondensedMatrix<float> condensed_divergences(const arma::mat&, const DivergenceOptions&,
+                                                      int, const WorkHooks&);
+
 Neighbours nearest_neighbours(const arma::mat& queries, const arma::mat& database, std::size_t k,
                               bool exclude_same_index, const DivergenceOptions& options,
                               int n_threads, const WorkHooks& hooks) {

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "tmkit/condensed.hpp"
 #include "tmkit/work_hooks.hpp"
 
 namespace tmkit {
@@ -116,6 +117,13 @@ double to_similarity(double value, const DivergenceOptions& options) noexcept;
 
 /// The upper triangle of a square matrix, row by row (i < j): scipy's condensed form (pdist).
 arma::vec condensed_upper_triangle(const arma::mat& square);
+
+/// The pairwise matrix of a symmetric metric in condensed form (the upper triangle, row by row),
+/// computed in panels of rows so that the full N x N matrix is never held: what a linkage takes.
+/// Stored as T (float for half the memory). UsageError for kl and rkl, which are not symmetric.
+template <class T>
+CondensedMatrix<T> condensed_divergences(const arma::mat& p, const DivergenceOptions& options,
+                                         int n_threads = 0, const WorkHooks& hooks = {});
 
 /// Bytes of an n x m matrix of doubles, for checks before a large allocation (saturates).
 double matrix_bytes(double n_rows, double n_cols) noexcept;
