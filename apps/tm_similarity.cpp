@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/cli.hpp"
+#include "common/rows.hpp"
 #include "tmkit/divergence.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/io.hpp"
@@ -31,46 +32,7 @@ const cli::AppHelp kHelp = {
     "  tm-similarity --rows theta.npy --with new.npy --top-k 10  neighbours of new rows among old\n"
     "  tm-similarity --model kjv-model --groups books.txt --svg drift.svg   drift between books\n"};
 
-// The library's work hooks, wired to a progress bar and to Ctrl-C.
-tmkit::WorkHooks hooks_for(cli::Progress& progress) {
-  tmkit::WorkHooks hooks;
-  hooks.on_progress = [&progress](std::size_t done, std::size_t total) {
-    progress.update(done, total);
-  };
-  hooks.stop_requested = [] { return cli::interrupt_requested(); };
-  return hooks;
-}
-
-// Distributions to compare, one per column, with a name for each when known.
-struct RowSet {
-  arma::mat columns;
-  std::vector<std::string> ids;
-  std::string source;
-};
-
-RowSet load_rows(const std::string& model_dir, const std::string& rows_path, bool topics,
-                 const tmkit::RowPolicy& policy) {
-  RowSet set;
-  if (!model_dir.empty()) {
-    const tmkit::SavedModel saved = tmkit::load_model(model_dir);
-    set.source = model_dir;
-    if (topics) {
-      set.columns = tmkit::topic_word_distributions(saved.model).t();
-      for (std::size_t k = 0; k < saved.model.n_topics(); ++k)
-        set.ids.push_back("topic" + std::to_string(k));
-    } else {
-      set.columns = tmkit::document_topic_distributions(saved.model).t();
-      set.ids = saved.doc_ids;
-    }
-    tmkit::prepare_distributions(set.columns, policy, model_dir);
-    return set;
-  }
-  auto file = tmkit::read_distributions(rows_path);
-  set.source = rows_path;
-  set.columns = std::move(file.columns);
-  tmkit::prepare_distributions(set.columns, policy, rows_path, file.lines);
-  return set;
-}
+using cli::RowSet;
 
 std::vector<std::string> read_groups(const std::string& path) {
   const std::string content = tmkit::read_file(path);
@@ -192,7 +154,7 @@ int similarity_main(int argc, char** argv) {
     return cli::kExitOk;
   }
 
-  const RowSet rows = load_rows(model_dir, rows_path, topics, policy);
+  const RowSet rows = cli::load_rows(model_dir, rows_path, topics, policy);
   if (!groups_path.empty()) {  // topic drift
     if (topics) throw tmkit::UsageError("--groups needs documents, not --topics");
     const auto drift =
@@ -203,7 +165,7 @@ int similarity_main(int argc, char** argv) {
   }
   RowSet other;
   if (!with.empty()) {
-    other = load_rows("", with, false, policy);
+    other = cli::load_rows("", with, false, policy);
     if (other.columns.n_rows != rows.columns.n_rows) {
       throw tmkit::InputError(with, "rows have " + std::to_string(other.columns.n_rows) +
                                         " values; expected " + std::to_string(rows.columns.n_rows) +
@@ -214,7 +176,7 @@ int similarity_main(int argc, char** argv) {
   cli::Progress progress(top_k > 0 ? "neighbours" : "matrix", quiet);
   if (top_k > 0) {
     const auto nb = tmkit::nearest_neighbours(rows.columns, database.columns, top_k, with.empty(),
-                                              divergence, threads, hooks_for(progress));
+                                              divergence, threads, cli::work_hooks(progress));
     progress.finish();
     emit(out, neighbour_table(nb, rows, database, divergence, similarity));
     return cli::kExitOk;
@@ -233,9 +195,9 @@ int similarity_main(int argc, char** argv) {
   }
   arma::mat matrix =
       with.empty()
-          ? tmkit::divergence_matrix(rows.columns, divergence, threads, hooks_for(progress))
+          ? tmkit::divergence_matrix(rows.columns, divergence, threads, cli::work_hooks(progress))
           : tmkit::divergence_matrix(rows.columns, database.columns, divergence, threads,
-                                     hooks_for(progress));
+                                     cli::work_hooks(progress));
   progress.finish();
   if (similarity) matrix.transform([&](double v) { return tmkit::to_similarity(v, divergence); });
   if (condensed) {

@@ -196,6 +196,15 @@ void Progress::finish() {
   }
 }
 
+WorkHooks work_hooks(Progress& progress) {
+  WorkHooks hooks;
+  hooks.on_progress = [&progress](std::size_t done, std::size_t total) {
+    progress.update(done, total);
+  };
+  hooks.stop_requested = [] { return interrupt_requested(); };
+  return hooks;
+}
+
 double parse_memory_size(const std::string& text, const std::string& option) {
   char* end = nullptr;
   const double number = std::strtod(text.c_str(), &end);

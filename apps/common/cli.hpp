@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tmkit/corpus_io.hpp"
+#include "tmkit/work_hooks.hpp"
 
 namespace tmkit::cli {
 
@@ -79,6 +80,9 @@ class Progress {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_;
 };
+
+/// The library's work hooks wired to `progress` and to Ctrl-C (interrupt_requested()).
+WorkHooks work_hooks(Progress& progress);
 
 /// A memory size: a number with an optional K, M, G or T suffix (powers of 1024), e.g. "4G".
 /// UsageError naming `option` otherwise.

@@ -12,14 +12,16 @@ constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c",
 constexpr int kMarginLeft = 90, kMarginRight = 20, kMarginTop = 40, kMarginBottom = 60;
 constexpr int kTargetTicks = 6;
 
-// Round-numbered ticks covering [lo, hi] (Heckbert 1990, "Nice numbers for graph labels").
-std::vector<double> nice_ticks(double lo, double hi) {
+}  // namespace
+
+// Heckbert 1990, "Nice numbers for graph labels".
+std::vector<double> nice_ticks(double lo, double hi, int target) {
   if (!(hi > lo)) {
     const double pad = std::max(1.0, std::fabs(lo) * 0.01);
     lo -= pad;
     hi += pad;
   }
-  const double raw = (hi - lo) / kTargetTicks;
+  const double raw = (hi - lo) / target;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   const double fraction = raw / magnitude;
   const double step = (fraction < 1.5   ? 1.0
@@ -34,7 +36,7 @@ std::vector<double> nice_ticks(double lo, double hi) {
   return ticks;
 }
 
-std::string number(double value) {
+std::string tick_label(double value) {
   char buffer[32];
   if (value != 0 && (std::fabs(value) >= 1e6 || std::fabs(value) < 1e-3)) {
     std::snprintf(buffer, sizeof buffer, "%.3g", value);
@@ -43,8 +45,6 @@ std::string number(double value) {
   }
   return buffer;
 }
-
-}  // namespace
 
 std::string xml_escape(const std::string& text) {
   std::string out;
@@ -86,7 +86,8 @@ std::string render_line_chart(const LineChart& chart, int width, int height) {
     }
   }
   if (x_lo > x_hi) x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
-  const std::vector<double> x_ticks = nice_ticks(x_lo, x_hi), y_ticks = nice_ticks(y_lo, y_hi);
+  const std::vector<double> x_ticks = nice_ticks(x_lo, x_hi, kTargetTicks),
+                            y_ticks = nice_ticks(y_lo, y_hi, kTargetTicks);
   const double xa = x_ticks.front(), xb = x_ticks.back(), ya = y_ticks.front(), yb = y_ticks.back();
   const double plot_w = width - kMarginLeft - kMarginRight,
                plot_h = height - kMarginTop - kMarginBottom;
@@ -114,14 +115,14 @@ std::string render_line_chart(const LineChart& chart, int width, int height) {
                   "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
                   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
                   px(t), kMarginTop, px(t), kMarginTop + plot_h, px(t), kMarginTop + plot_h + 16);
-    svg += buffer + number(t) + "</text>\n";
+    svg += buffer + tick_label(t) + "</text>\n";
   }
   for (double t : y_ticks) {
     std::snprintf(buffer, sizeof buffer,
                   "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
                   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
                   kMarginLeft, py(t), kMarginLeft + plot_w, py(t), kMarginLeft - 6, py(t) + 4);
-    svg += buffer + number(t) + "</text>\n";
+    svg += buffer + tick_label(t) + "</text>\n";
   }
   std::snprintf(
       buffer, sizeof buffer,

@@ -17,6 +17,9 @@ For every input and each of scipy's seven linkages writes to cluster/:
   INPUT_METHOD_leaves.npy        - leaves_list(Z), and on a second row
                                    leaves_list(optimal_leaf_ordering(Z, y))
   INPUT_METHOD_olo_Z.npy         - optimal_leaf_ordering(Z, y)
+And agreement.npy: rows of (cluster labels, true labels) pairs drawn at random, each followed by
+scikit-learn's (1.2.1) normalized_mutual_info_score and adjusted_rand_score and the purity, as
+agreement.npy with one case per row: [n, clusters..., labels..., nmi, ari, purity].
 Usage: tests/reference/generate_cluster.py   (from anywhere)
 """
 import os
@@ -62,5 +65,28 @@ def main():
             print(name, method, "heights", z[0, 2], "...", z[-1, 2], "coph", c)
 
 
+def agreement():
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+    rng = np.random.RandomState(7)
+    rows = []
+    for n, r, s in [(40, 4, 3), (40, 3, 3), (25, 5, 2), (30, 1, 4), (12, 1, 1), (60, 6, 6)]:
+        clusters = rng.randint(1, r + 1, size=n)
+        labels = rng.randint(0, s, size=n)
+        if n == 60:  # a clustering close to its labels
+            labels = np.where(rng.rand(n) < 0.8, clusters - 1, labels)
+        table = np.zeros((r + 1, s + 1))
+        np.add.at(table, (clusters, labels), 1)
+        purity = table.max(axis=1).sum() / n
+        rows.append(np.concatenate([[n], clusters, labels,
+                                    [normalized_mutual_info_score(labels, clusters),
+                                     adjusted_rand_score(labels, clusters), purity]]))
+    width = max(len(r) for r in rows)
+    out = np.full((len(rows), width), np.nan)
+    for i, row in enumerate(rows):
+        out[i, :len(row)] = row
+    np.save(os.path.join(OUT, "agreement.npy"), out)
+
+
 if __name__ == "__main__":
+    agreement()
     main()

@@ -25,6 +25,12 @@ struct LineChart {
 /// series, a legend when there is more than one series. Text is XML-escaped.
 std::string render_line_chart(const LineChart& chart, int width = 760, int height = 440);
 
+/// Round-numbered ticks (1, 2, 5 x 10^n) covering [lo, hi], about `target` of them.
+std::vector<double> nice_ticks(double lo, double hi, int target = 6);
+
+/// A tick value as a short label ("%.6g", or "%.3g" for very large or small values).
+std::string tick_label(double value);
+
 /// Text with &, <, >, " and ' escaped for XML.
 std::string xml_escape(const std::string& text);
 
