@@ -17,6 +17,7 @@
 #include "tmkit/io.hpp"
 #include "tmkit/matrix_io.hpp"
 #include "tmkit/npy.hpp"
+#include "tmkit/process.hpp"
 #include "tmkit/topics.hpp"
 
 namespace {
@@ -261,6 +262,7 @@ int cluster(Settings s, const cli::RowSet& rows, const std::string& matrix_path,
       "\nwritten to %s/: linkage.npy linkage.txt labels.tsv tree.nwk dendrogram.svg%s "
       "summary.txt\n",
       s.out.c_str(), profiles.empty() ? "" : " clusters.tsv");
+  std::printf("peak memory %.0f MiB\n", tmkit::peak_resident_mib());
   return cli::kExitOk;
 }
 

@@ -27,6 +27,20 @@ std::string read_file(const std::string& path) {
   if (fs::is_directory(path, ec)) throw InputError(path, "is a directory; expected a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "cannot open for reading: " + errno_text());
+  // One allocation of the file's size and one read when the size is known (a regular file);
+  // otherwise (a pipe) a growing buffer.
+  const auto size = fs::file_size(path, ec);
+  if (!ec) {
+    std::string content(static_cast<std::size_t>(size), '\0');
+    in.read(content.data(), static_cast<std::streamsize>(size));
+    if (in.bad() || static_cast<std::uintmax_t>(in.gcount()) != size) {
+      throw InputError(path, "read error");
+    }
+    if (in.peek() == std::ifstream::traits_type::eof()) return content;
+    std::ostringstream rest;  // the file grew while being read
+    rest << in.rdbuf();
+    return content + std::move(rest).str();
+  }
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw InputError(path, "read error");
