@@ -38,6 +38,8 @@ const cli::AppHelp kHelp = {
     "  python3 -c \"import numpy as np; from scipy.cluster.hierarchy import dendrogram; "
     "dendrogram(np.load('c8/linkage.npy'))\"\n"};
 
+constexpr std::size_t kMaxOrderedPoints = 5000;
+
 struct Settings {
   tmkit::Linkage method = tmkit::Linkage::average;
   tmkit::DivergenceOptions divergence{tmkit::Metric::jsd, false};
@@ -46,6 +48,7 @@ struct Settings {
   bool cut_given = false;  ///< --clusters, --threshold or --inconsistent was given
   std::size_t depth = 2, truncate = 50, top_words = 6;
   bool cophenet = true;
+  bool optimal_ordering = false;
   int threads = 0;
   bool quiet = false;
   double max_bytes = 0;
@@ -169,6 +172,12 @@ int cluster(Settings s, const cli::RowSet& rows, const std::string& matrix_path,
     throw tmkit::UsageError("--clusters " + tmkit::format_double(s.cut) + " is more than the " +
                             std::to_string(points) + " points to cluster");
   }
+  if (s.optimal_ordering && points > kMaxOrderedPoints) {
+    throw tmkit::UsageError(
+        "--optimal-ordering takes O(n^3) time and n^2 memory; it is for at "
+        "most " +
+        std::to_string(kMaxOrderedPoints) + " points, not " + std::to_string(points));
+  }
   if (!labels.empty() && labels.size() != points) {
     throw tmkit::UsageError(std::to_string(labels.size()) + " labels for " +
                             std::to_string(points) + " points");
@@ -184,8 +193,12 @@ int cluster(Settings s, const cli::RowSet& rows, const std::string& matrix_path,
       distances = {};
     }
   }
-  const std::vector<int> flat = tmkit::flat_clusters(z, s.criterion, s.cut, s.depth);
   const bool have_distances = distances.n_points() == points;
+  if (s.optimal_ordering) {
+    cli::Progress progress("leaf ordering", s.quiet);
+    z = tmkit::optimal_leaf_ordering(z, distances);
+  }
+  const std::vector<int> flat = tmkit::flat_clusters(z, s.criterion, s.cut, s.depth);
   const double cophenet =
       have_distances ? tmkit::cophenetic_correlation(z, distances, s.threads) : std::nan("");
   std::vector<tmkit::ClusterProfile> profiles =
@@ -302,6 +315,9 @@ int cluster_main(int argc, char** argv) {
       "are used by default)")(
       "float32", po::bool_switch(&float32),
       "hold distances in single precision: half the memory, so about 1.4x the points")(
+      "optimal-ordering", po::bool_switch(&s.optimal_ordering),
+      "reorder each merge's children so that neighbouring leaves are as close as possible (as "
+      "scipy's optimal_leaf_ordering; up to 5000 points)")(
       "no-cophenet", po::bool_switch(&no_cophenet),
       "skip the cophenetic correlation, which keeps a second copy of the distances")(
       "max-memory", po::value<std::string>(&max_memory)->default_value("8G"),
@@ -351,6 +367,9 @@ int cluster_main(int argc, char** argv) {
   if (!std::isfinite(s.cut) || s.cut < 0) throw tmkit::UsageError("the cut must be >= 0");
   if (s.depth == 0) throw tmkit::UsageError("--depth must be at least 1");
   s.cophenet = !no_cophenet;
+  if (s.optimal_ordering && no_cophenet) {
+    throw tmkit::UsageError("--optimal-ordering needs the distances that --no-cophenet drops");
+  }
   s.max_bytes = cli::parse_memory_size(max_memory, "--max-memory");
 
   const tmkit::RowPolicy policy{normalize, tmkit::parse_zero_policy(zero)};

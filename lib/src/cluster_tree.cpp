@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "tmkit/blocks.hpp"
@@ -388,6 +389,142 @@ double cophenetic_correlation(const arma::mat& z, const CondensedMatrix<T>& dist
 
 template double cophenetic_correlation(const arma::mat&, const CondensedMatrix<double>&, int);
 template double cophenetic_correlation(const arma::mat&, const CondensedMatrix<float>&, int);
+
+template <class T>
+arma::mat optimal_leaf_ordering(const arma::mat& z, const CondensedMatrix<T>& distances) {
+  const std::size_t n = leaves_of(z);
+  if (distances.n_points() != n) {
+    throw UsageError("the linkage has " + std::to_string(n) + " leaves but the distances " +
+                     std::to_string(distances.n_points()) + " points");
+  }
+  const LeafRanges r = leaf_ranges(z);
+  const auto d = [&](std::size_t a, std::size_t b) {
+    return a == b ? 0.0 : static_cast<double>(distances(a, b));
+  };
+  // best(u, w): the least cost of ordering the subtree under the lowest common ancestor of leaves
+  // u and w with u at one end and w at the other (0 for u == w).
+  arma::mat best(n, n, arma::fill::zeros);
+  // The leaves of cluster c, and those of c's child that does not hold leaf x (x itself for a
+  // point): the possible far ends of c's ordering when x is the near end.
+  const auto leaves = [&](std::size_t c) {
+    return std::pair<std::size_t, std::size_t>{r.first[c], r.first[c] + r.count[c]};
+  };
+  const auto far_ends = [&](std::size_t c, std::size_t x) {
+    if (c < n) return leaves(c);
+    const std::size_t a = child(z, c - n, 0), b = child(z, c - n, 1);
+    const auto [a0, a1] = leaves(a);
+    const std::size_t p = r.position[x];
+    return p >= a0 && p < a1 ? leaves(b) : leaves(a);
+  };
+  std::vector<double> via(n);
+  for (std::size_t v = 0; v + 1 < n; ++v) {
+    const std::size_t a = child(z, v, 0), b = child(z, v, 1);
+    const auto [a0, a1] = leaves(a);
+    const auto [b0, b1] = leaves(b);
+    for (std::size_t pu = a0; pu < a1; ++pu) {
+      const std::size_t u = r.order[pu];
+      const auto [m0, m1] = far_ends(a, u);
+      for (std::size_t pk = b0; pk < b1; ++pk) {  // via[k]: best end of a's part next to k
+        const std::size_t k = r.order[pk];
+        double low = std::numeric_limits<double>::infinity();
+        for (std::size_t pm = m0; pm < m1; ++pm) {
+          const std::size_t m = r.order[pm];
+          low = std::min(low, best(u, m) + d(m, k));
+        }
+        via[k] = low;
+      }
+      for (std::size_t pw = b0; pw < b1; ++pw) {
+        const std::size_t w = r.order[pw];
+        const auto [k0, k1] = far_ends(b, w);
+        double low = std::numeric_limits<double>::infinity();
+        for (std::size_t pk = k0; pk < k1; ++pk) {
+          const std::size_t k = r.order[pk];
+          low = std::min(low, via[k] + best(k, w));
+        }
+        best(u, w) = best(w, u) = low;
+      }
+    }
+  }
+  // Walk down from the root: pick the best pair of ends, swap the children of a merge whose
+  // left end lies in its right child, and pass each child its ends.
+  arma::mat out = z;
+  const std::size_t root = 2 * n - 2;
+  std::size_t left = 0, right = 0;
+  {
+    double low = std::numeric_limits<double>::infinity();
+    const auto [a0, a1] = leaves(child(z, n - 2, 0));
+    const auto [b0, b1] = leaves(child(z, n - 2, 1));
+    for (std::size_t pu = a0; pu < a1; ++pu) {
+      for (std::size_t pw = b0; pw < b1; ++pw) {
+        const double c = best(r.order[pu], r.order[pw]);
+        if (c < low) {
+          low = c;
+          left = r.order[pu];
+          right = r.order[pw];
+        }
+      }
+    }
+  }
+  struct Task {
+    std::size_t node, left, right;
+  };
+  std::vector<Task> stack{{root, left, right}};
+  while (!stack.empty()) {
+    const Task t = stack.back();
+    stack.pop_back();
+    if (t.node < n) continue;
+    const std::size_t v = t.node - n;
+    std::size_t a = child(z, v, 0), b = child(z, v, 1);
+    const auto [a0, a1] = leaves(a);
+    if (!(r.position[t.left] >= a0 && r.position[t.left] < a1)) {
+      std::swap(a, b);
+      std::swap(out(v, 0), out(v, 1));
+    }
+    // The far end m of a's part and the near end k of b's part that make best(left, right):
+    // recomputed in the same order as above, so the same values are met.
+    const auto [m0, m1] = far_ends(a, t.left);
+    const auto [k0, k1] = far_ends(b, t.right);
+    double low = std::numeric_limits<double>::infinity();
+    std::size_t best_m = t.left, best_k = t.right;
+    for (std::size_t pk = k0; pk < k1; ++pk) {
+      const std::size_t k = r.order[pk];
+      double via_k = std::numeric_limits<double>::infinity();
+      std::size_t m_k = t.left;
+      for (std::size_t pm = m0; pm < m1; ++pm) {
+        const std::size_t m = r.order[pm];
+        const double c = best(t.left, m) + d(m, k);
+        if (c < via_k) {
+          via_k = c;
+          m_k = m;
+        }
+      }
+      const double c = via_k + best(k, t.right);
+      if (c < low) {
+        low = c;
+        best_m = m_k;
+        best_k = k;
+      }
+    }
+    stack.push_back({a, t.left, best_m});
+    stack.push_back({b, best_k, t.right});
+  }
+  return out;
+}
+
+template <class T>
+double ordering_cost(const arma::mat& z, const CondensedMatrix<T>& distances) {
+  const std::vector<std::size_t> order = leaves_order(z);
+  double cost = 0;
+  for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+    cost += static_cast<double>(distances(order[i], order[i + 1]));
+  }
+  return cost;
+}
+
+template arma::mat optimal_leaf_ordering(const arma::mat&, const CondensedMatrix<double>&);
+template arma::mat optimal_leaf_ordering(const arma::mat&, const CondensedMatrix<float>&);
+template double ordering_cost(const arma::mat&, const CondensedMatrix<double>&);
+template double ordering_cost(const arma::mat&, const CondensedMatrix<float>&);
 
 std::string to_newick(const arma::mat& z, const std::vector<std::string>& names) {
   const std::size_t n = leaves_of(z);

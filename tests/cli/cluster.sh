@@ -38,6 +38,15 @@ cmp -s a.txt b.txt && pass "--matrix: same flat clusters" || fail "--matrix flat
 "$BIN/tm-cluster" --model model --linkage ib --clusters 4 --out c5 --quiet > c5.out \
   && grep -q 'ib linkage, 4 flat clusters' c5.out && pass "ib linkage" || fail "ib: $(head -2 c5.out)"
 
+# Optimal leaf ordering: the same merges (children swapped at most), the same partition.
+"$BIN/tm-cluster" --model model --clusters 6 --optimal-ordering --out c6 --quiet > /dev/null || fail "--optimal-ordering"
+awk '{ a = $1 < $2 ? $1 : $2; b = $1 < $2 ? $2 : $1; print a, b, $3, $4 }' c1/linkage.txt > m1.txt
+awk '{ a = $1 < $2 ? $1 : $2; b = $1 < $2 ? $2 : $1; print a, b, $3, $4 }' c6/linkage.txt > m6.txt
+cmp -s m1.txt m6.txt && ! cmp -s c1/linkage.txt c6/linkage.txt \
+  && pass "--optimal-ordering: same merges, some children swapped" || fail "--optimal-ordering changed the merges"
+paste <(cut -f2 c1/labels.tsv) <(cut -f2 c6/labels.tsv) | sort -u | wc -l > pairs.txt
+[ "$(cat pairs.txt)" = 7 ] && pass "--optimal-ordering: same partition (labels renamed)" || fail "partition changed: $(cat pairs.txt) pairs"
+
 # Bad input: one line, exit 2, nothing written; an existing output directory is left as it was.
 before=$(tree_digest c1)
 bad() {  # bad NAME CONTENT REGEX [args]
@@ -55,6 +64,7 @@ bad triangle    '1 2\n'                 '^tm-cluster: triangle\.txt: 2 values ar
 bad too_many    '1 2 3\n'               '^tm-cluster: --clusters 5 is more than the 3 points' --clusters 5
 bad ib_matrix   '1 2 3\n'               '^tm-cluster: --linkage ib .*needs --model or --rows' --linkage ib
 bad kl_metric   '1 2 3\n'               '^tm-cluster: --metric kl is not symmetric' --metric kl
+bad olo_nocoph  '1 2 3\n'               '^tm-cluster: --optimal-ordering needs the distances' --optimal-ordering --no-cophenet
 printf '0.5 0.5\n' > one_row.txt
 expect_exit 2 '^tm-cluster: one_row\.txt: has fewer than 2 rows' "one row" -- "$BIN/tm-cluster" --rows one_row.txt --out out.one_row
 absent out.one_row "one row"

@@ -113,6 +113,20 @@ BOOST_AUTO_TEST_CASE(every_linkage_and_what_is_read_off_it_equals_scipy) {
         for (std::size_t i = 0; i < order.size(); ++i) {
           BOOST_TEST(static_cast<double>(order[i]) == leaves(0, i));
         }
+
+        // Optimal leaf ordering: the same tree (rows equal up to the order of their two
+        // children), and an order at least as good as scipy's, which computes in float32.
+        const arma::mat olo = tmkit::optimal_leaf_ordering(z, y);
+        const arma::mat scipy_olo = tmkit::read_npy_matrix(reference(prefix + "_olo_Z.npy"));
+        for (arma::uword m = 0; m < z.n_rows; ++m) {
+          BOOST_TEST(std::min(olo(m, 0), olo(m, 1)) == z(m, 0));
+          BOOST_TEST(std::max(olo(m, 0), olo(m, 1)) == z(m, 1));
+          BOOST_TEST(olo(m, 2) == z(m, 2));
+        }
+        const double ours = tmkit::ordering_cost(olo, y);
+        const double theirs = tmkit::ordering_cost(scipy_olo, y);
+        BOOST_TEST(ours <= theirs + 1e-5 * theirs, "ours " << ours << ", scipy's " << theirs);
+        BOOST_TEST(ours <= tmkit::ordering_cost(z, y) + 1e-12);
         ++compared;
       }
     }
@@ -220,6 +234,23 @@ BOOST_AUTO_TEST_CASE(ib_recovers_separated_groups_and_every_merge_costs_the_weig
   }
   BOOST_TEST(z(0, 2) == cheapest);
   BOOST_TEST(arma::approx_equal(z, tmkit::ib_linkage(x, 1), "absdiff", 0.0));
+}
+
+BOOST_AUTO_TEST_CASE(optimal_leaf_ordering_is_the_best_of_all_child_swaps) {
+  for (unsigned seed = 1; seed <= 4; ++seed) {
+    const auto d = random_distances(9, seed);
+    const arma::mat z = tmkit::linkage(d, seed % 2 ? Linkage::average : Linkage::complete);
+    double brute = std::numeric_limits<double>::infinity();
+    for (unsigned mask = 0; mask < (1u << z.n_rows); ++mask) {
+      arma::mat swapped = z;
+      for (arma::uword m = 0; m < z.n_rows; ++m) {
+        if (mask & (1u << m)) std::swap(swapped(m, 0), swapped(m, 1));
+      }
+      brute = std::min(brute, tmkit::ordering_cost(swapped, d));
+    }
+    const double got = tmkit::ordering_cost(tmkit::optimal_leaf_ordering(z, d), d);
+    BOOST_TEST(std::fabs(got - brute) <= 1e-12, "seed " << seed << ": " << got << " vs " << brute);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(newick_names_leaves_and_gives_branch_lengths) {

@@ -44,6 +44,17 @@ template <class T>
 double cophenetic_correlation(const arma::mat& z, const CondensedMatrix<T>& distances,
                               int n_threads = 0);
 
+/// The same tree with the children of some merges swapped so that the leaves, read left to right
+/// (leaves_order), minimise the sum of the distances between neighbours (Bar-Joseph, Gifford &
+/// Jaakkola 2001; scipy's optimal_leaf_ordering, which computes it in float32 where tmkit uses
+/// float64). O(n^2) memory (an n x n table) and O(n^3) time at worst: for a few thousand points.
+template <class T>
+arma::mat optimal_leaf_ordering(const arma::mat& z, const CondensedMatrix<T>& distances);
+
+/// Sum of the distances between neighbouring leaves in leaves_order(z).
+template <class T>
+double ordering_cost(const arma::mat& z, const CondensedMatrix<T>& distances);
+
 /// The tree in Newick format, leaves named by `names` (quoted where Newick needs it), branch
 /// lengths the differences of merge heights, ending in ";\n".
 std::string to_newick(const arma::mat& z, const std::vector<std::string>& names);
