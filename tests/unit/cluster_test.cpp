@@ -8,6 +8,7 @@
 #include <set>
 
 #include "support/test_support.hpp"
+#include "tmkit/cluster_agreement.hpp"
 #include "tmkit/cluster_tree.hpp"
 #include "tmkit/condensed.hpp"
 #include "tmkit/divergence.hpp"
@@ -132,6 +133,30 @@ BOOST_AUTO_TEST_CASE(every_linkage_and_what_is_read_off_it_equals_scipy) {
     }
   }
   BOOST_TEST(compared == 21);
+}
+
+BOOST_AUTO_TEST_CASE(purity_nmi_and_ari_equal_scikit_learn) {
+  // Rows: [n, clusters (n), labels (n), nmi, ari, purity], NaN-padded.
+  const arma::mat cases = tmkit::read_npy_matrix(reference("agreement.npy"));
+  BOOST_TEST_REQUIRE(cases.n_rows == 6u);
+  for (arma::uword c = 0; c < cases.n_rows; ++c) {
+    const auto n = static_cast<std::size_t>(cases(c, 0));
+    std::vector<int> clusters(n);
+    std::vector<std::string> labels(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      clusters[i] = static_cast<int>(cases(c, 1 + i));
+      labels[i] = "class" + std::to_string(static_cast<int>(cases(c, 1 + n + i)));
+    }
+    const auto a = tmkit::compare_with_labels(clusters, labels);
+    BOOST_TEST(std::fabs(a.nmi - cases(c, 1 + 2 * n)) <= 1e-12, "case " << c);
+    BOOST_TEST(std::fabs(a.ari - cases(c, 2 + 2 * n)) <= 1e-12, "case " << c);
+    BOOST_TEST(std::fabs(a.purity - cases(c, 3 + 2 * n)) <= 1e-15, "case " << c);
+  }
+  const auto same = tmkit::compare_with_labels({1, 1, 2, 2}, {"a", "a", "b", "b"});
+  BOOST_TEST(same.nmi == 1.0);
+  BOOST_TEST(same.ari == 1.0);
+  BOOST_TEST(same.purity == 1.0);
+  BOOST_CHECK_THROW((void)tmkit::compare_with_labels({1}, {"a", "b"}), tmkit::UsageError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
