@@ -16,6 +16,22 @@ std::uint64_t DocView::n_tokens() const noexcept {
 
 Corpus::Corpus(std::vector<std::string> vocab) : vocab_(std::move(vocab)) {}
 
+Corpus Corpus::select_documents(const std::vector<std::size_t>& docs) const {
+  Corpus out(vocab_);
+  std::vector<std::pair<WordId, Count>> entries;
+  for (const std::size_t d : docs) {
+    if (d >= n_docs()) {
+      throw UsageError("document " + std::to_string(d) + " is out of range; the corpus has " +
+                       std::to_string(n_docs()));
+    }
+    const DocView view = doc(d);
+    entries.clear();
+    for (std::size_t i = 0; i < view.n; ++i) entries.emplace_back(view.ids[i], view.counts[i]);
+    out.add_document(entries, doc_ids_[d], labels_[d]);
+  }
+  return out;
+}
+
 void Corpus::add_document(std::vector<std::pair<WordId, Count>> entries, std::string id,
                           std::string label) {
   std::sort(entries.begin(), entries.end());

@@ -1,106 +1,16 @@
-// read_distributions: rows of distributions from .npy or from text (space, tab or comma
-// separated, the forms numpy.savetxt, pandas and MATLAB's writematrix produce).
-#include <charconv>
-#include <cmath>
-#include <fstream>
-#include <string_view>
-
+// read_distributions: rows of distributions from .npy or from text (matrix_io's read_matrix).
 #include "tmkit/divergence.hpp"
 #include "tmkit/error.hpp"
-#include "tmkit/io.hpp"
-#include "tmkit/npy.hpp"
+#include "tmkit/matrix_io.hpp"
 
 namespace tmkit {
 
-namespace {
-
-bool is_separator(char c) { return c == ' ' || c == '\t' || c == ',' || c == '\r'; }
-
-std::vector<std::string_view> split_values(std::string_view line) {
-  std::vector<std::string_view> fields;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && is_separator(line[i])) ++i;
-    if (i == line.size()) break;
-    std::size_t end = i;
-    while (end < line.size() && !is_separator(line[end])) ++end;
-    fields.push_back(line.substr(i, end - i));
-    i = end;
-  }
-  return fields;
-}
-
-bool parse_double(std::string_view text, double& value) {
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-bool starts_like_npy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char magic[6] = {};
-  in.read(magic, sizeof magic);
-  return in.gcount() == 6 && std::string_view(magic, 6) == "\x93NUMPY";
-}
-
-DistributionFile read_text(const std::string& path) {
-  const std::string content = read_file(path);
-  LineReader reader(content);
-  std::string_view line;
-  std::vector<double> values;
-  DistributionFile file;
-  std::size_t width = 0;
-  while (reader.next(line)) {
-    line = line.substr(0, line.find('#'));
-    const auto fields = split_values(line);
-    if (fields.empty()) continue;
-    const bool first = file.lines.empty();
-    double value = 0.0;
-    if (first && !parse_double(fields[0], value)) {
-      bool header = true;  // a first line of names, not numbers, is a header
-      for (const auto field : fields) header = header && !parse_double(field, value);
-      if (header) continue;
-    }
-    if (!first && fields.size() != width) {
-      throw InputError(path, reader.line_number(),
-                       "row has " + std::to_string(fields.size()) + " values; expected " +
-                           std::to_string(width) + " like the rows before it");
-    }
-    width = fields.size();
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      if (!parse_double(fields[i], value)) {
-        throw InputError(path, reader.line_number(),
-                         "value " + std::to_string(i + 1) + " \"" +
-                             std::string(fields[i].substr(0, 40)) + "\" is not a number");
-      }
-      if (!std::isfinite(value)) {
-        throw InputError(path, reader.line_number(),
-                         "value " + std::to_string(i + 1) + " is " + std::string(fields[i]) +
-                             "; expected a finite probability");
-      }
-      values.push_back(value);
-    }
-    file.lines.push_back(reader.line_number());
-  }
-  if (file.lines.empty()) {
-    throw InputError(path, "no rows of numbers; expected one distribution per line");
-  }
-  // values holds the rows one after another: exactly the column-major K x N layout.
-  file.columns = arma::mat(values.data(), width, file.lines.size());
-  return file;
-}
-
-}  // namespace
-
 DistributionFile read_distributions(const std::string& path) {
-  if (!starts_like_npy(path)) return read_text(path);
-  DistributionFile file;
-  const arma::mat rows = read_npy_matrix(path);
-  if (rows.n_elem == 0) {
+  MatrixFile read = read_matrix(path, "probability");
+  if (read.columns.n_elem == 0) {
     throw InputError(path, "the array is empty; expected one distribution per row");
   }
-  file.columns = rows.t();
-  return file;
+  return {std::move(read.columns), std::move(read.lines)};
 }
 
 }  // namespace tmkit

@@ -46,6 +46,23 @@ std::string tick_label(double value) {
   return buffer;
 }
 
+std::vector<std::string> tick_labels(const std::vector<double>& ticks) {
+  std::vector<std::string> labels;
+  for (const double t : ticks) labels.push_back(tick_label(t));
+  // Close ticks of large or tiny values can share a 3-digit label: add digits until they differ.
+  for (int precision = 4; precision <= 12; ++precision) {
+    bool distinct = true;
+    for (std::size_t i = 1; i < labels.size(); ++i) distinct = distinct && labels[i] != labels[i - 1];
+    if (distinct) break;
+    char buffer[32];
+    for (std::size_t i = 0; i < ticks.size(); ++i) {
+      std::snprintf(buffer, sizeof buffer, "%.*g", precision, ticks[i]);
+      labels[i] = buffer;
+    }
+  }
+  return labels;
+}
+
 std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -110,19 +127,22 @@ std::string render_line_chart(const LineChart& chart, int width, int height) {
   std::snprintf(buffer, sizeof buffer,
                 "<text x=\"%d\" y=\"22\" font-size=\"15\" text-anchor=\"middle\">", width / 2);
   svg += buffer + xml_escape(chart.title) + "</text>\n";
-  for (double t : x_ticks) {
+  const std::vector<std::string> x_labels = tick_labels(x_ticks), y_labels = tick_labels(y_ticks);
+  for (std::size_t i = 0; i < x_ticks.size(); ++i) {
+    const double t = x_ticks[i];
     std::snprintf(buffer, sizeof buffer,
                   "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
                   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
                   px(t), kMarginTop, px(t), kMarginTop + plot_h, px(t), kMarginTop + plot_h + 16);
-    svg += buffer + tick_label(t) + "</text>\n";
+    svg += buffer + x_labels[i] + "</text>\n";
   }
-  for (double t : y_ticks) {
+  for (std::size_t i = 0; i < y_ticks.size(); ++i) {
+    const double t = y_ticks[i];
     std::snprintf(buffer, sizeof buffer,
                   "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
                   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
                   kMarginLeft, py(t), kMarginLeft + plot_w, py(t), kMarginLeft - 6, py(t) + 4);
-    svg += buffer + tick_label(t) + "</text>\n";
+    svg += buffer + y_labels[i] + "</text>\n";
   }
   std::snprintf(
       buffer, sizeof buffer,
@@ -169,6 +189,34 @@ std::string render_line_chart(const LineChart& chart, int width, int height) {
                   "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"#444\"/><text x=\"%d\" y=\"%d\">",
                   kMarginLeft + 4, height - 8, kMarginLeft + 14, height - 4);
     svg += buffer + xml_escape(chart.mark_legend) + "</text>\n";
+  }
+  svg += "</svg>\n";
+  return svg;
+}
+
+std::string render_chart_grid(const std::vector<LineChart>& charts, const std::string& title,
+                              int columns, int cell_width, int cell_height) {
+  constexpr int kTitleHeight = 36;
+  const int n = static_cast<int>(charts.size());
+  columns = std::max(1, std::min(columns, std::max(n, 1)));
+  const int rows = (n + columns - 1) / columns;
+  const int width = columns * cell_width, height = kTitleHeight + rows * cell_height;
+  char buffer[512];
+  std::snprintf(
+      buffer, sizeof buffer,
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+      "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+      "font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
+      "<text x=\"%d\" y=\"24\" font-size=\"17\" text-anchor=\"middle\">",
+      width, height, width, height, width / 2);
+  std::string svg = buffer + xml_escape(title) + "</text>\n";
+  for (int i = 0; i < n; ++i) {
+    std::string cell =
+        render_line_chart(charts[static_cast<std::size_t>(i)], cell_width, cell_height);
+    cell.erase(0, cell.find("<svg"));  // drop the XML declaration: the cell is nested
+    std::snprintf(buffer, sizeof buffer, "<svg x=\"%d\" y=\"%d\" ", (i % columns) * cell_width,
+                  kTitleHeight + (i / columns) * cell_height);
+    svg += buffer + cell.substr(5);
   }
   svg += "</svg>\n";
   return svg;

@@ -73,6 +73,10 @@ class Corpus {
   /// Index of the first empty document, or n_docs() when every document has a word.
   std::size_t first_empty_document() const noexcept;
 
+  /// The documents `docs` (indices, in the order given) with their ids and labels, over the same
+  /// vocabulary; UsageError for an index out of range.
+  Corpus select_documents(const std::vector<std::size_t>& docs) const;
+
   /// SHA-256 (hex) of the corpus content in a canonical form (V, the vocabulary, and every
   /// document's ids and counts): two corpora with the same fingerprint hold the same data, whatever
   /// file format they were read from. Ids and labels are not part of it.

@@ -3,13 +3,29 @@
 #pragma once
 
 #include <armadillo>
+#include <cstddef>
 #include <string>
+#include <vector>
 
 #include "tmkit/io.hpp"
 
 namespace tmkit {
 
 enum class MatrixFormat { npy, csv, text };
+
+/// A matrix read from a file, each row of the file as a column (the layout in which a row of the
+/// file is contiguous).
+struct MatrixFile {
+  arma::mat columns;
+  std::vector<std::size_t> lines;  ///< 1-based line of each row; empty for .npy
+};
+
+/// Reads rows of numbers: .npy (2-d, or 1-d for a single row; any of read_npy's types), or text
+/// with values separated by spaces, tabs or commas (a first line of non-numbers is a header and
+/// skipped; '#' starts a comment; blank lines are skipped). InputError naming the file and line for
+/// an empty text file, a value that is not a number, NaN or infinity in text ("expected a finite
+/// VALUE_KIND"), and rows of different widths. Values of a .npy file are not checked.
+MatrixFile read_matrix(const std::string& path, const std::string& value_kind);
 
 /// .npy -> npy, .csv -> csv, anything else -> text (values separated by a space).
 MatrixFormat matrix_format_for(const std::string& path);
