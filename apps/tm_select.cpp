@@ -47,7 +47,11 @@ std::vector<T> parse_list(const std::string& text, const std::string& option,
                               "\": an empty item; expected a list like "
                               "5,10,20");
     }
-    values.push_back(parse(item));
+    try {
+      values.push_back(parse(item));
+    } catch (const tmkit::UsageError& e) {
+      throw tmkit::UsageError(option + " \"" + text + "\": " + e.what());
+    }
   }
   if (values.empty()) {
     throw tmkit::UsageError(option + ": an empty list; expected at least one value");

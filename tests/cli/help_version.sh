@@ -1,7 +1,7 @@
 # Every app answers --help (with usage, options and examples) and --version, and refuses unknown
 # options with exit code 2.
 source "$(dirname "$0")/lib.sh"
-for app in tm-import tm-fit tm-topics tm-infer tm-kl tm-similarity tm-cluster; do
+for app in tm-import tm-fit tm-topics tm-infer tm-kl tm-similarity tm-cluster tm-select; do
   out=$("$BIN/$app" --help); code=$?
   if [ $code -eq 0 ] && grep -q "Usage: $app" <<<"$out" && grep -q "Examples:" <<<"$out" && grep -q -- "--threads" <<<"$out"; then
     pass "$app --help"
