@@ -144,9 +144,10 @@ std::string format_selection(const SelectionReport& report, std::size_t n_words)
   if (report.loo_unreliable()) {
     out +=
         "\nwarning: for some candidates more than 10% of the training documents have Pareto k-hat "
-        "above 0.7, so their PSIS-LOO estimates are unreliable (each document has its own topic "
-        "mixture and weighs heavily on the posterior). Trust the held-out elpd and perplexity, "
-        "or run exact K-fold cross-validation with --kfold 10.\n";
+        "above 0.7, so their PSIS-LOO estimates are unreliable (a document's log-likelihood sums "
+        "over all its tokens and varies too much across draws of the topics for importance "
+        "sampling). Trust the held-out elpd and perplexity, or run exact K-fold cross-validation "
+        "with --kfold 10.\n";
   }
   double fit_seconds = 0, loo_seconds = 0, kfold_seconds = 0;
   for (const CandidateResult& r : report.candidates) {
