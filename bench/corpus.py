@@ -55,14 +55,17 @@ def split_heldout(X, fraction, seed):
     return X[train].tocsr(), observed, heldout
 
 
-def generate_lda(n_docs, n_words, n_topics, mean_length, alpha, eta, seed):
-    """A corpus from LDA's generative process; returns (X, topics K x V)."""
-    rng = np.random.RandomState(seed)
-    # Dirichlet draws with small parameters, in log space so nothing underflows to exactly zero.
+def draw_topics(n_topics, n_words, eta, rng):
+    """K topics from a symmetric Dirichlet(eta), in log space so nothing underflows to zero."""
     log_g = np.log(rng.gamma(eta + 1.0, size=(n_topics, n_words))) + np.log(rng.uniform(size=(n_topics, n_words))) / eta
     topics = np.exp(log_g - log_g.max(axis=1, keepdims=True))
-    topics /= topics.sum(axis=1, keepdims=True)
-    theta = rng.dirichlet(np.full(n_topics, alpha), size=n_docs)
+    return topics / topics.sum(axis=1, keepdims=True)
+
+
+def draw_documents(topics, theta, mean_length, rng):
+    """Documents with topic proportions theta (D x K) over topics (K x V): N_d ~ Poisson(mean),
+    at least 1, z ~ theta_d, w ~ topics[z]. Returns a D x V CSR matrix of counts."""
+    n_docs, n_words = theta.shape[0], topics.shape[1]
     lengths = np.maximum(1, rng.poisson(mean_length, size=n_docs))
     cdf = np.cumsum(topics, axis=1)
     rows, cols, vals = [], [], []
@@ -75,6 +78,13 @@ def generate_lda(n_docs, n_words, n_topics, mean_length, alpha, eta, seed):
         rows.append(np.full(ids.size, d))
         cols.append(ids)
         vals.append(counts)
-    X = sp.csr_matrix((np.concatenate(vals).astype(np.float64),
-                       (np.concatenate(rows), np.concatenate(cols))), shape=(n_docs, n_words))
-    return X, topics
+    return sp.csr_matrix((np.concatenate(vals).astype(np.float64),
+                          (np.concatenate(rows), np.concatenate(cols))), shape=(n_docs, n_words))
+
+
+def generate_lda(n_docs, n_words, n_topics, mean_length, alpha, eta, seed):
+    """A corpus from LDA's generative process; returns (X, topics K x V)."""
+    rng = np.random.RandomState(seed)
+    topics = draw_topics(n_topics, n_words, eta, rng)
+    theta = rng.dirichlet(np.full(n_topics, alpha), size=n_docs)
+    return draw_documents(topics, theta, mean_length, rng), topics
