@@ -180,7 +180,8 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
                             "; expected a fraction in [0, 1)");
   }
 
-  // Documents: streamed from disk for an online fit of a UCI, lda-c or MatrixMarket file; in memory
+  // Documents: streamed from disk for an online fit of a .tmc, UCI, lda-c or MatrixMarket file; in
+  // memory
   // otherwise.
   const tmkit::CorpusFormat format = read_options.format == tmkit::CorpusFormat::automatic
                                          ? tmkit::detect_corpus_format(corpus_values.corpus)
@@ -189,7 +190,7 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   std::optional<tmkit::Corpus> in_memory;
   std::unique_ptr<tmkit::DocumentSource> source;
   if (is_online && tmkit::streamable(format)) {
-    source = std::make_unique<tmkit::FileCorpusStream>(corpus_values.corpus, read_options);
+    source = tmkit::open_document_stream(corpus_values.corpus, read_options);
   } else {
     in_memory = tmkit::read_corpus(corpus_values.corpus, read_options, &text_report);
     source = std::make_unique<tmkit::CorpusSource>(*in_memory);

@@ -12,7 +12,8 @@ const tmkit::cli::AppHelp kHelp = {
     "tm-import --corpus PATH --out FILE [options]",
     "  tm-import --corpus chapters.tsv --columns id-label-text --min-df 2 --out docword.bible.txt\n"
     "  tm-import --corpus news/ --max-df 0.5 --max-vocab 20000 --out news.ldac --to ldac\n"
-    "  tm-import --corpus docword.kos.txt --to mm --out kos.mtx\n"};
+    "  tm-import --corpus docword.kos.txt --to mm --out kos.mtx\n"
+    "  tm-import --corpus docword.pubmed.txt --to tmc --out pubmed.tmc\n"};
 
 int import_main(int argc, char** argv) {
   namespace po = tmkit::cli::po;
@@ -26,23 +27,33 @@ int import_main(int argc, char** argv) {
       "out,o", po::value<std::string>(&out)->required(),
       "corpus file to write; the vocabulary and document table go beside it "
       "(vocab.NAME.txt and docs.NAME.tsv for docword.NAME.txt, else FILE.vocab and FILE.docs.tsv)")(
-      "to", po::value<std::string>(&to)->default_value("uci"), "output format: uci, ldac or mm");
+      "to", po::value<std::string>(&to)->default_value("uci"),
+      "output format: uci, ldac, mm, or tmc (binary, one file holding the vocabulary and the "
+      "document table, memory-mapped by every app)");
   tmkit::cli::add_corpus_options(options, corpus_values);
   po::variables_map vm;
   if (!tmkit::cli::parse(argc, argv, options, kHelp, vm)) return tmkit::cli::kExitOk;
-  const tmkit::CorpusFormat out_format = tmkit::parse_corpus_format(to);
-  if (out_format != tmkit::CorpusFormat::uci && out_format != tmkit::CorpusFormat::ldac &&
-      out_format != tmkit::CorpusFormat::mm) {
-    throw tmkit::UsageError("--to: \"" + to + "\" cannot be written; expected uci, ldac or mm");
+  const tmkit::CorpusFormat out_format =
+      to == "uci" || to == "ldac" || to == "lda-c" || to == "mm" || to == "mtx" || to == "tmc"
+          ? tmkit::parse_corpus_format(to)
+          : tmkit::CorpusFormat::automatic;
+  if (out_format == tmkit::CorpusFormat::automatic) {
+    throw tmkit::UsageError("--to: \"" + to +
+                            "\" cannot be written; expected uci, ldac, mm or tmc");
   }
   const tmkit::CorpusReadOptions read_options = tmkit::cli::finish_corpus_options(corpus_values);
   tmkit::TextImportReport report;
   const tmkit::Corpus corpus = tmkit::read_corpus(corpus_values.corpus, read_options, &report);
   const tmkit::CorpusPaths paths = tmkit::companion_paths(out);
   tmkit::write_corpus(corpus, out_format, paths);
-  std::printf("%zu documents, %zu words, %llu tokens written to %s (+ %s, %s)\n", corpus.n_docs(),
+  std::printf("%zu documents, %zu words, %llu tokens written to %s", corpus.n_docs(),
               corpus.n_words(), static_cast<unsigned long long>(corpus.n_tokens()),
-              paths.corpus.c_str(), paths.vocab.c_str(), paths.docs.c_str());
+              paths.corpus.c_str());
+  if (out_format == tmkit::CorpusFormat::tmc) {
+    std::printf(" (vocabulary and document table inside)\n");
+  } else {
+    std::printf(" (+ %s, %s)\n", paths.vocab.c_str(), paths.docs.c_str());
+  }
   if (report.n_input_documents > 0) {
     std::printf(
         "read %zu documents, %llu tokens of %zu distinct words; the vocabulary limits kept "

@@ -69,12 +69,12 @@ void add_corpus_options(po::options_description& options, CorpusOptionValues& v,
   auto corpus = po::value<std::string>(&v.corpus);
   if (corpus_required) corpus->required();
   options.add_options()("corpus", corpus,
-                        "corpus file or directory (UCI docword, lda-c, MatrixMarket, raw text, "
-                        "or a directory of .txt files)")(
+                        "corpus file or directory (UCI docword, lda-c, MatrixMarket, .tmc, raw "
+                        "text, or a directory of .txt files)")(
       "vocab", po::value<std::string>(&v.vocab),
       "vocabulary file (default: vocab.NAME.txt beside docword.NAME.txt, PATH.vocab, vocab.txt)")(
       "format", po::value<std::string>(&v.format)->default_value("auto"),
-      "corpus format: auto, uci, ldac, mm, text, text-dir");
+      "corpus format: auto, uci, ldac, mm, tmc, text, text-dir");
   po::options_description text("Raw text (when the corpus is text)");
   text.add_options()("columns", po::value<std::string>(&v.columns)->default_value("auto"),
                      "line layout: auto, text, id-text, id-label-text (tab-separated)")(

@@ -9,6 +9,7 @@
 #include "detail/fields.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/io.hpp"
+#include "tmkit/tmc.hpp"
 
 namespace tmkit {
 namespace fs = std::filesystem;
@@ -340,9 +341,10 @@ CorpusFormat parse_corpus_format(const std::string& name) {
   if (name == "mm" || name == "mtx") return CorpusFormat::mm;
   if (name == "text") return CorpusFormat::text;
   if (name == "text-dir") return CorpusFormat::text_dir;
+  if (name == "tmc") return CorpusFormat::tmc;
   throw UsageError("--format: \"" + name +
                    "\" is not a corpus format; expected auto, uci, ldac, "
-                   "mm, text or text-dir");
+                   "mm, tmc, text or text-dir");
 }
 
 std::string format_name(CorpusFormat format) {
@@ -359,6 +361,8 @@ std::string format_name(CorpusFormat format) {
       return "text";
     case CorpusFormat::text_dir:
       return "text-dir";
+    case CorpusFormat::tmc:
+      return "tmc";
   }
   return "?";
 }
@@ -384,6 +388,7 @@ CorpusFormat detect_corpus_format(const std::string& path) {
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
   if (head.rfind("%%MatrixMarket", 0) == 0) return CorpusFormat::mm;
+  if (head.rfind("TMKITCRP", 0) == 0) return CorpusFormat::tmc;
   LineReader lines(head);
   std::vector<std::string_view> first;
   std::string_view line;
@@ -561,6 +566,15 @@ Corpus read_corpus(const std::string& path, const CorpusReadOptions& options,
       return read_ldac(path, options);
     case CorpusFormat::mm:
       return read_mm(path, options);
+    case CorpusFormat::tmc: {
+      if (!options.vocab_path.empty()) {
+        throw UsageError("--vocab: " + path + " is a .tmc corpus, which holds its vocabulary");
+      }
+      TmcFile file(path);
+      Corpus corpus = file.read_all();
+      if (!options.keep_empty) check_no_empty_document(corpus, path);
+      return corpus;
+    }
     case CorpusFormat::text:
     case CorpusFormat::text_dir: {
       const auto documents = read_text_documents(path, format, options.columns);
@@ -610,6 +624,10 @@ void append_number(std::string& out, std::uint64_t value) {
 }  // namespace
 
 void write_corpus(const Corpus& corpus, CorpusFormat format, const CorpusPaths& paths) {
+  if (format == CorpusFormat::tmc) {
+    write_tmc(corpus, paths.corpus);
+    return;
+  }
   std::string body;
   body.reserve(corpus.n_nonzeros() * 16);
   if (format == CorpusFormat::uci || format == CorpusFormat::mm) {
@@ -646,7 +664,7 @@ void write_corpus(const Corpus& corpus, CorpusFormat format, const CorpusPaths& 
     }
   } else {
     throw UsageError("--format: cannot write " + format_name(format) +
-                     "; expected uci, ldac or mm");
+                     "; expected uci, ldac, mm or tmc");
   }
   std::string vocab;
   for (const auto& word : corpus.vocab()) vocab += clean_cell(word) + "\n";

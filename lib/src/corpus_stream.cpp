@@ -31,6 +31,12 @@ void DocumentBatch::add(std::vector<std::pair<WordId, Count>>& entries) {
   offsets.push_back(ids.size());
 }
 
+void DocumentBatch::append(const DocView& doc) {
+  ids.insert(ids.end(), doc.ids, doc.ids + doc.n);
+  counts.insert(counts.end(), doc.counts, doc.counts + doc.n);
+  offsets.push_back(ids.size());
+}
+
 void DocumentSource::seek(std::size_t d) {
   rewind();
   DocumentBatch skipped;
@@ -45,13 +51,46 @@ std::string CorpusSource::doc_table_line(std::size_t d) {
 bool CorpusSource::next(std::size_t max_docs, DocumentBatch& batch) {
   batch.clear(next_);
   const std::size_t end = std::min(corpus_.n_docs(), next_ + max_docs);
+  for (; next_ < end; ++next_) batch.append(corpus_.doc(next_));
+  return batch.n_docs() > 0;
+}
+
+TmcSource::TmcSource(const std::string& path, const CorpusReadOptions& options)
+    : file_(path), keep_empty_(options.keep_empty) {
+  if (!options.vocab_path.empty()) {
+    throw UsageError("--vocab: " + path + " is a .tmc corpus, which holds its vocabulary");
+  }
+}
+
+bool TmcSource::next(std::size_t max_docs, DocumentBatch& batch) {
+  batch.clear(next_);
+  const std::size_t end = std::min(file_.n_docs(), next_ + max_docs);
+  file_.check_documents(next_, end);
   for (; next_ < end; ++next_) {
-    const DocView doc = corpus_.doc(next_);
-    batch.ids.insert(batch.ids.end(), doc.ids, doc.ids + doc.n);
-    batch.counts.insert(batch.counts.end(), doc.counts, doc.counts + doc.n);
-    batch.offsets.push_back(batch.ids.size());
+    const DocView doc = file_.doc(next_);
+    if (doc.n == 0 && !keep_empty_) {
+      throw InputError(file_.path(), "document " + std::to_string(next_ + 1) +
+                                         " has no words; expected every document to hold at "
+                                         "least one (remove it, or re-import with tm-import, "
+                                         "which drops them)");
+    }
+    batch.append(doc);
   }
   return batch.n_docs() > 0;
+}
+
+std::string TmcSource::doc_table_line(std::size_t d) {
+  return file_.doc_id(d) + "\t" + file_.label(d);
+}
+
+std::unique_ptr<DocumentSource> open_document_stream(const std::string& path,
+                                                     const CorpusReadOptions& options) {
+  const CorpusFormat format =
+      options.format == CorpusFormat::automatic ? detect_corpus_format(path) : options.format;
+  if (format == CorpusFormat::tmc) return std::make_unique<TmcSource>(path, options);
+  CorpusReadOptions resolved = options;
+  resolved.format = format;
+  return std::make_unique<FileCorpusStream>(path, resolved);
 }
 
 namespace {
@@ -138,7 +177,8 @@ Corpus read_all(DocumentSource& source, std::size_t max_docs) {
 }
 
 bool streamable(CorpusFormat format) noexcept {
-  return format == CorpusFormat::uci || format == CorpusFormat::ldac || format == CorpusFormat::mm;
+  return format == CorpusFormat::uci || format == CorpusFormat::ldac ||
+         format == CorpusFormat::mm || format == CorpusFormat::tmc;
 }
 
 // Reads one document at a time from a UCI, lda-c or MatrixMarket file, checking every line.
@@ -333,9 +373,9 @@ FileCorpusStream::FileCorpusStream(const std::string& path, const CorpusReadOpti
     : path_(path),
       format_(options.format == CorpusFormat::automatic ? detect_corpus_format(path)
                                                         : options.format) {
-  if (!streamable(format_)) {
+  if (!streamable(format_) || format_ == CorpusFormat::tmc) {
     throw UsageError(path + ": a " + format_name(format_) +
-                     " corpus cannot be streamed; import it first (tm-import --format uci) or fit "
+                     " corpus cannot be streamed; import it first (tm-import --to tmc) or fit "
                      "with --algorithm batch");
   }
   const std::string vocab_path = resolve_vocab_path(path, options);

@@ -87,7 +87,7 @@ void Sha256::update(const void* data, std::size_t n_bytes) noexcept {
   }
 }
 
-std::string Sha256::hex_digest() {
+std::array<unsigned char, 32> Sha256::digest() {
   // Padding (§5.1.1): a 1 bit, zeros up to 56 bytes mod 64, then the bit length, big-endian.
   const std::uint64_t n_bits = n_bytes_ * 8;
   const unsigned char one = 0x80;
@@ -97,12 +97,22 @@ std::string Sha256::hex_digest() {
   unsigned char length[8];
   for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(n_bits >> (56 - 8 * i));
   update(length, 8);
+  std::array<unsigned char, 32> bytes{};
+  for (std::size_t i = 0; i < 8; ++i) {
+    for (std::size_t j = 0; j < 4; ++j) {
+      bytes[4 * i + j] = static_cast<unsigned char>(state_[i] >> (24 - 8 * j));
+    }
+  }
+  return bytes;
+}
+
+std::string Sha256::hex_digest() {
+  static const char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(64);
-  char buffer[9];
-  for (std::uint32_t word : state_) {
-    std::snprintf(buffer, sizeof buffer, "%08x", word);
-    hex += buffer;
+  for (unsigned char byte : digest()) {
+    hex += kHex[byte >> 4];
+    hex += kHex[byte & 15];
   }
   return hex;
 }

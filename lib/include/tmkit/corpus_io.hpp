@@ -6,6 +6,7 @@
 // lda-c (Blei's lda-c): one line per document, "N id:count ...", N distinct 0-based ids.
 // MatrixMarket coordinate (as gensim's MmCorpus writes it): rows are documents, columns words,
 // 1-based, values whole non-negative counts.
+// .tmc: tmkit's binary corpus, one memory-mappable file with the vocabulary inside (tmc.hpp).
 // Raw text: one document per line, optionally "id<TAB>text" or "id<TAB>label<TAB>text", or a
 // directory of .txt files (one document per file; id = file name, label = sub-directory).
 #pragma once
@@ -18,9 +19,9 @@
 
 namespace tmkit {
 
-enum class CorpusFormat { automatic, uci, ldac, mm, text, text_dir };
+enum class CorpusFormat { automatic, uci, ldac, mm, text, text_dir, tmc };
 
-/// "auto", "uci", "ldac", "mm", "text", "text-dir" <-> CorpusFormat; UsageError for other names.
+/// "auto", "uci", "ldac", "mm", "text", "text-dir", "tmc" <-> CorpusFormat; UsageError for other names.
 CorpusFormat parse_corpus_format(const std::string& name);
 std::string format_name(CorpusFormat format);
 
@@ -43,7 +44,7 @@ struct CorpusReadOptions {
 };
 
 /// Guesses the format of `path` from its content: a directory is text_dir; "%%MatrixMarket" starts
-/// mm; a first line holding one integer starts uci (D, then W and NNZ); a first line of the form
+/// mm; "TMKITCRP" starts tmc; a first line holding one integer starts uci (D, then W and NNZ); a first line of the form
 /// "N id:count ..." starts ldac; anything else is text. The reader of the guessed format then
 /// reports any malformed line, rather than the file being read as something else.
 CorpusFormat detect_corpus_format(const std::string& path);
@@ -86,8 +87,8 @@ struct CorpusPaths {
 /// beside it, named as find_vocab_path looks for them.
 CorpusPaths companion_paths(const std::string& path);
 
-/// Writes a corpus as uci, ldac or mm, with its vocabulary and document table, each file complete
-/// or not at all.
+/// Writes a corpus as uci, ldac or mm, with its vocabulary and document table, or as tmc (one file,
+/// paths.corpus, holding all three); each file complete or not at all.
 void write_corpus(const Corpus& corpus, CorpusFormat format, const CorpusPaths& paths);
 
 }  // namespace tmkit

@@ -1,5 +1,6 @@
 // Documents read from disk a mini-batch at a time, for fits whose corpus need not fit in memory
-// (online VB). UCI, lda-c and MatrixMarket files are streamed: the whole file is checked once when
+// (online VB). A .tmc file is served from its memory map. UCI, lda-c and MatrixMarket files are
+// streamed: the whole file is checked once when
 // the stream opens (every line, as the in-memory readers check it), then each pass re-reads it in
 // order, holding one batch. UCI and MatrixMarket entries must come grouped by document in
 // increasing order, as the UCI files and every writer (tmkit's, gensim's) produce them. A corpus
@@ -15,6 +16,7 @@
 
 #include "tmkit/corpus.hpp"
 #include "tmkit/corpus_io.hpp"
+#include "tmkit/tmc.hpp"
 
 namespace tmkit {
 
@@ -32,6 +34,8 @@ struct DocumentBatch {
   void clear(std::size_t first_doc);
   /// Appends a document; `entries` need not be sorted (repeated ids are summed).
   void add(std::vector<std::pair<WordId, Count>>& entries);
+  /// Appends a document that is already in Corpus form.
+  void append(const DocView& doc);
 };
 
 /// Documents in order, a batch at a time, pass after pass.
@@ -101,6 +105,32 @@ class FileCorpusStream : public DocumentSource {
   std::size_t docs_next_ = 0;
 };
 
+/// Serves a .tmc file from its memory map: a batch copies its documents out of the map, checking
+/// each block of the file the first time it is read (tmc.hpp). Opening costs O(D + V), whatever
+/// the number of tokens.
+class TmcSource : public DocumentSource {
+ public:
+  TmcSource(const std::string& path, const CorpusReadOptions& options);
+  std::size_t n_docs() const override { return file_.n_docs(); }
+  std::uint64_t n_tokens() const override { return file_.n_tokens(); }
+  const std::vector<std::string>& vocab() const override { return file_.vocab(); }
+  std::string doc_table_line(std::size_t d) override;
+  bool next(std::size_t max_docs, DocumentBatch& batch) override;
+  void rewind() override { next_ = 0; }
+  std::string fingerprint() const override { return file_.fingerprint(); }
+  TmcFile& file() noexcept { return file_; }
+
+ private:
+  TmcFile file_;
+  bool keep_empty_ = false;
+  std::size_t next_ = 0;
+};
+
+/// A stream over a corpus file of a streamable format: TmcSource for .tmc, FileCorpusStream for the
+/// text formats.
+std::unique_ptr<DocumentSource> open_document_stream(const std::string& path,
+                                                     const CorpusReadOptions& options);
+
 /// The documents of another source minus a set of excluded ones (a held-out slice), which are
 /// collected into memory when it is built (one pass over the inner source).
 class ExcludingSource : public DocumentSource {
@@ -135,7 +165,7 @@ class ExcludingSource : public DocumentSource {
 /// labels; the source is rewound before and after.
 Corpus read_all(DocumentSource& source, std::size_t max_docs = static_cast<std::size_t>(-1));
 
-/// True when `format` can be streamed (uci, ldac, mm).
+/// True when `format` can be streamed (uci, ldac, mm, tmc).
 bool streamable(CorpusFormat format) noexcept;
 
 }  // namespace tmkit

@@ -15,7 +15,9 @@ class Sha256 {
   Sha256() noexcept;
   void update(const void* data, std::size_t n_bytes) noexcept;
   void update(std::string_view text) noexcept { update(text.data(), text.size()); }
-  /// The 64-character lower-case hex digest. Finishes the hash: call it once.
+  /// The 32-byte digest. Finishes the hash: call it (or hex_digest) once.
+  std::array<unsigned char, 32> digest();
+  /// The 64-character lower-case hex digest. Finishes the hash: call it (or digest) once.
   std::string hex_digest();
 
  private:
