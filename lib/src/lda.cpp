@@ -17,11 +17,7 @@
 namespace tmkit {
 namespace {
 
-// Documents per block. Fixed, because the order of the floating-point sums (within a block, then
-// block by block) must not depend on the thread count; 128 keeps a block's sufficient statistics
-// (K x its distinct words) in cache and still gives many blocks per thread on corpora worth
-// parallelising.
-constexpr std::size_t kDocsPerBlock = 128;
+constexpr std::size_t kDocsPerBlock = kFitBlockDocs;
 
 // gensim and scikit-learn initialise lambda_kw ~ Gamma(shape 100, scale 1/100).
 constexpr double kInitShape = 100.0;
@@ -81,7 +77,7 @@ Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const a
                   arma::mat& gamma, const std::vector<BlockVocabulary>& block_vocab,
                   const BlockPartition& blocks, const EstepOptions& estep, int n_threads,
                   arma::mat* stats, arma::vec* elog_theta_sum, const FitCallbacks& callbacks,
-                  std::size_t restart_period = 1, std::size_t restart_phase = 0,
+                  const Shard& shard, std::size_t restart_period = 1, std::size_t restart_phase = 0,
                   bool from_neutral = false) {
   const std::size_t n_topics = topics.n_topics();
   const DocumentPrior prior(alpha);
@@ -105,7 +101,8 @@ Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const a
         for (std::size_t d = blocks.begin(b); d < blocks.end(b); ++d) {
           const DocView doc = corpus.doc(d);
           EstepOptions doc_options = estep;
-          doc_options.restart = estep.restart && (d + restart_phase) % restart_period == 0;
+          doc_options.restart =
+              estep.restart && (shard.first_doc + d + restart_phase) % restart_period == 0;
           if (from_neutral) neutral_gamma(doc, alpha, gamma.colptr(d));
           const DocumentFit fit =
               fit_document(doc, topics, prior, gamma.colptr(d), ws.estep, doc_options);
@@ -139,8 +136,17 @@ Sweep estep_sweep(const Corpus& corpus, const TopicExpectations& topics, const a
         docs_done += blocks.end(b) - blocks.begin(b);
         if (callbacks.on_progress) callbacks.on_progress(docs_done, corpus.n_docs());
       });
-  sweep.mean_iterations =
-      iterations / static_cast<double>(std::max<std::size_t>(1, corpus.n_docs()));
+  // Every rank's share, added in rank order (nothing to add in one process).
+  double totals[4] = {sweep.elbo_at_start, sweep.elbo_at_end, iterations,
+                      static_cast<double>(corpus.n_docs())};
+  shard.comm->sum(totals, 4);
+  sweep.elbo_at_start = totals[0];
+  sweep.elbo_at_end = totals[1];
+  if (stats) {
+    shard.comm->sum(stats->memptr(), stats->n_elem);
+    shard.comm->sum(elog_theta_sum->memptr(), elog_theta_sum->n_elem);
+  }
+  sweep.mean_iterations = totals[2] / std::max(1.0, totals[3]);
   return sweep;
 }
 
@@ -261,7 +267,7 @@ void validate_fit_options(const Corpus& corpus, const FitOptions& options) {
   if (options.patience == 0) throw UsageError("--patience: 0; expected at least 1 pass");
 }
 
-LdaModel initialize_model(const Corpus& corpus, const FitOptions& options) {
+LdaModel initialize_model(const Corpus& corpus, const FitOptions& options, const Shard& shard) {
   validate_fit_options(corpus, options);
   const std::size_t n_topics = options.n_topics, n_words = corpus.n_words();
   LdaModel model;
@@ -275,11 +281,11 @@ LdaModel initialize_model(const Corpus& corpus, const FitOptions& options) {
     for (std::size_t w = 0; w < n_words; ++w) model.lambda(k, w) = draw(rng);
   }
   if (options.init == InitMethod::spa) {
-    const std::vector<std::size_t> seeds = spa_seed_documents(corpus, n_topics, options.n_threads);
-    for (std::size_t k = 0; k < seeds.size(); ++k) {
-      const DocView doc = corpus.doc(seeds[k]);
-      for (std::size_t i = 0; i < doc.n; ++i) model.lambda(k, doc.ids[i]) += doc.counts[i];
-    }
+    std::vector<std::size_t> all(corpus.n_docs());
+    for (std::size_t d = 0; d < all.size(); ++d) all[d] = d;
+    const std::vector<SpaSeed> seeds =
+        spa_seeds(corpus, all, n_topics, options.n_threads, *shard.comm);
+    for (std::size_t k = 0; k < seeds.size(); ++k) model.lambda.row(k) += seeds[k].counts.t();
   }
   model.gamma.set_size(n_topics, corpus.n_docs());
   for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
@@ -292,9 +298,11 @@ namespace {
 
 // What every sweep of one fit shares.
 struct FitContext {
-  const Corpus& corpus;
+  const Corpus& corpus;  ///< this process's documents
   const FitOptions& options;
   const FitCallbacks& callbacks;
+  Shard shard;
+  double n_docs = 0;  ///< documents of every process
   BlockPartition blocks;
   std::vector<BlockVocabulary> block_vocab;
   std::chrono::steady_clock::time_point start;
@@ -330,7 +338,7 @@ void run_passes(FitContext& ctx, LdaModel& model, RunState& run, std::size_t max
   const Corpus& corpus = ctx.corpus;
   const FitOptions& options = ctx.options;
   const int n_threads = options.n_threads;
-  const double n_docs = static_cast<double>(corpus.n_docs());
+  const double n_docs = ctx.n_docs;
   const double n_topics = static_cast<double>(options.n_topics);
   TopicExpectations topics = topic_expectations(model.lambda, n_threads);
   arma::mat stats;
@@ -362,7 +370,7 @@ void run_passes(FitContext& ctx, LdaModel& model, RunState& run, std::size_t max
     const bool warming_up = run.passes < options.restart_warmup;
     const Sweep sweep =
         estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab, ctx.blocks,
-                    options.estep, n_threads, &stats, &elog_theta_sum, ctx.callbacks,
+                    options.estep, n_threads, &stats, &elog_theta_sum, ctx.callbacks, ctx.shard,
                     warming_up ? 1 : options.restart_period, run.passes);
     const PassReport line =
         record(sweep.elbo_at_start + topics.beta_term(model.eta), sweep.mean_iterations);
@@ -396,7 +404,7 @@ void run_passes(FitContext& ctx, LdaModel& model, RunState& run, std::size_t max
   evaluate_only.max_iter = 0;
   const Sweep last =
       estep_sweep(corpus, topics, model.alpha, model.gamma, ctx.block_vocab, ctx.blocks,
-                  evaluate_only, n_threads, nullptr, nullptr, ctx.callbacks);
+                  evaluate_only, n_threads, nullptr, nullptr, ctx.callbacks, ctx.shard);
   record(last.elbo_at_start + topics.beta_term(model.eta), 0.0);
 }
 
@@ -411,11 +419,11 @@ struct Proposal {
 // the best split candidates, each with the best merge by shared words and by shared documents
 // (once when both name the same pair).
 std::vector<Proposal> round_proposals(const Corpus& corpus, const LdaModel& model,
-                                      const FitOptions& options) {
+                                      const FitOptions& options, Communicator& comm) {
   const std::vector<SplitProposal> splits =
-      rank_splits(corpus, model, options.min_split_gain, options.n_threads);
+      rank_splits(corpus, model, options.min_split_gain, options.n_threads, comm);
   const std::vector<MergeProposal> by_words = rank_word_merges(model, options.n_threads);
-  const std::vector<MergeProposal> by_usage = rank_usage_merges(model, options.n_threads);
+  const std::vector<MergeProposal> by_usage = rank_usage_merges(model, options.n_threads, comm);
   std::vector<Proposal> proposals;
   for (std::size_t s = 0; s < std::min(splits.size(), kSplitsPerRound); ++s) {
     const SplitProposal& split = splits[s];
@@ -442,10 +450,12 @@ std::vector<Proposal> round_proposals(const Corpus& corpus, const LdaModel& mode
 class BatchFit {
  public:
   BatchFit(const Corpus& corpus, const FitOptions& options, LdaModel& model,
-           const FitCallbacks& callbacks, BatchProgress progress)
+           const FitCallbacks& callbacks, BatchProgress progress, const Shard& shard)
       : ctx_{corpus,
              options,
              callbacks,
+             shard,
+             static_cast<double>(shard.comm->sum(std::uint64_t{corpus.n_docs()})),
              BlockPartition{corpus.n_docs(), kDocsPerBlock},
              {},
              std::chrono::steady_clock::now() -
@@ -504,7 +514,7 @@ class BatchFit {
   // throws Interrupted when stopping.
   bool safe_point() {
     const FitCallbacks& cb = ctx_.callbacks;
-    const bool stop = cb.stop_requested && cb.stop_requested();
+    const bool stop = ctx_.shard.comm->any(cb.stop_requested && cb.stop_requested());
     if (stop || (cb.checkpoint_due && cb.checkpoint_due(p_.passes))) {
       p_.seconds = ctx_.seconds();
       if (cb.on_checkpoint) cb.on_checkpoint(model_, p_);
@@ -545,7 +555,8 @@ class BatchFit {
   bool try_round() {
     const FitOptions& options = ctx_.options;
     if (p_.moves_left == 0 || p_.passes >= options.max_passes) return false;
-    const std::vector<Proposal> proposals = round_proposals(ctx_.corpus, model_, options);
+    const std::vector<Proposal> proposals =
+        round_proposals(ctx_.corpus, model_, options, *ctx_.shard.comm);
     for (; p_.round_tried < proposals.size(); ++p_.round_tried) {
       if (p_.moves_left == 0 || p_.passes >= options.max_passes) return false;
       safe_point();
@@ -557,7 +568,8 @@ class BatchFit {
       const FitCallbacks& cb = ctx_.callbacks;
       run_passes(
           ctx_, trial_model, trial, std::min(options.move_passes, options.max_passes - p_.passes),
-          p_.passes, nullptr, [&] { return cb.stop_requested && cb.stop_requested(); }, before);
+          p_.passes, nullptr,
+          [&] { return ctx_.shard.comm->any(cb.stop_requested && cb.stop_requested()); }, before);
       if (trial.stopped) {
         // Abandon the trial: the state before it is consistent, and a resumed fit tries it again.
         safe_point_stopping();
@@ -613,9 +625,10 @@ class BatchFit {
     fold.restart = false;
     fold.evaluate_end = true;
     const TopicExpectations topics = topic_expectations(model_.lambda, options.n_threads);
-    const Sweep sweep = estep_sweep(ctx_.corpus, topics, model_.alpha, model_.gamma,
-                                    ctx_.block_vocab, ctx_.blocks, fold, options.n_threads, nullptr,
-                                    nullptr, ctx_.callbacks, 1, 0, /*from_neutral=*/true);
+    const Sweep sweep =
+        estep_sweep(ctx_.corpus, topics, model_.alpha, model_.gamma, ctx_.block_vocab, ctx_.blocks,
+                    fold, options.n_threads, nullptr, nullptr, ctx_.callbacks, ctx_.shard, 1, 0,
+                    /*from_neutral=*/true);
     PassReport line;
     line.pass = p_.passes;
     line.elbo = sweep.elbo_at_end + topics.beta_term(model_.eta);
@@ -643,20 +656,21 @@ void check_shape(const Corpus& corpus, const FitOptions& options, const LdaModel
 }  // namespace
 
 FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& model,
-                    const FitCallbacks& callbacks) {
+                    const FitCallbacks& callbacks, const Shard& shard) {
   check_shape(corpus, options, model);
   BatchProgress progress;
   progress.moves_left = options.max_moves;
-  return BatchFit(corpus, options, model, callbacks, std::move(progress)).run();
+  return BatchFit(corpus, options, model, callbacks, std::move(progress), shard).run();
 }
 
 FitReport resume_batch(const Corpus& corpus, const FitOptions& options, LdaModel& model,
-                       BatchProgress progress, const FitCallbacks& callbacks) {
+                       BatchProgress progress, const FitCallbacks& callbacks, const Shard& shard) {
   check_shape(corpus, options, model);
-  return BatchFit(corpus, options, model, callbacks, std::move(progress)).run();
+  return BatchFit(corpus, options, model, callbacks, std::move(progress), shard).run();
 }
 
-double evaluate_elbo(const Corpus& corpus, const LdaModel& model, int n_threads) {
+double evaluate_elbo(const Corpus& corpus, const LdaModel& model, int n_threads,
+                     const Shard& shard) {
   const BlockPartition blocks{corpus.n_docs(), kDocsPerBlock};
   const std::vector<BlockVocabulary> no_vocab(blocks.n_blocks());
   const TopicExpectations topics = topic_expectations(model.lambda, n_threads);
@@ -664,7 +678,7 @@ double evaluate_elbo(const Corpus& corpus, const LdaModel& model, int n_threads)
   evaluate_only.max_iter = 0;
   arma::mat gamma = model.gamma;
   const Sweep sweep = estep_sweep(corpus, topics, model.alpha, gamma, no_vocab, blocks,
-                                  evaluate_only, n_threads, nullptr, nullptr, {});
+                                  evaluate_only, n_threads, nullptr, nullptr, {}, shard);
   return sweep.elbo_at_start + topics.beta_term(model.eta);
 }
 

@@ -33,14 +33,24 @@ std::vector<std::size_t> spa_seed_documents(const Corpus& corpus, std::size_t n_
 std::vector<std::size_t> spa_seed_documents(const Corpus& corpus,
                                             const std::vector<std::size_t>& candidates,
                                             std::size_t n_topics, int n_threads) {
+  std::vector<std::size_t> docs;
+  for (const SpaSeed& seed : spa_seeds(corpus, candidates, n_topics, n_threads, single_process())) {
+    docs.push_back(seed.doc);
+  }
+  return docs;
+}
+
+std::vector<SpaSeed> spa_seeds(const Corpus& corpus, const std::vector<std::size_t>& candidates,
+                               std::size_t n_topics, int n_threads, Communicator& comm) {
   const std::size_t n_candidates = candidates.size();
-  if (n_candidates == 0) throw UsageError("SPA: no candidate documents");
+  if (comm.sum(std::uint64_t{n_candidates}) == 0) throw UsageError("SPA: no candidate documents");
   std::vector<double> length(n_candidates);
   for (std::size_t c = 0; c < n_candidates; ++c) {
     length[c] = static_cast<double>(corpus.doc(candidates[c]).n_tokens());
   }
-  std::vector<double> sorted = length;
-  const auto middle = sorted.begin() + static_cast<long>(n_candidates / 2);
+  // The median over every rank's candidates.
+  std::vector<double> sorted = comm.all_gather(length);
+  const auto middle = sorted.begin() + static_cast<long>(sorted.size() / 2);
   std::nth_element(sorted.begin(), middle, sorted.end());
   const double min_length = std::max(2.0, kMinLengthOfMedian * *middle);
 
@@ -55,24 +65,36 @@ std::vector<std::size_t> spa_seed_documents(const Corpus& corpus,
       sum_squares += static_cast<double>(doc.counts[i]) * doc.counts[i];
     residual[c] = (sum_squares - length[c]) / (length[c] * (length[c] - 1.0));
   }
-  std::vector<std::size_t> seeds;
+  std::vector<SpaSeed> seeds;
   std::vector<arma::vec> basis;
   const BlockPartition blocks{n_candidates, kDocsPerTask};
   while (seeds.size() < n_topics) {
-    const auto best = static_cast<std::size_t>(std::max_element(residual.begin(), residual.end()) -
-                                               residual.begin());
-    if (residual[best] == -HUGE_VAL) {
+    // The largest residual, the first in document order on a tie: the lowest rank's, then the
+    // first of its candidates.
+    const auto local_best = static_cast<std::size_t>(
+        std::max_element(residual.begin(), residual.end()) - residual.begin());
+    const std::vector<double> bests =
+        comm.all_gather({n_candidates > 0 ? residual[local_best] : -HUGE_VAL});
+    const int owner =
+        static_cast<int>(std::max_element(bests.begin(), bests.end()) - bests.begin());
+    if (bests[static_cast<std::size_t>(owner)] == -HUGE_VAL) {
       throw UsageError("-k: " + std::to_string(n_topics) + " topics but only " +
                        std::to_string(seeds.size()) +
                        " documents can seed them; use fewer topics or --init random");
     }
-    seeds.push_back(candidates[best]);
-    arma::vec u(corpus.n_words(), arma::fill::zeros);
-    const DocView seed = corpus.doc(candidates[best]);
-    for (std::size_t i = 0; i < seed.n; ++i) u[seed.ids[i]] = seed.counts[i] / length[best];
+    SpaSeed seed;
+    seed.counts.zeros(corpus.n_words());
+    if (comm.rank() == owner) {
+      seed.doc = candidates[local_best];
+      const DocView doc = corpus.doc(seed.doc);
+      for (std::size_t i = 0; i < doc.n; ++i) seed.counts[doc.ids[i]] = doc.counts[i];
+      residual[local_best] = -HUGE_VAL;
+    }
+    comm.broadcast(seed.counts.memptr(), seed.counts.n_elem * sizeof(double), owner);
+    arma::vec u = seed.counts / arma::accu(seed.counts);
+    seeds.push_back(std::move(seed));
     for (const arma::vec& b : basis) u -= arma::dot(u, b) * b;  // Gram-Schmidt, in seed order
     const double norm = arma::norm(u);
-    residual[best] = -HUGE_VAL;
     if (!(norm > 0.0)) continue;  // a repeat of earlier seeds adds no direction
     u /= norm;
     for_each_block(blocks, n_threads, [&](std::size_t b) {

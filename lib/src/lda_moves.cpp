@@ -24,31 +24,30 @@ struct TwoComponents {
 };
 
 TwoComponents fit_two_components(const Corpus& corpus, const std::vector<std::size_t>& docs,
-                                 std::size_t seed_a, std::size_t seed_b) {
+                                 double n_docs, const arma::vec& seed_a, const arma::vec& seed_b,
+                                 Communicator& comm) {
   const std::size_t n_words = corpus.n_words();
   const auto smoothed = [&](const arma::vec& counts) {
     arma::vec q = counts + kSplitSmoothing;
     return arma::vec(q / arma::accu(q));
   };
-  arma::vec counts_a(n_words, arma::fill::zeros), counts_b(n_words, arma::fill::zeros),
-      total(n_words, arma::fill::zeros);
+  arma::vec total(n_words, arma::fill::zeros);
   for (const std::size_t d : docs) {
     const DocView doc = corpus.doc(d);
     for (std::size_t i = 0; i < doc.n; ++i) total[doc.ids[i]] += doc.counts[i];
   }
-  for (const auto& [seed, counts] : {std::pair{seed_a, &counts_a}, std::pair{seed_b, &counts_b}}) {
-    const DocView doc = corpus.doc(seed);
-    for (std::size_t i = 0; i < doc.n; ++i) (*counts)[doc.ids[i]] += doc.counts[i];
-  }
+  comm.sum(total.memptr(), n_words);
+  // One message per EM round: counts_a, counts_b, the weight of a and the log-likelihood.
+  arma::vec round_sums(2 * n_words + 2);
+  arma::vec counts_a(round_sums.memptr(), n_words, false, true);
+  arma::vec counts_b(round_sums.memptr() + n_words, n_words, false, true);
+  double& weight_a = round_sums[2 * n_words];
+  double& mixture_ll = round_sums[2 * n_words + 1];
   TwoComponents result;
-  arma::vec log_a = arma::log(smoothed(counts_a)), log_b = arma::log(smoothed(counts_b));
+  arma::vec log_a = arma::log(smoothed(seed_a)), log_b = arma::log(smoothed(seed_b));
   double log_pi_a = std::log(0.5), log_pi_b = std::log(0.5);
-  double mixture_ll = 0.0;
   for (std::size_t round = 0; round <= kSplitEmRounds; ++round) {
-    counts_a.zeros();
-    counts_b.zeros();
-    double weight_a = 0.0;
-    mixture_ll = 0.0;
+    round_sums.zeros();
     for (const std::size_t d : docs) {
       const DocView doc = corpus.doc(d);
       double la = log_pi_a, lb = log_pi_b;
@@ -66,8 +65,8 @@ TwoComponents fit_two_components(const Corpus& corpus, const std::vector<std::si
         counts_b[doc.ids[i]] += (1.0 - r) * doc.counts[i];
       }
     }
+    comm.sum(round_sums.memptr(), round_sums.n_elem);
     if (round == kSplitEmRounds) break;  // the last round only evaluates
-    const double n_docs = static_cast<double>(docs.size());
     const double pi_a = std::clamp(weight_a / n_docs, 1.0 / n_docs, 1.0 - 1.0 / n_docs);
     log_pi_a = std::log(pi_a);
     log_pi_b = std::log(1.0 - pi_a);
@@ -86,37 +85,44 @@ TwoComponents fit_two_components(const Corpus& corpus, const std::vector<std::si
 }  // namespace
 
 std::vector<SplitProposal> rank_splits(const Corpus& corpus, const LdaModel& model, double min_gain,
-                                       int n_threads) {
+                                       int n_threads, Communicator& comm) {
   const std::size_t n_topics = model.n_topics();
   const arma::mat theta = document_topic_distributions(model);  // D x K
   std::vector<SplitProposal> slots(n_topics);
   std::vector<bool> usable(n_topics, false);
-  const BlockPartition topics{n_topics, 1};
-  for_each_block(topics, n_threads, [&](std::size_t k) {
+  const auto try_topic = [&](std::size_t k) {
     std::vector<std::size_t> docs;
-    double tokens = 0.0;
+    double counted[2] = {0.0, 0.0};  // documents and tokens, over every rank
     for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
       if (theta(d, k) >= kDominantShare) {
         docs.push_back(d);
-        tokens += static_cast<double>(corpus.doc(d).n_tokens());
+        counted[1] += static_cast<double>(corpus.doc(d).n_tokens());
       }
     }
-    if (docs.size() < 2) return;
-    std::vector<std::size_t> seeds;
+    counted[0] = static_cast<double>(docs.size());
+    comm.sum(counted, 2);
+    if (counted[0] < 2) return;
+    std::vector<SpaSeed> seeds;
     try {
-      seeds = spa_seed_documents(corpus, docs, 2, 1);
+      seeds = spa_seeds(corpus, docs, 2, 1, comm);
     } catch (const UsageError&) {
-      return;  // too few documents long enough to seed two parts
+      return;  // too few documents long enough to seed two parts (on every rank alike)
     }
-    const TwoComponents parts = fit_two_components(corpus, docs, seeds[0], seeds[1]);
+    const TwoComponents parts =
+        fit_two_components(corpus, docs, counted[0], seeds[0].counts, seeds[1].counts, comm);
     SplitProposal& proposal = slots[k];
     proposal.topic = k;
-    proposal.gain_per_token = parts.gain / tokens;
+    proposal.gain_per_token = parts.gain / counted[1];
     const arma::vec weighted_a = parts.pi_a * parts.q_a;
     const arma::vec weighted_b = (1.0 - parts.pi_a) * parts.q_b;
     proposal.share_a = weighted_a / (weighted_a + weighted_b);
     usable[k] = proposal.gain_per_token >= min_gain;
-  });
+  };
+  if (comm.size() == 1) {
+    for_each_block(BlockPartition{n_topics, 1}, n_threads, try_topic);
+  } else {
+    for (std::size_t k = 0; k < n_topics; ++k) try_topic(k);  // collectives from one thread
+  }
   std::vector<SplitProposal> ranked;
   for (std::size_t k = 0; k < n_topics; ++k) {
     if (usable[k]) ranked.push_back(std::move(slots[k]));
@@ -162,20 +168,26 @@ std::vector<MergeProposal> rank_word_merges(const LdaModel& model, int n_threads
   return pairs;
 }
 
-std::vector<MergeProposal> rank_usage_merges(const LdaModel& model, int n_threads) {
+std::vector<MergeProposal> rank_usage_merges(const LdaModel& model, int n_threads,
+                                             Communicator& comm) {
   const std::size_t n_topics = model.n_topics();
   const arma::mat theta = document_topic_distributions(model);  // D x K
-  arma::vec norm(n_topics);
-  for (std::size_t k = 0; k < n_topics; ++k) norm[k] = arma::norm(theta.col(k));
+  // Inner products of the topics' usage columns and each topic's total usage, over every rank.
+  arma::mat sums(n_topics, n_topics + 1);
+  sums.head_cols(n_topics) = theta.t() * theta;
+  sums.col(n_topics) = arma::sum(model.gamma, 1);
+  comm.sum(sums.memptr(), sums.n_elem);
+  const arma::mat gram = sums.head_cols(n_topics);
+  const arma::vec usage = sums.col(n_topics);
+  const arma::vec norm = arma::sqrt(gram.diag());
   std::vector<MergeProposal> pairs;
   for (std::size_t i = 0; i < n_topics; ++i)
     for (std::size_t j = i + 1; j < n_topics; ++j) pairs.push_back({i, j, 0.0});
   const BlockPartition blocks{pairs.size(), 16};
-  const arma::vec usage = arma::sum(model.gamma, 1);
   for_each_block(blocks, n_threads, [&](std::size_t b) {
     for (std::size_t p = blocks.begin(b); p < blocks.end(b); ++p) {
       const std::size_t i = pairs[p].keep, j = pairs[p].drop;
-      pairs[p].score = arma::dot(theta.col(i), theta.col(j)) / (norm[i] * norm[j]);
+      pairs[p].score = gram(i, j) / (norm[i] * norm[j]);
       if (usage[j] > usage[i]) std::swap(pairs[p].keep, pairs[p].drop);
     }
   });

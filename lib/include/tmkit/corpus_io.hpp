@@ -21,7 +21,8 @@ namespace tmkit {
 
 enum class CorpusFormat { automatic, uci, ldac, mm, text, text_dir, tmc };
 
-/// "auto", "uci", "ldac", "mm", "text", "text-dir", "tmc" <-> CorpusFormat; UsageError for other names.
+/// "auto", "uci", "ldac", "mm", "text", "text-dir", "tmc" <-> CorpusFormat; UsageError for other
+/// names.
 CorpusFormat parse_corpus_format(const std::string& name);
 std::string format_name(CorpusFormat format);
 
@@ -44,9 +45,10 @@ struct CorpusReadOptions {
 };
 
 /// Guesses the format of `path` from its content: a directory is text_dir; "%%MatrixMarket" starts
-/// mm; "TMKITCRP" starts tmc; a first line holding one integer starts uci (D, then W and NNZ); a first line of the form
-/// "N id:count ..." starts ldac; anything else is text. The reader of the guessed format then
-/// reports any malformed line, rather than the file being read as something else.
+/// mm; "TMKITCRP" starts tmc; a first line holding one integer starts uci (D, then W and NNZ); a
+/// first line of the form "N id:count ..." starts ldac; anything else is text. The reader of the
+/// guessed format then reports any malformed line, rather than the file being read as something
+/// else.
 CorpusFormat detect_corpus_format(const std::string& path);
 
 /// The vocabulary file that goes with a corpus file: for "DIR/docword.NAME.txt",

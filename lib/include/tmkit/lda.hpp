@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "tmkit/communicator.hpp"
 #include "tmkit/corpus.hpp"
 #include "tmkit/lda_estep.hpp"
 #include "tmkit/lda_init.hpp"
@@ -163,6 +164,23 @@ struct FitCallbacks {
   std::function<double(const LdaModel&)> evaluate_heldout;
 };
 
+/// Documents per block of a batch fit. Fixed, because the order of the floating-point sums (within
+/// a block, then block by block) must not depend on the thread count; 128 keeps a block's
+/// sufficient statistics (K x its distinct words) in cache and still gives many blocks per thread
+/// on corpora worth parallelising. A fit spread over processes gives each whole blocks.
+constexpr std::size_t kFitBlockDocs = 128;
+
+/// This process's part of a fit spread over several (MPI ranks): `comm` joins them, and the corpus
+/// handed to the fit holds documents [first_doc, first_doc + n) of the whole, a range of whole
+/// blocks of kFitBlockDocs (rank_documents). model.gamma then holds those documents' columns;
+/// lambda, alpha, eta and the trace are the same on every rank, and equal those of one process
+/// fitting the whole corpus up to the rounding of how the ranks' sums are grouped. The default is
+/// one process.
+struct Shard {
+  Communicator* comm = &single_process();
+  std::size_t first_doc = 0;
+};
+
 /// Checks `options` against `corpus` (K between 1 and V, positive finite priors and tolerances, a
 /// non-empty corpus); UsageError naming the option otherwise.
 void validate_fit_options(const Corpus& corpus, const FitOptions& options);
@@ -170,7 +188,7 @@ void validate_fit_options(const Corpus& corpus, const FitOptions& options);
 /// Initial state (lda_init.hpp): lambda_kw ~ Gamma(100, 1/100) drawn from one stream per topic of
 /// `options.seed`, plus with InitMethod::spa the counts of K seed documents; gamma_dk =
 /// alpha_k + N_d / K (lda-c's).
-LdaModel initialize_model(const Corpus& corpus, const FitOptions& options);
+LdaModel initialize_model(const Corpus& corpus, const FitOptions& options, const Shard& shard = {});
 
 /// Fits `model` (from initialize_model, or any valid state with the corpus's shape) by batch
 /// variational inference. The result is identical for any n_threads. With
@@ -179,14 +197,16 @@ LdaModel initialize_model(const Corpus& corpus, const FitOptions& options);
 /// trace's last line, marked fold_in, is the ELBO of that saved state and may lie a little below
 /// the line before it (a document can settle in a worse local mode than the passes had found).
 FitReport fit_batch(const Corpus& corpus, const FitOptions& options, LdaModel& model,
-                    const FitCallbacks& callbacks = {});
+                    const FitCallbacks& callbacks = {}, const Shard& shard = {});
 
 /// Continues a fit from a safe point: `model` and `progress` as on_checkpoint saw them. Ends with
 /// exactly the model and trace (wall times aside) of the uninterrupted fit.
 FitReport resume_batch(const Corpus& corpus, const FitOptions& options, LdaModel& model,
-                       BatchProgress progress, const FitCallbacks& callbacks = {});
+                       BatchProgress progress, const FitCallbacks& callbacks = {},
+                       const Shard& shard = {});
 
 /// The ELBO of `model` on `corpus` with phi at its optimum (one sweep, no update).
-double evaluate_elbo(const Corpus& corpus, const LdaModel& model, int n_threads = 0);
+double evaluate_elbo(const Corpus& corpus, const LdaModel& model, int n_threads = 0,
+                     const Shard& shard = {});
 
 }  // namespace tmkit

@@ -11,11 +11,13 @@
 // vertices: a mixture of two uncovered topics has a smaller norm than either pure document.
 #pragma once
 
+#include <armadillo>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "tmkit/communicator.hpp"
 #include "tmkit/corpus.hpp"
 
 namespace tmkit {
@@ -38,5 +40,17 @@ std::vector<std::size_t> spa_seed_documents(const Corpus& corpus, std::size_t n_
 std::vector<std::size_t> spa_seed_documents(const Corpus& corpus,
                                             const std::vector<std::size_t>& candidates,
                                             std::size_t n_topics, int n_threads);
+
+/// One SPA seed: its word counts (V), and its index in this rank's corpus (npos on other ranks).
+struct SpaSeed {
+  arma::vec counts;
+  std::size_t doc = static_cast<std::size_t>(-1);
+};
+
+/// SPA over the candidates of every rank of `comm` (each rank lists its own documents): the same
+/// seeds, in the same order, as one process choosing among all the candidates (ties go to the
+/// earlier document), on every rank.
+std::vector<SpaSeed> spa_seeds(const Corpus& corpus, const std::vector<std::size_t>& candidates,
+                               std::size_t n_topics, int n_threads, Communicator& comm);
 
 }  // namespace tmkit

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "tmkit/communicator.hpp"
 #include "tmkit/corpus.hpp"
 #include "tmkit/lda.hpp"
 
@@ -35,8 +36,10 @@ struct MergeProposal {
 
 /// Split candidates, best first, with gain_per_token >= min_gain. A document is dominated by topic
 /// k when E[theta_dk] >= 1/2; topics dominating fewer than 2 documents are not candidates.
+/// Under a Communicator of several ranks, `corpus` and model.gamma hold this rank's documents and
+/// every rank returns the same list.
 std::vector<SplitProposal> rank_splits(const Corpus& corpus, const LdaModel& model, double min_gain,
-                                       int n_threads);
+                                       int n_threads, Communicator& comm = single_process());
 
 /// Merge candidates by the information lost when merging the topics' expected word counts
 /// c_k = lambda_k - eta: (N_i + N_j) JS_pi(c_i/N_i, c_j/N_j) with pi ∝ (N_i, N_j) (Slonim & Tishby
@@ -45,7 +48,9 @@ std::vector<MergeProposal> rank_word_merges(const LdaModel& model, int n_threads
 
 /// Merge candidates by the cosine of the two topics' use across documents (columns of E[theta]),
 /// largest first: two topics that took the same documents.
-std::vector<MergeProposal> rank_usage_merges(const LdaModel& model, int n_threads);
+/// model.gamma: this rank's documents under a Communicator of several ranks.
+std::vector<MergeProposal> rank_usage_merges(const LdaModel& model, int n_threads,
+                                             Communicator& comm = single_process());
 
 /// The state after merging `merge.drop` into `merge.keep` and splitting `split.topic` between
 /// itself and the freed slot; every document's gamma restarts from the neutral point, which lets

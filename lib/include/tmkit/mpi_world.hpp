@@ -1,0 +1,25 @@
+// The Communicator of an MPI job (Open MPI), when tmkit is built with MPI (TMKIT_WITH_MPI).
+// Started under `mpirun -np P`, an app calls mpi_world() once; the world is finalized when the
+// program exits. A rank that fails calls abort_world() after printing its message, which stops
+// every rank (MPI_Abort) instead of leaving them waiting in a collective.
+#pragma once
+
+#include "tmkit/communicator.hpp"
+
+namespace tmkit {
+
+/// True when this build has MPI.
+bool mpi_available() noexcept;
+
+/// The world communicator: initializes MPI on the first call (size 1, rank 0 when the program was
+/// not started by mpirun, or when this build has no MPI).
+Communicator& mpi_world(int& argc, char**& argv);
+
+/// True when mpi_world() was called and the job has more than one rank.
+bool in_parallel_job() noexcept;
+
+/// Stops every rank of the job with `exit_code` (MPI_Abort); returns only when not in a parallel
+/// job.
+void abort_world(int exit_code);
+
+}  // namespace tmkit
