@@ -11,6 +11,7 @@
 
 #include "tmkit/divergence.hpp"
 #include "tmkit/error.hpp"
+#include "tmkit/mpi_world.hpp"
 #include "tmkit/model_dir.hpp"
 
 namespace tmkit::cli {
@@ -27,33 +28,35 @@ constexpr double kPlainLineSeconds = 5.0;  // progress line interval when stderr
 }  // namespace
 
 int run(const char* name, int argc, char** argv, const std::function<int(int, char**)>& body) {
+  int code = kExitBadInput;
+  std::string message;
   try {
     return body(argc, argv);
   } catch (const Interrupted& e) {
     // The library's own message says where it stopped; an app that saved something says what.
     const std::string what = e.what();
-    if (what.rfind("interrupted", 0) == 0) {
-      std::fprintf(stderr,
-                   "%s: interrupted; nothing was written and existing outputs are untouched\n",
-                   name);
-    } else {
-      std::fprintf(stderr, "%s: interrupted; %s\n", name, what.c_str());
-    }
-    return kExitInterrupted;
+    message = what.rfind("interrupted", 0) == 0
+                  ? "interrupted; nothing was written and existing outputs are untouched"
+                  : "interrupted; " + what;
+    code = kExitInterrupted;
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "%s: %s\n", name, e.what());
+    message = e.what();
   } catch (const InputError& e) {
-    std::fprintf(stderr, "%s: %s\n", name, e.what());
+    message = e.what();
   } catch (const po::error& e) {
-    std::fprintf(stderr, "%s: %s (see %s --help)\n", name, e.what(), name);
+    message = std::string(e.what()) + " (see " + name + " --help)";
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "%s: internal error: out of memory\n", name);
-    return kExitInternal;
+    message = "internal error: out of memory";
+    code = kExitInternal;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: internal error: %s\n", name, e.what());
-    return kExitInternal;
+    message = std::string("internal error: ") + e.what();
+    code = kExitInternal;
   }
-  return kExitBadInput;
+  // Under mpirun, say which rank failed, then stop every rank rather than leave them waiting.
+  std::fprintf(stderr, "%s: %s%s\n", name, parallel_job_prefix().c_str(), message.c_str());
+  std::fflush(stderr);
+  abort_world(code);
+  return code;
 }
 
 void add_common_options(po::options_description& options, int& threads, bool& quiet) {

@@ -157,6 +157,12 @@ Communicator& mpi_world(int& argc, char**& argv) {
 
 bool in_parallel_job() noexcept { return g_world && g_world->size() > 1; }
 
+std::string parallel_job_prefix() {
+  if (!in_parallel_job()) return {};
+  return "rank " + std::to_string(g_world->rank()) + " of " + std::to_string(g_world->size()) +
+         ": ";
+}
+
 void abort_world(int exit_code) {
   if (in_parallel_job()) MPI_Abort(MPI_COMM_WORLD, exit_code);
 }
@@ -166,6 +172,7 @@ void abort_world(int exit_code) {
 bool mpi_available() noexcept { return false; }
 Communicator& mpi_world(int&, char**&) { return single_process(); }
 bool in_parallel_job() noexcept { return false; }
+std::string parallel_job_prefix() { return {}; }
 void abort_world(int) {}
 
 #endif

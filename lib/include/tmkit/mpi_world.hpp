@@ -4,6 +4,8 @@
 // every rank (MPI_Abort) instead of leaving them waiting in a collective.
 #pragma once
 
+#include <string>
+
 #include "tmkit/communicator.hpp"
 
 namespace tmkit {
@@ -17,6 +19,9 @@ Communicator& mpi_world(int& argc, char**& argv);
 
 /// True when mpi_world() was called and the job has more than one rank.
 bool in_parallel_job() noexcept;
+
+/// "rank R of P: " in a parallel job, "" otherwise (a prefix for messages).
+std::string parallel_job_prefix();
 
 /// Stops every rank of the job with `exit_code` (MPI_Abort); returns only when not in a parallel
 /// job.
