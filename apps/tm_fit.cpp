@@ -1,5 +1,7 @@
 // tm-fit: fit a variational LDA model to a corpus and write the model directory.
+#include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -9,12 +11,14 @@
 #include "common/cli.hpp"
 #include "tmkit/checkpoint.hpp"
 #include "tmkit/completion.hpp"
+#include "tmkit/corpus_shard.hpp"
 #include "tmkit/corpus_stream.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/io.hpp"
 #include "tmkit/lda.hpp"
 #include "tmkit/lda_online.hpp"
 #include "tmkit/model_dir.hpp"
+#include "tmkit/mpi_world.hpp"
 #include "tmkit/npy.hpp"
 #include "tmkit/process.hpp"
 #include "tmkit/topics.hpp"
@@ -162,8 +166,25 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   if (fit.restart_period == 0) throw tmkit::UsageError("--restart-period: 0; expected at least 1");
   const tmkit::CorpusReadOptions read_options = tmkit::cli::finish_corpus_options(corpus_values);
 
+  // Under mpirun every rank fits its share of the documents and rank 0 writes the model.
+  tmkit::Communicator& world = tmkit::current_world();
+  const bool distributed = world.size() > 1;
+  if (distributed) {
+    const auto not_yet = [](const std::string& what) {
+      return tmkit::UsageError(what +
+                               " is not available under mpirun yet; run it as one process (the "
+                               "batch fit is spread over ranks)");
+    };
+    if (algorithm == "online") throw not_yet("--algorithm online");
+    if (heldout_fraction > 0) throw not_yet("--heldout-fraction");
+    if (checkpoint_every > 0) throw not_yet("--checkpoint-every");
+    if (resume) throw not_yet("--resume");
+  }
   // Open the output first, so that an unwritable path fails before the fit, not after it.
-  tmkit::AtomicDirectory output(out);
+  // (Under mpirun, once every rank has read its documents: a rank that cannot stops the job, and
+  // nothing must have been created by then.)
+  std::optional<tmkit::AtomicDirectory> output;
+  if (!distributed) output.emplace(out);
   tmkit::cli::install_interrupt_handler();
 
   if (algorithm != "batch" && algorithm != "online") {
@@ -189,7 +210,25 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   tmkit::TextImportReport text_report;
   std::optional<tmkit::Corpus> in_memory;
   std::unique_ptr<tmkit::DocumentSource> source;
-  if (is_online && tmkit::streamable(format)) {
+  std::optional<tmkit::CorpusShard> shard;
+  if (distributed) {
+    // Every rank learns whether all could read their documents before anything is created.
+    std::exception_ptr read_error;
+    try {
+      shard =
+          tmkit::read_corpus_shard(corpus_values.corpus, read_options, world, tmkit::kFitBlockDocs);
+    } catch (...) {
+      read_error = std::current_exception();
+    }
+    if (world.any(read_error != nullptr)) {
+      if (read_error) std::rethrow_exception(read_error);
+      throw tmkit::InputError(corpus_values.corpus,
+                              "another rank could not read its documents (its message says why)");
+    }
+    in_memory = std::move(shard->documents);
+    source = std::make_unique<tmkit::CorpusSource>(*in_memory);
+    if (world.is_root()) output.emplace(out);
+  } else if (is_online && tmkit::streamable(format)) {
     source = tmkit::open_document_stream(corpus_values.corpus, read_options);
   } else {
     in_memory = tmkit::read_corpus(corpus_values.corpus, read_options, &text_report);
@@ -221,17 +260,20 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
     }
     tmkit::validate_fit_options(*corpus, fit);
   }
-  const std::size_t n_docs = training->n_docs();
+  // The whole corpus (under mpirun, training holds this rank's documents).
+  const std::size_t n_docs = shard ? shard->n_docs : training->n_docs();
+  const std::uint64_t n_tokens = shard ? shard->n_tokens : training->n_tokens();
+  const std::string fingerprint = shard ? shard->fingerprint : training->fingerprint();
   if (fit.n_topics > training->vocab().size()) {
     throw tmkit::UsageError("-k: " + std::to_string(fit.n_topics) +
                             " topics is more than the vocabulary has words (V = " +
                             std::to_string(training->vocab().size()) + "); expected 1 <= K <= V");
   }
-  tmkit::cli::Progress progress("tm-fit", quiet);
+  tmkit::cli::Progress progress("tm-fit", quiet || !world.is_root());
   progress.line("tm-fit: " + std::to_string(n_docs) + " documents, " +
-                std::to_string(training->vocab().size()) + " words, " +
-                std::to_string(training->n_tokens()) +
+                std::to_string(training->vocab().size()) + " words, " + std::to_string(n_tokens) +
                 " tokens; K = " + std::to_string(fit.n_topics) + (is_online ? "; online" : "") +
+                (distributed ? "; " + std::to_string(world.size()) + " MPI ranks" : "") +
                 (heldout ? "; " + std::to_string(heldout->heldout.n_docs()) + " held out" : ""));
   tmkit::FitCallbacks callbacks;
   callbacks.on_pass = [&](const tmkit::PassReport& line) { progress.line(pass_line(line)); };
@@ -316,19 +358,33 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
         model = resume->model;
         report = tmkit::resume_batch(*corpus, fit, model, resume->batch, callbacks);
       } else {
-        model = tmkit::initialize_model(*corpus, fit);
-        report = tmkit::fit_batch(*corpus, fit, model, callbacks);
+        const tmkit::Shard fit_shard{&world, shard ? shard->first_doc : 0};
+        model = tmkit::initialize_model(*corpus, fit, fit_shard);
+        report = tmkit::fit_batch(*corpus, fit, model, callbacks, fit_shard);
       }
     } catch (const tmkit::Interrupted&) {
       throw tmkit::Interrupted(stopped_message());
     }
-    saved.doc_ids = corpus->doc_ids();
-    saved.labels = corpus->labels();
+    if (shard) {
+      // Rank 0 collects every rank's gamma and writes the model; the others are done.
+      const std::vector<double> local(model.gamma.begin(), model.gamma.end());
+      const std::vector<double> all = world.gather(local, 0);
+      if (!world.is_root()) return tmkit::cli::kExitOk;
+      model.gamma = arma::mat(all.data(), fit.n_topics, n_docs);
+      for (const std::string& line : shard->doc_table) {
+        const std::size_t tab = line.find('\t');
+        saved.doc_ids.push_back(line.substr(0, tab));
+        saved.labels.push_back(line.substr(tab + 1));
+      }
+    } else {
+      saved.doc_ids = corpus->doc_ids();
+      saved.labels = corpus->labels();
+    }
   } else {
     model = resume ? resume->model : tmkit::initialize_online_model(*training, fit);
     // gamma.npy and docs.tsv are written as the final pass folds each mini-batch in.
-    std::ofstream gamma_file(output.file("gamma.npy"), std::ios::binary);
-    std::ofstream docs_file(output.file("docs.tsv"), std::ios::binary);
+    std::ofstream gamma_file(output->file("gamma.npy"), std::ios::binary);
+    std::ofstream docs_file(output->file("docs.tsv"), std::ios::binary);
     tmkit::write_npy_header(gamma_file, {n_docs, fit.n_topics});
     tmkit::OnlineCallbacks online_callbacks;
     online_callbacks.fit = callbacks;
@@ -352,7 +408,7 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
     gamma_file.close();
     docs_file.close();
     if (!gamma_file || !docs_file) {
-      throw tmkit::InputError(output.temp_path(), "could not be written (disk full?)");
+      throw tmkit::InputError(output->temp_path(), "could not be written (disk full?)");
     }
     saved.streamed_docs = n_docs;
   }
@@ -363,6 +419,10 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   std::string coherence_note;
   if (corpus) {
     tmkit::compute_coherence(*corpus, topics);
+    if (shard) {
+      coherence_note = "(coherence computed on rank 0's " + std::to_string(corpus->n_docs()) +
+                       " documents; tm-topics --corpus computes it on any corpus)\n";
+    }
   } else {
     const tmkit::Corpus sample = tmkit::read_all(*training, tmkit::kInitSampleDocs);
     tmkit::compute_coherence(sample, topics);
@@ -380,16 +440,16 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   saved.corpus.vocab_path =
       corpus_values.vocab.empty() ? "" : std::filesystem::absolute(corpus_values.vocab).string();
   saved.corpus.format = tmkit::format_name(format);
-  saved.corpus.fingerprint = training->fingerprint();
-  saved.corpus.n_tokens = training->n_tokens();
+  saved.corpus.fingerprint = fingerprint;
+  saved.corpus.n_tokens = n_tokens;
   saved.options_json = tmkit::options_to_json(fit);
   saved.seed = fit.seed;
   saved.passes = report.passes;
   saved.converged = report.converged;
   saved.final_elbo = report.final_elbo;
   saved.seconds = report.seconds;
-  tmkit::save_model(output, saved, report.trace, table);
-  output.commit();
+  tmkit::save_model(*output, saved, report.trace, table);
+  output->commit();
   // The fit is complete: its checkpoint has served.
   std::error_code ec;
   std::filesystem::remove_all(checkpoint_dir, ec);
@@ -399,13 +459,13 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   std::printf(
       "%zu topics fitted to %zu documents (%llu tokens, %zu words) in %zu %s passes, "
       "%.1f s: %s\n",
-      fit.n_topics, n_docs, static_cast<unsigned long long>(training->n_tokens()),
-      training->vocab().size(), report.passes, algorithm.c_str(), report.seconds,
+      fit.n_topics, n_docs, static_cast<unsigned long long>(n_tokens), training->vocab().size(),
+      report.passes, algorithm.c_str(), report.seconds,
       is_online          ? "ran the passes asked for"
       : report.converged ? "converged"
                          : "NOT converged (raise --passes or --tol)");
   std::printf("ELBO %.10g (%.4f per token)", report.final_elbo,
-              report.final_elbo / static_cast<double>(training->n_tokens()));
+              report.final_elbo / static_cast<double>(n_tokens));
   if (!is_online)
     std::printf("; merge-split moves kept %zu of %zu tried", kept, report.moves.size());
   std::printf("\n");
@@ -413,7 +473,14 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
     std::printf("held-out document-completion perplexity %.6f (%zu documents, %zu passes)\n",
                 report.trace.back().heldout_perplexity, heldout->heldout.n_docs(), report.passes);
   }
-  std::printf("peak memory %.0f MiB\n", tmkit::peak_resident_mib());
+  std::printf("peak memory %.0f MiB", tmkit::peak_resident_mib());
+  if (distributed) {
+    std::printf(" (rank 0); %d MPI ranks, %.2f MiB of statistics summed per rank per pass",
+                world.size(),
+                static_cast<double>(world.bytes_summed()) / 1048576.0 /
+                    static_cast<double>(std::max<std::size_t>(1, report.passes)));
+  }
+  std::printf("\n");
   if (!text_report.dropped_documents.empty()) {
     std::printf("%zu documents left empty by the tokenizer were dropped\n",
                 text_report.dropped_documents.size());
@@ -426,4 +493,7 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
 
 int fit_main(int argc, char** argv) { return fit_with({argv, argv + argc}, nullptr); }
 
-int main(int argc, char** argv) { return tmkit::cli::run("tm-fit", argc, argv, fit_main); }
+int main(int argc, char** argv) {
+  tmkit::mpi_world(argc, argv);  // under mpirun: joins the job (see fit_with)
+  return tmkit::cli::run("tm-fit", argc, argv, fit_main);
+}

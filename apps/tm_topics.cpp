@@ -4,10 +4,10 @@
 #include <filesystem>
 
 #include "common/cli.hpp"
+#include "tmkit/corpus_stream.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/io.hpp"
 #include "tmkit/model_dir.hpp"
-#include "tmkit/sha256.hpp"
 #include "tmkit/topics.hpp"
 
 namespace {
@@ -68,10 +68,8 @@ int topics_main(int argc, char** argv) {
                                           std::to_string(saved.vocab.size()) +
                                           " words); expected the model's vocabulary");
       }
-      const std::string& recorded = saved.corpus.fingerprint;
-      const bool of_file = recorded.rfind("file-sha256:", 0) == 0;  // a streamed (online) fit's
-      if (check_fingerprint && (of_file ? "file-sha256:" + tmkit::sha256_file(path)
-                                        : reference.fingerprint()) != recorded) {
+      if (check_fingerprint &&
+          !tmkit::fingerprint_matches(saved.corpus.fingerprint, path, reference)) {
         note = "note: " + path + " changed since the fit; coherence is computed on it as it is now";
       }
       tmkit::compute_coherence(reference, topics);

@@ -11,8 +11,8 @@
 
 #include "tmkit/divergence.hpp"
 #include "tmkit/error.hpp"
-#include "tmkit/mpi_world.hpp"
 #include "tmkit/model_dir.hpp"
+#include "tmkit/mpi_world.hpp"
 
 namespace tmkit::cli {
 namespace {
@@ -52,10 +52,11 @@ int run(const char* name, int argc, char** argv, const std::function<int(int, ch
     message = std::string("internal error: ") + e.what();
     code = kExitInternal;
   }
-  // Under mpirun, say which rank failed, then stop every rank rather than leave them waiting.
+  // Under mpirun, say which rank failed, then stop every rank rather than leave them waiting (an
+  // interruption is decided by all ranks together: each stops on its own).
   std::fprintf(stderr, "%s: %s%s\n", name, parallel_job_prefix().c_str(), message.c_str());
   std::fflush(stderr);
-  abort_world(code);
+  if (code != kExitInterrupted) abort_world(code);
   return code;
 }
 

@@ -176,6 +176,15 @@ Corpus read_all(DocumentSource& source, std::size_t max_docs) {
   return corpus;
 }
 
+bool fingerprint_matches(const std::string& recorded, const std::string& path,
+                         const Corpus& corpus) {
+  if (recorded.rfind("file-sha256:", 0) == 0) return recorded == "file-sha256:" + sha256_file(path);
+  if (recorded.rfind("tmc-sha256:", 0) == 0) {
+    return is_tmc_file(path) && TmcFile(path).fingerprint() == recorded;
+  }
+  return corpus.fingerprint() == recorded;
+}
+
 bool streamable(CorpusFormat format) noexcept {
   return format == CorpusFormat::uci || format == CorpusFormat::ldac ||
          format == CorpusFormat::mm || format == CorpusFormat::tmc;

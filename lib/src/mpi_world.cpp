@@ -140,8 +140,18 @@ void finalize_at_exit() {
 
 bool mpi_available() noexcept { return true; }
 
+// True when this process was started by mpirun (Open MPI, or a PMI/PMIx launcher such as srun):
+// without one, MPI is not initialized at all (no singleton start-up, no daemons).
+bool launched_by_mpirun() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE"}) {
+    if (std::getenv(name)) return true;
+  }
+  return false;
+}
+
 Communicator& mpi_world(int& argc, char**& argv) {
   if (!g_world) {
+    if (!launched_by_mpirun()) return single_process();
     int initialized = 0;
     MPI_Initialized(&initialized);
     if (!initialized) {
@@ -156,6 +166,11 @@ Communicator& mpi_world(int& argc, char**& argv) {
 }
 
 bool in_parallel_job() noexcept { return g_world && g_world->size() > 1; }
+
+Communicator& current_world() noexcept {
+  if (g_world) return *g_world;
+  return single_process();
+}
 
 std::string parallel_job_prefix() {
   if (!in_parallel_job()) return {};
@@ -172,6 +187,7 @@ void abort_world(int exit_code) {
 bool mpi_available() noexcept { return false; }
 Communicator& mpi_world(int&, char**&) { return single_process(); }
 bool in_parallel_job() noexcept { return false; }
+Communicator& current_world() noexcept { return single_process(); }
 std::string parallel_job_prefix() { return {}; }
 void abort_world(int) {}
 

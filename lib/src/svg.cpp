@@ -52,7 +52,8 @@ std::vector<std::string> tick_labels(const std::vector<double>& ticks) {
   // Close ticks of large or tiny values can share a 3-digit label: add digits until they differ.
   for (int precision = 4; precision <= 12; ++precision) {
     bool distinct = true;
-    for (std::size_t i = 1; i < labels.size(); ++i) distinct = distinct && labels[i] != labels[i - 1];
+    for (std::size_t i = 1; i < labels.size(); ++i)
+      distinct = distinct && labels[i] != labels[i - 1];
     if (distinct) break;
     char buffer[32];
     for (std::size_t i = 0; i < ticks.size(); ++i) {

@@ -165,6 +165,12 @@ class ExcludingSource : public DocumentSource {
 /// labels; the source is rewound before and after.
 Corpus read_all(DocumentSource& source, std::size_t max_docs = static_cast<std::size_t>(-1));
 
+/// True when `recorded` (a model's corpus fingerprint: Corpus::fingerprint(), "file-sha256:..." of
+/// a streamed file, or "tmc-sha256:..." of a .tmc read by a stream or by MPI ranks) identifies the
+/// corpus file at `path`, whose content is `corpus`.
+bool fingerprint_matches(const std::string& recorded, const std::string& path,
+                         const Corpus& corpus);
+
 /// True when `format` can be streamed (uci, ldac, mm, tmc).
 bool streamable(CorpusFormat format) noexcept;
 

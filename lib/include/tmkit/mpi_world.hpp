@@ -13,9 +13,13 @@ namespace tmkit {
 /// True when this build has MPI.
 bool mpi_available() noexcept;
 
-/// The world communicator: initializes MPI on the first call (size 1, rank 0 when the program was
-/// not started by mpirun, or when this build has no MPI).
+/// The world communicator: initializes MPI on the first call when the program was started by
+/// mpirun (or another MPI launcher); otherwise, and when this build has no MPI, the trivial
+/// single_process() communicator, without initializing anything.
 Communicator& mpi_world(int& argc, char**& argv);
+
+/// The communicator mpi_world() returned, or single_process() before it is called.
+Communicator& current_world() noexcept;
 
 /// True when mpi_world() was called and the job has more than one rank.
 bool in_parallel_job() noexcept;

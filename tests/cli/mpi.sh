@@ -1,0 +1,72 @@
+# tm-fit under mpirun as a user runs it: with 2 and 3 ranks (3 oversubscribes a 2-core machine),
+# from a .tmc (each rank reads its own documents) and from UCI text, the model equals the
+# one-process model to 1e-9 relative; a rank that meets bad input stops the whole job with its
+# message and a non-zero exit, never a hang, and nothing is written.
+# usage: bash mpi.sh BIN_DIR SOURCE_DIR MPIEXEC NPY_CLOSE
+source "$(dirname "$0")/lib.sh"
+MPIEXEC=$3
+NPY_CLOSE=$4
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
+mpi() { local np=$1; shift; timeout 300 "$MPIEXEC" -np "$np" --oversubscribe "$@"; }
+cd "$WORK"
+"$BIN/tm-import" --corpus "$KJV" --to tmc --out kjv.tmc > /dev/null || fail "tm-import --to tmc"
+fit_args=(-k 6 --passes 40 --alpha auto --threads 1 --quiet)
+"$BIN/tm-fit" --corpus kjv.tmc "${fit_args[@]}" --out one > one.out || fail "one-process fit"
+
+close() {  # close A B WHAT: lambda and gamma within 1e-9, same documents, same ELBO
+  if "$NPY_CLOSE" "$1/lambda.npy" "$2/lambda.npy" 1e-9 > close.out &&
+     "$NPY_CLOSE" "$1/gamma.npy" "$2/gamma.npy" 1e-9 >> close.out && cmp -s "$1/docs.tsv" "$2/docs.tsv"; then
+    pass "$3: lambda and gamma within 1e-9 of one process ($(paste -sd';' close.out))"
+  else
+    fail "$3: $(cat close.out)"
+  fi
+}
+for np in 2 3; do
+  mpi $np "$BIN/tm-fit" --corpus kjv.tmc "${fit_args[@]}" --out tmc$np > tmc$np.out 2> tmc$np.err \
+    || fail "mpirun -np $np: $(tail -3 tmc$np.err)"
+  close one tmc$np "mpirun -np $np, .tmc"
+  grep -q "$np MPI ranks, .* MiB of statistics summed per rank per pass" tmc$np.out \
+    && pass "summary reports the ranks and the traffic" || fail "summary: $(cat tmc$np.out)"
+done
+mpi 2 "$BIN/tm-fit" --corpus "$KJV" "${fit_args[@]}" --out uci2 > /dev/null 2> uci2.err || fail "UCI under mpirun"
+close one uci2 "mpirun -np 2, UCI text"
+"$BIN/tm-topics" --model tmc2 > /dev/null 2> topics.err && [ ! -s topics.err ] \
+  && pass "tm-topics reads the MPI model and knows its corpus unchanged" || fail "tm-topics: $(cat topics.err)"
+
+# A rank that fails: document 1000 (in rank 1's range of 2) is empty in the file.
+awk 'NR > 3 && $1 != 1000' "$KJV" > body.txt
+{ sed -n 1,2p "$KJV"; wc -l < body.txt; cat body.txt; } > docword.holed.txt
+cp "$SRC/corpora/kjv/vocab.kjv.txt" vocab.holed.txt
+"$BIN/tm-import" --corpus docword.holed.txt --keep-empty --to tmc --out holed.tmc > /dev/null || fail "import with an empty document"
+start=$(date +%s)
+mpi 2 "$BIN/tm-fit" --corpus holed.tmc -k 4 --threads 1 --out bad > bad.out 2> bad.err
+code=$?
+if [ $code -ne 0 ] && [ $code -ne 124 ] && grep -q '^tm-fit: rank 1 of 2: holed\.tmc: document 1000 has no words' bad.err; then
+  pass "a failing rank stops the job: exit $code after $(( $(date +%s) - start )) s, its message names the rank"
+else
+  fail "failing rank: exit $code; $(head -c 400 bad.err)"
+fi
+absent bad "failing rank"
+# A corrupted block near the end of the file: only the last rank reads it.
+cp kjv.tmc corrupt.tmc
+size=$(stat -c %s kjv.tmc)
+printf '\xff\xff' | dd of=corrupt.tmc bs=1 seek=$((size * 3 / 5)) conv=notrunc status=none
+mpi 3 "$BIN/tm-fit" --corpus corrupt.tmc -k 4 --threads 1 --out bad > bad.out 2> bad.err
+code=$?
+if [ $code -ne 0 ] && [ $code -ne 124 ] && grep -Eq '^tm-fit: rank [12] of 3: corrupt\.tmc: documents [0-9]+ to [0-9]+: checksum does not match' bad.err; then
+  pass "a corrupted block on one rank stops the job (exit $code)"
+else
+  fail "corrupted block: exit $code; $(head -c 400 bad.err)"
+fi
+absent bad "corrupted block"
+# What is not spread over ranks yet says so; too many ranks for the documents says so.
+mpi 2 "$BIN/tm-fit" --corpus kjv.tmc -k 4 --algorithm online --out bad > /dev/null 2> bad.err
+[ $? -ne 0 ] && grep -q 'algorithm online is not available under mpirun yet' bad.err \
+  && pass "online under mpirun refused" || fail "online under mpirun: $(head -c 300 bad.err)"
+awk 'NR > 3 && $1 <= 100' "$KJV" > body.txt
+{ echo 100; sed -n 2p "$KJV"; wc -l < body.txt; cat body.txt; } > docword.small.txt
+cp "$SRC/corpora/kjv/vocab.kjv.txt" vocab.small.txt
+mpi 2 "$BIN/tm-fit" --corpus docword.small.txt -k 4 --out bad > /dev/null 2> bad.err
+[ $? -ne 0 ] && grep -q 'the corpus has 100 documents, 1 blocks of 128; run at most that many ranks' bad.err \
+  && pass "more ranks than blocks refused" || fail "too many ranks: $(head -c 300 bad.err)"
+finish
