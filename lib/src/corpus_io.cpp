@@ -111,11 +111,7 @@ void check_no_empty_document(const Corpus& corpus, const std::string& path) {
     throw InputError(path, "holds no documents; expected at least one");
   }
   const std::size_t empty = corpus.first_empty_document();
-  if (empty != corpus.n_docs()) {
-    throw InputError(path, "document " + std::to_string(empty + 1) +
-                               " has no words; expected every document to hold at least one "
-                               "(remove it, or re-import with tm-import, which drops them)");
-  }
+  if (empty != corpus.n_docs()) throw empty_document_error(path, empty);
 }
 
 void finish_formal(Corpus& corpus, const std::string& path, const CorpusReadOptions& options) {
@@ -333,6 +329,12 @@ bool looks_like_ldac_line(std::string_view line) {
 }
 
 }  // namespace
+
+InputError empty_document_error(const std::string& path, std::size_t d) {
+  return InputError(path, "document " + std::to_string(d + 1) +
+                              " has no words; expected every document to hold at least one "
+                              "(remove it, or re-import with tm-import, which drops them)");
+}
 
 CorpusFormat parse_corpus_format(const std::string& name) {
   if (name == "auto") return CorpusFormat::automatic;

@@ -64,9 +64,7 @@ CorpusShard read_corpus_shard(const std::string& path, const CorpusReadOptions& 
   }
   const std::size_t empty = shard.documents.first_empty_document();
   if (!options.keep_empty && empty != shard.documents.n_docs()) {
-    throw InputError(path, "document " + std::to_string(shard.first_doc + empty + 1) +
-                               " has no words; expected every document to hold at least one "
-                               "(remove it, or re-import with tm-import, which drops them)");
+    throw empty_document_error(path, shard.first_doc + empty);
   }
   return shard;
 }

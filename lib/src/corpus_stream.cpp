@@ -69,10 +69,7 @@ bool TmcSource::next(std::size_t max_docs, DocumentBatch& batch) {
   for (; next_ < end; ++next_) {
     const DocView doc = file_.doc(next_);
     if (doc.n == 0 && !keep_empty_) {
-      throw InputError(file_.path(), "document " + std::to_string(next_ + 1) +
-                                         " has no words; expected every document to hold at "
-                                         "least one (remove it, or re-import with tm-import, "
-                                         "which drops them)");
+      throw empty_document_error(file_.path(), next_);
     }
     batch.append(doc);
   }
@@ -371,11 +368,7 @@ struct FileCorpusStream::Parser {
     return true;
   }
 
-  [[noreturn]] void empty_document(std::size_t d) const {
-    throw InputError(path, "document " + std::to_string(d + 1) +
-                               " has no words; expected every document to hold at least one "
-                               "(remove it, or re-import with tm-import, which drops them)");
-  }
+  [[noreturn]] void empty_document(std::size_t d) const { throw empty_document_error(path, d); }
 };
 
 FileCorpusStream::FileCorpusStream(const std::string& path, const CorpusReadOptions& options)

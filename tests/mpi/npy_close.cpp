@@ -16,11 +16,10 @@ int main(int argc, char** argv) {
   try {
     const arma::mat a = tmkit::read_npy_matrix(argv[1]), b = tmkit::read_npy_matrix(argv[2]);
     if (a.n_rows != b.n_rows || a.n_cols != b.n_cols) {
-      std::printf("shapes differ: %llu x %llu and %llu x %llu\n",
-                  static_cast<unsigned long long>(a.n_rows),
-                  static_cast<unsigned long long>(a.n_cols),
-                  static_cast<unsigned long long>(b.n_rows),
-                  static_cast<unsigned long long>(b.n_cols));
+      std::printf(
+          "shapes differ: %llu x %llu and %llu x %llu\n", static_cast<unsigned long long>(a.n_rows),
+          static_cast<unsigned long long>(a.n_cols), static_cast<unsigned long long>(b.n_rows),
+          static_cast<unsigned long long>(b.n_cols));
       return 1;
     }
     double worst = 0;

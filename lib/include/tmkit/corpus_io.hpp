@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tmkit/corpus.hpp"
+#include "tmkit/error.hpp"
 #include "tmkit/text.hpp"
 
 namespace tmkit {
@@ -63,6 +64,10 @@ std::string resolve_vocab_path(const std::string& corpus_path, const CorpusReadO
 /// The "id<TAB>label" table beside a corpus file ("docs.NAME.tsv" for "docword.NAME.txt", else
 /// "PATH.docs.tsv"), or "" when there is none.
 std::string find_docs_path(const std::string& corpus_path);
+
+/// The error for document `d` (0-based) of the corpus at `path` holding no word, said one way by
+/// every reader.
+InputError empty_document_error(const std::string& path, std::size_t d);
 
 /// Reads a corpus. Throws InputError with file and line for malformed or truncated content, ids out
 /// of range, counts that are not positive integers, empty documents (formal formats) and an empty
