@@ -173,9 +173,8 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
     const auto not_yet = [](const std::string& what) {
       return tmkit::UsageError(what +
                                " is not available under mpirun yet; run it as one process (the "
-                               "batch fit is spread over ranks)");
+                               "batch and online fits are spread over ranks)");
     };
-    if (algorithm == "online") throw not_yet("--algorithm online");
     if (heldout_fraction > 0) throw not_yet("--heldout-fraction");
     if (checkpoint_every > 0) throw not_yet("--checkpoint-every");
     if (resume) throw not_yet("--resume");
@@ -202,8 +201,8 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   }
 
   // Documents: streamed from disk for an online fit of a .tmc, UCI, lda-c or MatrixMarket file; in
-  // memory
-  // otherwise.
+  // memory otherwise. Under mpirun, a batch fit's rank holds its share of the documents; an online
+  // fit's rank streams the file, reading its part of each mini-batch.
   const tmkit::CorpusFormat format = read_options.format == tmkit::CorpusFormat::automatic
                                          ? tmkit::detect_corpus_format(corpus_values.corpus)
                                          : read_options.format;
@@ -215,8 +214,15 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
     // Every rank learns whether all could read their documents before anything is created.
     std::exception_ptr read_error;
     try {
-      shard =
-          tmkit::read_corpus_shard(corpus_values.corpus, read_options, world, tmkit::kFitBlockDocs);
+      if (!is_online) {
+        shard = tmkit::read_corpus_shard(corpus_values.corpus, read_options, world,
+                                         tmkit::kFitBlockDocs);
+      } else if (tmkit::streamable(format)) {
+        source = tmkit::open_document_stream(corpus_values.corpus, read_options);
+      } else {
+        throw tmkit::UsageError("--algorithm online under mpirun streams the corpus file; import " +
+                                corpus_values.corpus + " first (tm-import --to tmc)");
+      }
     } catch (...) {
       read_error = std::current_exception();
     }
@@ -225,8 +231,10 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
       throw tmkit::InputError(corpus_values.corpus,
                               "another rank could not read its documents (its message says why)");
     }
-    in_memory = std::move(shard->documents);
-    source = std::make_unique<tmkit::CorpusSource>(*in_memory);
+    if (shard) {
+      in_memory = std::move(shard->documents);
+      source = std::make_unique<tmkit::CorpusSource>(*in_memory);
+    }
     if (world.is_root()) output.emplace(out);
   } else if (is_online && tmkit::streamable(format)) {
     source = tmkit::open_document_stream(corpus_values.corpus, read_options);
@@ -341,10 +349,16 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
     progress.line("checkpoint written to " + checkpoint_dir);
   };
   callbacks.checkpoint_due = checkpoint_due;
-  callbacks.on_checkpoint = [&](const tmkit::LdaModel& state, const tmkit::BatchProgress& p) {
-    write_checkpoint(state, p.passes, &p, nullptr);
-  };
-  const auto stopped_message = [&] {
+  if (!distributed) {
+    callbacks.on_checkpoint = [&](const tmkit::LdaModel& state, const tmkit::BatchProgress& p) {
+      write_checkpoint(state, p.passes, &p, nullptr);
+    };
+  }
+  const auto stopped_message = [&]() -> std::string {
+    if (distributed) {
+      return "no model was written (an existing one is untouched); checkpoints are not written "
+             "under mpirun yet";
+    }
     return "no model was written (an existing one is untouched); the fit so far is saved in " +
            checkpoint_dir + ": continue it with tm-fit --resume " + checkpoint_dir;
   };
@@ -383,9 +397,13 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   } else {
     model = resume ? resume->model : tmkit::initialize_online_model(*training, fit);
     // gamma.npy and docs.tsv are written as the final pass folds each mini-batch in.
-    std::ofstream gamma_file(output->file("gamma.npy"), std::ios::binary);
-    std::ofstream docs_file(output->file("docs.tsv"), std::ios::binary);
-    tmkit::write_npy_header(gamma_file, {n_docs, fit.n_topics});
+    // (Under mpirun, rank 0 writes them; the other ranks send it their gamma.)
+    std::ofstream gamma_file, docs_file;
+    if (output) {
+      gamma_file.open(output->file("gamma.npy"), std::ios::binary);
+      docs_file.open(output->file("docs.tsv"), std::ios::binary);
+      tmkit::write_npy_header(gamma_file, {n_docs, fit.n_topics});
+    }
     tmkit::OnlineCallbacks online_callbacks;
     online_callbacks.fit = callbacks;
     online_callbacks.on_gamma = [&](const tmkit::DocumentBatch& batch, const arma::mat& gamma) {
@@ -395,16 +413,19 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
       }
     };
     online_callbacks.checkpoint_due = checkpoint_due;
-    online_callbacks.on_checkpoint = [&](const tmkit::LdaModel& state,
-                                         const tmkit::OnlineProgress& p) {
-      write_checkpoint(state, p.updates, nullptr, &p);
-    };
+    if (!distributed) {
+      online_callbacks.on_checkpoint = [&](const tmkit::LdaModel& state,
+                                           const tmkit::OnlineProgress& p) {
+        write_checkpoint(state, p.updates, nullptr, &p);
+      };
+    }
     tmkit::OnlineProgress state = resume ? resume->online : tmkit::OnlineProgress{};
     try {
-      report = tmkit::fit_online(*training, fit, online, model, state, online_callbacks);
+      report = tmkit::fit_online(*training, fit, online, model, state, online_callbacks, world);
     } catch (const tmkit::Interrupted&) {
       throw tmkit::Interrupted(stopped_message());
     }
+    if (!output) return tmkit::cli::kExitOk;  // another rank than 0: rank 0 writes the model
     gamma_file.close();
     docs_file.close();
     if (!gamma_file || !docs_file) {

@@ -37,6 +37,20 @@ void DocumentBatch::append(const DocView& doc) {
   offsets.push_back(ids.size());
 }
 
+bool DocumentSource::next_part(std::size_t max_docs, std::size_t part_first, std::size_t part_last,
+                               DocumentBatch& batch) {
+  DocumentBatch whole;
+  if (!next(max_docs, whole)) {
+    batch.clear(whole.first);
+    return false;
+  }
+  const std::size_t first = std::min(whole.n_docs(), part_first);
+  const std::size_t last = std::min(whole.n_docs(), std::max(first, part_last));
+  batch.clear(whole.first + first);
+  for (std::size_t i = first; i < last; ++i) batch.append(whole.doc(i));
+  return true;
+}
+
 void DocumentSource::seek(std::size_t d) {
   rewind();
   DocumentBatch skipped;
@@ -63,17 +77,24 @@ TmcSource::TmcSource(const std::string& path, const CorpusReadOptions& options)
 }
 
 bool TmcSource::next(std::size_t max_docs, DocumentBatch& batch) {
-  batch.clear(next_);
+  return next_part(max_docs, 0, max_docs, batch);
+}
+
+bool TmcSource::next_part(std::size_t max_docs, std::size_t part_first, std::size_t part_last,
+                          DocumentBatch& batch) {
   const std::size_t end = std::min(file_.n_docs(), next_ + max_docs);
-  file_.check_documents(next_, end);
-  for (; next_ < end; ++next_) {
-    const DocView doc = file_.doc(next_);
-    if (doc.n == 0 && !keep_empty_) {
-      throw empty_document_error(file_.path(), next_);
-    }
+  const std::size_t first = std::min(end, next_ + part_first);
+  const std::size_t last = std::min(end, next_ + std::max(part_first, part_last));
+  const bool any = end > next_;
+  batch.clear(first);
+  file_.check_documents(first, last);
+  for (std::size_t d = first; d < last; ++d) {
+    const DocView doc = file_.doc(d);
+    if (doc.n == 0 && !keep_empty_) throw empty_document_error(file_.path(), d);
     batch.append(doc);
   }
-  return batch.n_docs() > 0;
+  next_ = end;
+  return any;
 }
 
 std::string TmcSource::doc_table_line(std::size_t d) {

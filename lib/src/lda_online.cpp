@@ -194,8 +194,50 @@ LdaModel initialize_online_model(DocumentSource& source, const FitOptions& optio
   return model;
 }
 
+namespace {
+
+// One rank's part of a mini-batch spread over ranks, added to the other ranks' parts: the
+// statistics over the union of the ranks' words (in increasing order), summed in rank order, with
+// the ELBO terms, iterations and E[log theta] sums. In one process, the batch's own.
+void combine_parts(Communicator& comm, std::vector<WordId>& words, BatchResult& result) {
+  if (comm.size() == 1) return;
+  const std::vector<double> mine(words.begin(), words.end());
+  std::vector<double> all = comm.all_gather(mine);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  const std::size_t n_topics = result.stats.n_rows;
+  arma::vec sums(n_topics * all.size() + n_topics + 2, arma::fill::zeros);
+  for (std::size_t j = 0, u = 0; j < words.size(); ++j) {
+    while (all[u] != static_cast<double>(words[j])) ++u;
+    std::copy_n(result.stats.colptr(j), n_topics, sums.memptr() + u * n_topics);
+  }
+  double* tail = sums.memptr() + n_topics * all.size();
+  std::copy_n(result.elog_theta_sum.memptr(), n_topics, tail);
+  tail[n_topics] = result.elbo;
+  tail[n_topics + 1] = result.iterations;
+  comm.sum(sums.memptr(), sums.n_elem);
+  words.assign(all.begin(), all.end());
+  result.stats = arma::mat(sums.memptr(), n_topics, all.size());
+  result.elog_theta_sum = arma::vec(tail, n_topics);
+  result.elbo = tail[n_topics];
+  result.iterations = tail[n_topics + 1];
+}
+
+// This rank's documents of the next mini-batch (all of them in one process): whole blocks of it,
+// as rank_documents spreads them. False at the end of the corpus.
+bool next_batch_part(DocumentSource& source, std::size_t next_doc, std::size_t batch_size,
+                     Communicator& comm, DocumentBatch& batch, std::size_t& batch_docs) {
+  batch_docs = std::min(batch_size, source.n_docs() - std::min(source.n_docs(), next_doc));
+  if (comm.size() == 1) return source.next(batch_size, batch);
+  const DocumentRange part = rank_documents(batch_docs, kDocsPerBlock, comm.rank(), comm.size());
+  return source.next_part(batch_size, part.first, part.last, batch);
+}
+
+}  // namespace
+
 FitReport fit_online(DocumentSource& source, const FitOptions& options, const OnlineOptions& online,
-                     LdaModel& model, OnlineProgress& progress, const OnlineCallbacks& callbacks) {
+                     LdaModel& model, OnlineProgress& progress, const OnlineCallbacks& callbacks,
+                     Communicator& comm) {
   validate_online_options(online);
   const std::size_t n_topics = options.n_topics, n_words = source.vocab().size();
   if (model.n_topics() != n_topics || model.n_words() != n_words ||
@@ -222,7 +264,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
   // A safe point: the state is consistent here. Hands it to on_checkpoint when a checkpoint is due
   // or a stop requested, then stops if asked.
   const auto safe_point = [&](bool mid_pass) {
-    const bool stop = hooks.stop_requested && hooks.stop_requested();
+    const bool stop = comm.any(hooks.stop_requested && hooks.stop_requested());
     if (!stop && !(callbacks.checkpoint_due && callbacks.checkpoint_due(progress.updates))) return;
     model.lambda = lambda.materialize();
     progress.seconds = seconds();
@@ -253,12 +295,14 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
 
   while (progress.passes < options.max_passes) {
     source.seek(progress.next_doc);
-    while (source.next(online.batch_size, batch)) {
-      const std::size_t batch_docs_count = batch.n_docs();
+    std::size_t batch_docs_count = 0;
+    while (next_batch_part(source, progress.next_doc, online.batch_size, comm, batch,
+                           batch_docs_count)) {
       localizer.localize(batch, local);
       const TopicExpectations topics =
           topic_expectations_of_columns(lambda.columns(local.words), lambda.row_sums(), n_threads);
       batch_estep(local, topics, model.alpha, options.estep, n_threads, nullptr, result);
+      combine_parts(comm, local.words, result);
       const double rho =
           std::pow(online.tau0 + static_cast<double>(progress.updates) + 1.0, -online.kappa);
       const double batch_docs = static_cast<double>(batch_docs_count);
@@ -310,17 +354,29 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
     source.rewind();
     double elbo = 0, iterations = 0;
     arma::mat gamma;
-    while (source.next(online.batch_size, batch)) {
+    std::size_t batch_first = 0, batch_docs_count = 0;
+    while (next_batch_part(source, batch_first, online.batch_size, comm, batch, batch_docs_count)) {
       localizer.localize(batch, local);
       const TopicExpectations topics = topic_expectations_of_columns(
           final_topics.columns(local.words), final_topics.row_sums(), n_threads);
       batch_estep(local, topics, model.alpha, options.estep, n_threads, &gamma, result);
-      elbo += result.elbo;
-      iterations += result.iterations;
-      if (callbacks.on_gamma) callbacks.on_gamma(local.docs, gamma);
-      if (hooks.on_progress) {
-        hooks.on_progress(local.docs.first + local.docs.n_docs(), source.n_docs());
+      double terms[2] = {result.elbo, result.iterations};
+      comm.sum(terms, 2);
+      elbo += terms[0];
+      iterations += terms[1];
+      if (comm.size() > 1) {
+        // Rank 0 receives every rank's gamma of the batch, in document order.
+        const std::vector<double> gathered =
+            comm.gather(std::vector<double>(gamma.begin(), gamma.end()), 0);
+        local.docs.clear(batch_first);
+        local.docs.offsets.assign(batch_docs_count + 1, 0);  // only first and n_docs() are told
+        if (comm.is_root()) {
+          gamma = arma::mat(gathered.data(), model.n_topics(), batch_docs_count);
+        }
       }
+      if (callbacks.on_gamma && comm.is_root()) callbacks.on_gamma(local.docs, gamma);
+      batch_first += batch_docs_count;
+      if (hooks.on_progress) hooks.on_progress(batch_first, source.n_docs());
     }
     PassReport line;
     line.pass = progress.passes;

@@ -1,6 +1,6 @@
 # tm-fit under mpirun as a user runs it: with 2 and 3 ranks (3 oversubscribes a 2-core machine),
-# from a .tmc (each rank reads its own documents) and from UCI text, the model equals the
-# one-process model to 1e-9 relative; a rank that meets bad input stops the whole job with its
+# batch and online, from a .tmc (each rank reads its own documents) and from UCI text, the model
+# equals the one-process model to 1e-9 relative; a rank that meets bad input stops the whole job with its
 # message and a non-zero exit, never a hang, and nothing is written.
 # usage: bash mpi.sh BIN_DIR SOURCE_DIR MPIEXEC NPY_CLOSE
 source "$(dirname "$0")/lib.sh"
@@ -21,15 +21,25 @@ close() {  # close A B WHAT: lambda and gamma within 1e-9, same documents, same 
     fail "$3: $(cat close.out)"
   fi
 }
-for np in 2 3; do
+for np in 1 2 3; do
   mpi $np "$BIN/tm-fit" --corpus kjv.tmc "${fit_args[@]}" --out tmc$np > tmc$np.out 2> tmc$np.err \
     || fail "mpirun -np $np: $(tail -3 tmc$np.err)"
   close one tmc$np "mpirun -np $np, .tmc"
-  grep -q "$np MPI ranks, .* MiB of statistics summed per rank per pass" tmc$np.out \
-    && pass "summary reports the ranks and the traffic" || fail "summary: $(cat tmc$np.out)"
+  [ $np -eq 1 ] || { grep -q "$np MPI ranks, .* MiB of statistics summed per rank per pass" tmc$np.out \
+    && pass "summary reports the ranks and the traffic" || fail "summary: $(cat tmc$np.out)"; }
 done
 mpi 2 "$BIN/tm-fit" --corpus "$KJV" "${fit_args[@]}" --out uci2 > /dev/null 2> uci2.err || fail "UCI under mpirun"
 close one uci2 "mpirun -np 2, UCI text"
+# The online fit: each rank reads its part of every mini-batch.
+online_args=(-k 6 --algorithm online --batch-size 200 --passes 3 --alpha auto --eta auto --threads 1 --quiet)
+"$BIN/tm-fit" --corpus kjv.tmc "${online_args[@]}" --out online1 > /dev/null || fail "one-process online fit"
+for np in 2 3; do
+  mpi $np "$BIN/tm-fit" --corpus kjv.tmc "${online_args[@]}" --out online$np > /dev/null 2> online$np.err \
+    || fail "online, mpirun -np $np: $(tail -3 online$np.err)"
+  close online1 online$np "online, mpirun -np $np, .tmc"
+done
+mpi 2 "$BIN/tm-fit" --corpus "$KJV" "${online_args[@]}" --out online-uci > /dev/null 2>&1 || fail "online UCI under mpirun"
+close online1 online-uci "online, mpirun -np 2, UCI streamed by each rank"
 "$BIN/tm-topics" --model tmc2 > /dev/null 2> topics.err && [ ! -s topics.err ] \
   && pass "tm-topics reads the MPI model and knows its corpus unchanged" || fail "tm-topics: $(cat topics.err)"
 
@@ -60,9 +70,9 @@ else
 fi
 absent bad "corrupted block"
 # What is not spread over ranks yet says so; too many ranks for the documents says so.
-mpi 2 "$BIN/tm-fit" --corpus kjv.tmc -k 4 --algorithm online --out bad > /dev/null 2> bad.err
-[ $? -ne 0 ] && grep -q 'algorithm online is not available under mpirun yet' bad.err \
-  && pass "online under mpirun refused" || fail "online under mpirun: $(head -c 300 bad.err)"
+mpi 2 "$BIN/tm-fit" --corpus kjv.tmc -k 4 --heldout-fraction 0.1 --out bad > /dev/null 2> bad.err
+[ $? -ne 0 ] && grep -q -- '--heldout-fraction is not available under mpirun yet' bad.err \
+  && pass "--heldout-fraction under mpirun refused" || fail "heldout under mpirun: $(head -c 300 bad.err)"
 awk 'NR > 3 && $1 <= 100' "$KJV" > body.txt
 { echo 100; sed -n 2p "$KJV"; wc -l < body.txt; cat body.txt; } > docword.small.txt
 cp "$SRC/corpora/kjv/vocab.kjv.txt" vocab.small.txt

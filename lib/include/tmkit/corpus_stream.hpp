@@ -50,6 +50,12 @@ class DocumentSource {
   virtual std::string doc_table_line(std::size_t d) = 0;
   /// Fills `batch` with the next up to `max_docs` documents; false (batch empty) at the end.
   virtual bool next(std::size_t max_docs, DocumentBatch& batch) = 0;
+  /// Moves past the next up to `max_docs` documents like next(), but fills `batch` with only the
+  /// documents [part_first, part_last) of them (counted from the first of them; batch.first is
+  /// the corpus index of document part_first): one rank's part of a mini-batch spread over ranks.
+  /// False at the end. This default reads the whole batch; a .tmc source reads only the part.
+  virtual bool next_part(std::size_t max_docs, std::size_t part_first, std::size_t part_last,
+                         DocumentBatch& batch);
   /// Back to the first document.
   virtual void rewind() = 0;
   /// Skips to document `d` (for a resumed fit): rewinds, then reads past d documents.
@@ -116,6 +122,8 @@ class TmcSource : public DocumentSource {
   const std::vector<std::string>& vocab() const override { return file_.vocab(); }
   std::string doc_table_line(std::size_t d) override;
   bool next(std::size_t max_docs, DocumentBatch& batch) override;
+  bool next_part(std::size_t max_docs, std::size_t part_first, std::size_t part_last,
+                 DocumentBatch& batch) override;
   void rewind() override { next_ = 0; }
   std::string fingerprint() const override { return file_.fingerprint(); }
   TmcFile& file() noexcept { return file_; }

@@ -12,6 +12,7 @@
 #include <functional>
 #include <vector>
 
+#include "tmkit/communicator.hpp"
 #include "tmkit/corpus_stream.hpp"
 #include "tmkit/lda.hpp"
 
@@ -73,8 +74,13 @@ constexpr std::size_t kInitSampleDocs = 4096;
 /// state (the last line, marked fold_in). `progress` is where to start (a fresh one, or a
 /// checkpoint's) and ends as the final state. lambda, alpha and eta in `model` are updated; its
 /// gamma is not used. The result does not depend on n_threads.
+/// Under a Communicator of several ranks, each rank opens the same source and E-steps its part of
+/// every mini-batch (whole blocks of 64 documents; a .tmc source reads only that part); the
+/// statistics are summed in rank order, so every rank holds the same lambda, alpha, eta and trace,
+/// equal to one process's up to rounding. on_gamma is called on rank 0 alone, with every rank's
+/// gamma of the batch (its `batch` then tells only first and n_docs()).
 FitReport fit_online(DocumentSource& source, const FitOptions& options, const OnlineOptions& online,
                      LdaModel& model, OnlineProgress& progress,
-                     const OnlineCallbacks& callbacks = {});
+                     const OnlineCallbacks& callbacks = {}, Communicator& comm = single_process());
 
 }  // namespace tmkit
