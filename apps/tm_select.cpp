@@ -2,6 +2,7 @@
 // every criterion (ELBO, held-out perplexity, AIC, AICc, BIC, HQIC, PSIS-LOO, held-out and K-fold
 // elpd, coherence, stability); or run PSIS-LOO on a given pointwise log-likelihood matrix.
 #include <cstdio>
+#include <optional>
 #include <sstream>
 
 #include "common/cli.hpp"
@@ -9,6 +10,7 @@
 #include "tmkit/error.hpp"
 #include "tmkit/io.hpp"
 #include "tmkit/matrix_io.hpp"
+#include "tmkit/mpi_world.hpp"
 #include "tmkit/npy.hpp"
 #include "tmkit/process.hpp"
 #include "tmkit/psis_loo.hpp"
@@ -171,35 +173,43 @@ int select_main(int argc, char** argv) {
   const tmkit::Corpus corpus = tmkit::read_corpus(corpus_values.corpus, read_options);
   tmkit::validate_selection(corpus, grid, options);
 
-  // Open the output first, so that an unwritable path fails before the fits, not after them.
-  tmkit::AtomicDirectory dir(out);
-  cli::install_interrupt_handler();
-  cli::Progress progress("tm-select", quiet);
+  // Under mpirun the jobs are spread over the ranks and rank 0 writes the results. Open the output
+  // first, so that an unwritable path fails before the fits, not after them.
+  tmkit::Communicator& world = tmkit::current_world();
+  std::optional<tmkit::AtomicDirectory> dir;
+  if (world.is_root()) dir.emplace(out);
+  const bool root_quiet = quiet || !world.is_root();
+  cli::Progress progress("tm-select", root_quiet);
   tmkit::SelectionHooks hooks;
-  hooks.stop_requested = [] { return cli::interrupt_requested(); };
+  if (world.size() == 1) {  // under mpirun, SIGINT stops the ranks (no graceful stop yet)
+    cli::install_interrupt_handler();
+    hooks.stop_requested = [] { return cli::interrupt_requested(); };
+  }
   hooks.on_job = [&](std::size_t done, std::size_t total, const std::string& line) {
     progress.line("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + line);
   };
-  if (!quiet) {
-    std::fprintf(stderr, "tm-select: %zu candidates on %zu documents%s\n", grid.size(),
-                 corpus.n_docs(),
-                 options.kfold ? (", " + std::to_string(options.kfold) + "-fold").c_str() : "");
+  if (!root_quiet) {
+    std::fprintf(
+        stderr, "tm-select: %zu candidates on %zu documents%s%s\n", grid.size(), corpus.n_docs(),
+        options.kfold ? (", " + std::to_string(options.kfold) + "-fold").c_str() : "",
+        world.size() > 1 ? ("; " + std::to_string(world.size()) + " MPI ranks").c_str() : "");
   }
-  const tmkit::SelectionReport report = tmkit::select_models(corpus, grid, options, hooks);
+  const tmkit::SelectionReport report = tmkit::select_models(corpus, grid, options, hooks, world);
   progress.finish();
+  if (!dir) return cli::kExitOk;  // another rank than 0: rank 0 writes the results
 
-  tmkit::write_file_atomically(dir.file("selection.json"),
+  tmkit::write_file_atomically(dir->file("selection.json"),
                                tmkit::selection_json(report, corpus.n_words()));
-  tmkit::write_file_atomically(dir.file("selection.csv"), tmkit::selection_csv(report));
-  tmkit::write_file_atomically(dir.file("selection.svg"), tmkit::render_selection_chart(report));
+  tmkit::write_file_atomically(dir->file("selection.csv"), tmkit::selection_csv(report));
+  tmkit::write_file_atomically(dir->file("selection.svg"), tmkit::render_selection_chart(report));
   const std::string summary = tmkit::format_selection(report, corpus.n_words());
-  tmkit::write_file_atomically(dir.file("summary.txt"), summary);
+  tmkit::write_file_atomically(dir->file("summary.txt"), summary);
   if (options.keep_pointwise) {
     for (const auto& r : report.candidates) {
-      tmkit::write_npy_file(dir.file("pointwise_" + r.candidate.label() + ".npy"), r.pointwise);
+      tmkit::write_npy_file(dir->file("pointwise_" + r.candidate.label() + ".npy"), r.pointwise);
     }
   }
-  dir.commit();
+  dir->commit();
   std::printf("%s", summary.c_str());
   std::printf(
       "wrote %s (selection.json, selection.csv, selection.svg, summary.txt%s); peak memory "
@@ -210,4 +220,7 @@ int select_main(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) { return cli::run("tm-select", argc, argv, select_main); }
+int main(int argc, char** argv) {
+  tmkit::mpi_world(argc, argv);  // under mpirun: joins the job
+  return cli::run("tm-select", argc, argv, select_main);
+}

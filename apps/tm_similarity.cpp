@@ -11,6 +11,7 @@
 #include "tmkit/io.hpp"
 #include "tmkit/matrix_io.hpp"
 #include "tmkit/model_dir.hpp"
+#include "tmkit/mpi_world.hpp"
 #include "tmkit/npy.hpp"
 #include "tmkit/topic_drift.hpp"
 #include "tmkit/topic_matching.hpp"
@@ -138,6 +139,12 @@ int similarity_main(int argc, char** argv) {
   const tmkit::DivergenceOptions divergence{tmkit::parse_metric(metric_name), base == "2"};
   const tmkit::RowPolicy policy{normalize, tmkit::parse_zero_policy(zero)};
   const double max_bytes = cli::parse_memory_size(max_memory, "--max-memory");
+  // Under mpirun, --top-k spreads its row tiles over the ranks and rank 0 writes the lists.
+  tmkit::Communicator& world = tmkit::current_world();
+  if (world.size() > 1 && top_k == 0) {
+    throw tmkit::UsageError(
+        "under mpirun only --top-k is spread over ranks; run the other modes as one process");
+  }
 
   if (!against.empty()) {  // topic matching between two models
     const tmkit::SavedModel a = tmkit::load_model(model_dir);
@@ -173,11 +180,13 @@ int similarity_main(int argc, char** argv) {
     }
   }
   const RowSet& database = with.empty() ? rows : other;
-  cli::Progress progress(top_k > 0 ? "neighbours" : "matrix", quiet);
+  cli::Progress progress(top_k > 0 ? "neighbours" : "matrix", quiet || !world.is_root());
   if (top_k > 0) {
-    const auto nb = tmkit::nearest_neighbours(rows.columns, database.columns, top_k, with.empty(),
-                                              divergence, threads, cli::work_hooks(progress));
+    const auto nb =
+        tmkit::nearest_neighbours(rows.columns, database.columns, top_k, with.empty(), divergence,
+                                  threads, cli::work_hooks(progress), world);
     progress.finish();
+    if (!world.is_root()) return cli::kExitOk;
     emit(out, neighbour_table(nb, rows, database, divergence, similarity));
     return cli::kExitOk;
   }
@@ -228,6 +237,7 @@ int similarity_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  tmkit::cli::install_interrupt_handler();
+  // Under mpirun (--top-k), SIGINT stops the ranks outright: no graceful stop across ranks yet.
+  if (tmkit::mpi_world(argc, argv).size() == 1) tmkit::cli::install_interrupt_handler();
   return tmkit::cli::run("tm-similarity", argc, argv, similarity_main);
 }

@@ -433,7 +433,7 @@ template CondensedMatrix<float> condensed_divergences(const arma::mat&, const Di
 
 Neighbours nearest_neighbours(const arma::mat& queries, const arma::mat& database, std::size_t k,
                               bool exclude_same_index, const DivergenceOptions& options,
-                              int n_threads, const WorkHooks& hooks) {
+                              int n_threads, const WorkHooks& hooks, Communicator& comm) {
   check_same_width(queries, database);
   const std::size_t available = database.n_cols - (exclude_same_index ? 1 : 0);
   if (k == 0 || k > available || database.n_cols == 0) {
@@ -459,11 +459,16 @@ Neighbours nearest_neighbours(const arma::mat& queries, const arma::mat& databas
   std::vector<TopK> best(n, TopK(k));
   const BlockPartition row_blocks{n, kProductBlock};
   const BlockPartition col_blocks{m, kProductBlock};
-  const std::size_t total = row_blocks.n_blocks() * col_blocks.n_blocks();
+  // Under MPI, each rank takes a range of whole row tiles; a row's neighbours are found the same
+  // way whoever finds them.
+  const DocumentRange mine = rank_documents(n, kProductBlock, comm.rank(), comm.size());
+  const std::size_t first_rb = mine.first / kProductBlock;
+  const std::size_t last_rb = (mine.last + kProductBlock - 1) / kProductBlock;
+  const std::size_t total = (last_rb - first_rb) * col_blocks.n_blocks();
   std::size_t done = 0;
   ProductBlock block;
   arma::mat bc;
-  for (std::size_t rb = 0; rb < row_blocks.n_blocks(); ++rb) {
+  for (std::size_t rb = first_rb; rb < last_rb; ++rb) {
     const arma::uword i0 = row_blocks.begin(rb), i1 = row_blocks.end(rb);
     for (std::size_t cb = 0; cb < col_blocks.n_blocks(); ++cb) {
       poll(hooks, done, total);
@@ -513,14 +518,25 @@ Neighbours nearest_neighbours(const arma::mat& queries, const arma::mat& databas
   }
   poll(hooks, total, total);
 
+  // Each rank's rows, (index, value) pairs in order, gathered on rank 0 in rank order, which is
+  // row order.
+  std::vector<double> found;
+  found.reserve(2 * k * (mine.last - mine.first));
+  for (arma::uword i = mine.first; i < mine.last; ++i) {
+    for (const Candidate& c : best[i].sorted()) {
+      found.push_back(static_cast<double>(c.index));
+      found.push_back(c.value);
+    }
+  }
+  const std::vector<double> all = comm.gather(found, 0);
   Neighbours out;
+  if (!comm.is_root()) return out;
   out.index.set_size(n, k);
   out.value.set_size(n, k);
   for (arma::uword i = 0; i < n; ++i) {
-    const auto sorted = best[i].sorted();
     for (std::size_t r = 0; r < k; ++r) {
-      out.index(i, r) = sorted[r].index;
-      out.value(i, r) = sorted[r].value;
+      out.index(i, r) = static_cast<arma::uword>(all[2 * (i * k + r)]);
+      out.value(i, r) = all[2 * (i * k + r) + 1];
     }
   }
   return out;

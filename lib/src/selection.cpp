@@ -169,8 +169,87 @@ void validate_selection(const Corpus& corpus, const std::vector<Candidate>& grid
   }
 }
 
+namespace {
+
+// A candidate's results as numbers, for sending between MPI ranks (pack_result), and back.
+void pack_matrix(const arma::mat& m, std::vector<double>& out) {
+  out.push_back(static_cast<double>(m.n_rows));
+  out.push_back(static_cast<double>(m.n_cols));
+  out.insert(out.end(), m.begin(), m.end());
+}
+
+arma::mat unpack_matrix(const std::vector<double>& in, std::size_t& at) {
+  const auto rows = static_cast<arma::uword>(in[at]), cols = static_cast<arma::uword>(in[at + 1]);
+  at += 2;
+  arma::mat m(in.data() + at, rows, cols);
+  at += m.n_elem;
+  return m;
+}
+
+void pack_result(const CandidateResult& r, std::vector<double>& out) {
+  const InformationCriteria& c = r.criteria;
+  out.insert(out.end(), {r.converged ? 1.0 : 0.0,
+                         static_cast<double>(r.passes),
+                         r.elbo,
+                         r.heldout_perplexity,
+                         c.log_likelihood,
+                         c.n_parameters,
+                         c.n_observations,
+                         c.aic,
+                         c.aicc,
+                         c.bic,
+                         c.hqic,
+                         r.loo.elpd_loo.value,
+                         r.loo.elpd_loo.se,
+                         r.loo.p_loo.value,
+                         r.loo.p_loo.se,
+                         r.loo.looic.value,
+                         r.loo.looic.se,
+                         static_cast<double>(r.loo.n_draws),
+                         r.heldout_elpd.value,
+                         r.heldout_elpd.se,
+                         r.umass,
+                         r.npmi,
+                         r.fit_seconds,
+                         r.loo_seconds,
+                         r.model.eta});
+  for (const arma::vec* v : {&r.loo.pointwise_elpd_loo, &r.loo.pointwise_p_loo,
+                             &r.loo.pointwise_looic, &r.loo.lpd, &r.loo.pareto_k, &r.model.alpha}) {
+    pack_matrix(*v, out);
+  }
+  for (const arma::mat* m : {&r.pointwise, &r.model.lambda, &r.model.gamma}) pack_matrix(*m, out);
+}
+
+void unpack_result(const std::vector<double>& in, std::size_t& at, CandidateResult& r) {
+  const double* x = in.data() + at;
+  r.converged = x[0] != 0;
+  r.passes = static_cast<std::size_t>(x[1]);
+  r.elbo = x[2];
+  r.heldout_perplexity = x[3];
+  r.criteria = {x[4], x[5], x[6], x[7], x[8], x[9], x[10]};
+  r.loo.elpd_loo = {x[11], x[12]};
+  r.loo.p_loo = {x[13], x[14]};
+  r.loo.looic = {x[15], x[16]};
+  r.loo.n_draws = static_cast<std::size_t>(x[17]);
+  r.heldout_elpd = {x[18], x[19]};
+  r.umass = x[20];
+  r.npmi = x[21];
+  r.fit_seconds = x[22];
+  r.loo_seconds = x[23];
+  r.model.eta = x[24];
+  at += 25;
+  for (arma::vec* v : {&r.loo.pointwise_elpd_loo, &r.loo.pointwise_p_loo, &r.loo.pointwise_looic,
+                       &r.loo.lpd, &r.loo.pareto_k, &r.model.alpha}) {
+    *v = arma::vec(unpack_matrix(in, at));
+  }
+  for (arma::mat* m : {&r.pointwise, &r.model.lambda, &r.model.gamma}) *m = unpack_matrix(in, at);
+}
+
+}  // namespace
+
 SelectionReport select_models(const Corpus& corpus, const std::vector<Candidate>& grid,
-                              const SelectionOptions& options, const SelectionHooks& hooks) {
+                              const SelectionOptions& options, const SelectionHooks& hooks,
+                              Communicator& comm) {
   validate_selection(corpus, grid, options);
   const auto start = std::chrono::steady_clock::now();
 
@@ -227,9 +306,15 @@ SelectionReport select_models(const Corpus& corpus, const std::vector<Candidate>
   std::stable_sort(jobs.begin(), jobs.end(), [&](const Job& a, const Job& b) {
     return grid[a.candidate].n_topics > grid[b.candidate].n_topics;
   });
+  // Under MPI, rank r runs jobs r, r + P, ...: the largest fits spread over the ranks first.
+  std::vector<std::size_t> my_jobs;
+  for (std::size_t j = static_cast<std::size_t>(comm.rank()); j < jobs.size();
+       j += static_cast<std::size_t>(comm.size())) {
+    my_jobs.push_back(j);
+  }
   const int threads = resolve_threads(options.n_threads);
-  const int outer =
-      static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), jobs.size()));
+  const int outer = static_cast<int>(std::max<std::size_t>(
+      1, std::min<std::size_t>(static_cast<std::size_t>(threads), my_jobs.size())));
   const int inner = std::max(1, threads / outer);
 
   SelectionReport report;
@@ -248,9 +333,9 @@ SelectionReport select_models(const Corpus& corpus, const std::vector<Candidate>
   pointwise.seed = options.split_seed;
   pointwise.estep = options.fit.estep;
 
-  for_each_block(BlockPartition{jobs.size(), 1}, outer, [&](std::size_t j) {
+  for_each_block(BlockPartition{my_jobs.size(), 1}, outer, [&](std::size_t mine) {
     if (hooks.stop_requested && hooks.stop_requested()) throw Interrupted("interrupted");
-    const Job job = jobs[j];
+    const Job job = jobs[my_jobs[mine]];
     const Candidate& candidate = grid[job.candidate];
     const FitOptions fit = fit_options_of(options, candidate, inner);
     const auto job_start = std::chrono::steady_clock::now();
@@ -307,8 +392,44 @@ SelectionReport select_models(const Corpus& corpus, const std::vector<Candidate>
     }
     const std::lock_guard<std::mutex> lock(report_mutex);
     ++jobs_done;
-    if (hooks.on_job) hooks.on_job(jobs_done, jobs.size(), line);
+    if (hooks.on_job) hooks.on_job(jobs_done, my_jobs.size(), line);
   });
+
+  if (comm.size() > 1) {
+    // Rank 0 collects every job's results; the other ranks are done.
+    std::vector<double> packed;
+    for (const std::size_t j : my_jobs) {
+      const Job& job = jobs[j];
+      if (job.fold < 0) {
+        pack_result(report.candidates[job.candidate], packed);
+      } else {
+        const auto f = static_cast<std::size_t>(job.fold);
+        for (const std::size_t member : fold_members[f]) {
+          packed.push_back(fold_pointwise[job.candidate](member, 0));
+        }
+        packed.push_back(fold_seconds[job.candidate * options.kfold + f]);
+      }
+    }
+    const std::vector<double> all = comm.gather(packed, 0);
+    if (!comm.is_root()) return report;
+    // Rank r's jobs come in the order it ran them, one rank after another.
+    std::size_t at = 0;
+    for (int r = 0; r < comm.size(); ++r) {
+      for (std::size_t j = static_cast<std::size_t>(r); j < jobs.size();
+           j += static_cast<std::size_t>(comm.size())) {
+        const Job& job = jobs[j];
+        if (job.fold < 0) {
+          unpack_result(all, at, report.candidates[job.candidate]);
+        } else {
+          const auto f = static_cast<std::size_t>(job.fold);
+          for (const std::size_t member : fold_members[f]) {
+            fold_pointwise[job.candidate](member, 0) = all[at++];
+          }
+          fold_seconds[job.candidate * options.kfold + f] = all[at++];
+        }
+      }
+    }
+  }
 
   if (options.kfold >= 2) {
     for (std::size_t c = 0; c < grid.size(); ++c) {

@@ -1,7 +1,8 @@
 # tm-fit under mpirun as a user runs it: with 2 and 3 ranks (3 oversubscribes a 2-core machine),
 # batch and online, from a .tmc (each rank reads its own documents) and from UCI text, the model
-# equals the one-process model to 1e-9 relative; a rank that meets bad input stops the whole job with its
-# message and a non-zero exit, never a hang, and nothing is written.
+# equals the one-process model to 1e-9 relative; tm-select's candidates and tm-similarity's row
+# tiles spread over ranks give one process's results; a rank that meets bad input stops the whole
+# job with its message and a non-zero exit, never a hang, and nothing is written.
 # usage: bash mpi.sh BIN_DIR SOURCE_DIR MPIEXEC NPY_CLOSE
 source "$(dirname "$0")/lib.sh"
 MPIEXEC=$3
@@ -42,6 +43,24 @@ mpi 2 "$BIN/tm-fit" --corpus "$KJV" "${online_args[@]}" --out online-uci > /dev/
 close online1 online-uci "online, mpirun -np 2, UCI streamed by each rank"
 "$BIN/tm-topics" --model tmc2 > /dev/null 2> topics.err && [ ! -s topics.err ] \
   && pass "tm-topics reads the MPI model and knows its corpus unchanged" || fail "tm-topics: $(cat topics.err)"
+
+# tm-select spreads its candidates and K-fold refits over the ranks: the same results.
+select_args=(-k 3,4,5 --draws 20 --passes 10 --kfold 2 --threads 1 --quiet)
+"$BIN/tm-select" --corpus kjv.tmc "${select_args[@]}" --out select1 > /dev/null || fail "tm-select, one process"
+mpi 2 "$BIN/tm-select" --corpus kjv.tmc "${select_args[@]}" --out select2 > /dev/null 2> select2.err \
+  || fail "tm-select under mpirun: $(tail -3 select2.err)"
+if diff <(grep -v seconds select1/selection.json) <(grep -v seconds select2/selection.json) > /dev/null; then
+  pass "tm-select over 2 ranks: selection.json as one process's (timings aside)"
+else
+  fail "tm-select over 2 ranks differs"
+fi
+# tm-similarity --top-k spreads its row tiles: the same lists, byte for byte.
+"$BIN/tm-similarity" --model one --top-k 5 --out nb1.tsv --quiet || fail "tm-similarity, one process"
+mpi 3 "$BIN/tm-similarity" --model one --top-k 5 --out nb3.tsv --quiet 2> nb3.err || fail "tm-similarity under mpirun: $(cat nb3.err)"
+cmp -s nb1.tsv nb3.tsv && pass "tm-similarity --top-k over 3 ranks: identical lists" || fail "neighbour lists differ"
+mpi 2 "$BIN/tm-similarity" --model one --out full.npy > /dev/null 2> bad.err
+[ $? -ne 0 ] && grep -q 'under mpirun only --top-k is spread over ranks' bad.err \
+  && pass "full matrix under mpirun refused" || fail "full matrix under mpirun: $(head -c 300 bad.err)"
 
 # A rank that fails: document 1000 (in rank 1's range of 2) is empty in the file.
 awk 'NR > 3 && $1 != 1000' "$KJV" > body.txt

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "tmkit/communicator.hpp"
 #include "tmkit/condensed.hpp"
 #include "tmkit/work_hooks.hpp"
 
@@ -106,9 +107,13 @@ struct Neighbours {
 /// candidates are screened with ln 2 (1 - BC) <= JS <= 1 - BC, BC = sum sqrt(p q) (a matrix
 /// product; docs/math/divergences.md), and only those that may enter the top k are computed.
 /// UsageError if k is 0 or exceeds the database columns available.
+/// Under a Communicator of several ranks (each holding both sets), each rank searches a range of
+/// whole tiles of queries, and rank 0 returns every query's neighbours, the same as one process's;
+/// the other ranks return an empty result.
 Neighbours nearest_neighbours(const arma::mat& queries, const arma::mat& database, std::size_t k,
                               bool exclude_same_index, const DivergenceOptions& options,
-                              int n_threads = 0, const WorkHooks& hooks = {});
+                              int n_threads = 0, const WorkHooks& hooks = {},
+                              Communicator& comm = single_process());
 
 /// A divergence as a similarity in [0, 1]: 1 - JS/ln 2 for js (in either base, the same number),
 /// 1 - JSD^2/ln 2 for jsd, exp(-KL) with KL in nats for the KL family, 1 - H^2 for hellinger,

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "tmkit/communicator.hpp"
 #include "tmkit/corpus.hpp"
 #include "tmkit/information_criteria.hpp"
 #include "tmkit/lda.hpp"
@@ -114,8 +115,13 @@ void validate_selection(const Corpus& corpus, const std::vector<Candidate>& grid
                         const SelectionOptions& options);
 
 /// Runs the selection. Throws Interrupted when stop_requested says so between fits.
+/// Under a Communicator of several ranks (each holding the whole corpus), rank r runs jobs r,
+/// r + P, ... of the list (candidates and K-fold refits, largest K first), and rank 0 receives
+/// every result and returns the whole report, the same as one process's; the other ranks return
+/// an incomplete report, not to be used. on_job counts this rank's jobs.
 SelectionReport select_models(const Corpus& corpus, const std::vector<Candidate>& grid,
-                              const SelectionOptions& options, const SelectionHooks& hooks = {});
+                              const SelectionOptions& options, const SelectionHooks& hooks = {},
+                              Communicator& comm = single_process());
 
 /// The number of free parameters counted for a candidate's information criteria: K (V - 1),
 /// plus K for a learned alpha vector or 1 for a learned symmetric alpha.
