@@ -13,6 +13,15 @@ cmp -s docword.back.txt "$KJV" && cmp -s vocab.back.txt "$SRC/corpora/kjv/vocab.
   && cmp -s docs.back.tsv "$SRC/corpora/kjv/docs.kjv.tsv" \
   && pass "UCI -> .tmc -> UCI: docword, vocab and docs byte-identical" || fail "round trip differs"
 
+# Raw text -> .tmc -> UCI gives what raw text -> UCI gives.
+printf 'a1\tpsalms\tthe lord is my shepherd i shall not want\na2\tgospel\tin the beginning was the word\na3\tpsalms\tthe lord my shepherd shall lead\n' > texts.tsv
+"$BIN/tm-import" --corpus texts.tsv --columns id-label-text --to tmc --out texts.tmc > /dev/null \
+  && "$BIN/tm-import" --corpus texts.tmc --out docword.via.txt > /dev/null \
+  && "$BIN/tm-import" --corpus texts.tsv --columns id-label-text --out docword.direct.txt > /dev/null \
+  || fail "raw text imports"
+cmp -s docword.via.txt docword.direct.txt && cmp -s vocab.via.txt vocab.direct.txt && cmp -s docs.via.tsv docs.direct.tsv \
+  && pass "raw text -> .tmc -> UCI equals raw text -> UCI (ids and labels kept)" || fail "text round trip differs"
+
 # Every app reads it: fits from .tmc and from UCI are the same model.
 for algorithm in batch online; do
   "$BIN/tm-fit" --corpus "$KJV" -k 6 --passes 4 --algorithm $algorithm --quiet --out uci-$algorithm > /dev/null \
