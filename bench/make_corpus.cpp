@@ -22,8 +22,8 @@ int main(int argc, char** argv) {
     spec.seed = std::strtoull(argv[5], nullptr, 10);
     const tmkit::SyntheticCorpus drawn = tmkit::generate_lda_corpus(spec);
     tmkit::write_tmc(drawn.corpus, argv[6]);
-    std::printf("%zu documents, %zu words, %zu entries, %llu tokens -> %s\n",
-                drawn.corpus.n_docs(), drawn.corpus.n_words(), drawn.corpus.n_nonzeros(),
+    std::printf("%zu documents, %zu words, %zu entries, %llu tokens -> %s\n", drawn.corpus.n_docs(),
+                drawn.corpus.n_words(), drawn.corpus.n_nonzeros(),
                 static_cast<unsigned long long>(drawn.corpus.n_tokens()), argv[6]);
     return 0;
   } catch (const std::exception& e) {
