@@ -24,7 +24,6 @@ CorpusShard read_corpus_shard(const std::string& path, const CorpusReadOptions& 
   const CorpusFormat format =
       options.format == CorpusFormat::automatic ? detect_corpus_format(path) : options.format;
   CorpusShard shard;
-  std::vector<std::size_t> range_docs;
   if (format == CorpusFormat::tmc) {
     if (!options.vocab_path.empty()) {
       throw UsageError("--vocab: " + path + " is a .tmc corpus, which holds its vocabulary");
@@ -50,6 +49,7 @@ CorpusShard read_corpus_shard(const std::string& path, const CorpusReadOptions& 
     check_enough_blocks(whole.n_docs(), block_docs, comm.size());
     const DocumentRange range =
         rank_documents(whole.n_docs(), block_docs, comm.rank(), comm.size());
+    std::vector<std::size_t> range_docs;
     for (std::size_t d = range.first; d < range.last; ++d) range_docs.push_back(d);
     shard.documents = whole.select_documents(range_docs);
     shard.first_doc = range.first;

@@ -74,27 +74,28 @@ awk 'NR > 3 && $1 != 1000' "$KJV" > body.txt
 { sed -n 1,2p "$KJV"; wc -l < body.txt; cat body.txt; } > docword.holed.txt
 cp "$SRC/corpora/kjv/vocab.kjv.txt" vocab.holed.txt
 "$BIN/tm-import" --corpus docword.holed.txt --keep-empty --to tmc --out holed.tmc > /dev/null || fail "import with an empty document"
-start=$(date +%s)
-mpi 2 "$BIN/tm-fit" --corpus holed.tmc -k 4 --threads 1 --out bad > bad.out 2> bad.err
-code=$?
-if [ $code -ne 0 ] && [ $code -ne 124 ] && grep -q '^tm-fit: rank 1 of 2: holed\.tmc: document 1000 has no words' bad.err; then
-  pass "a failing rank stops the job: exit $code after $(( $(date +%s) - start )) s, its message names the rank"
-else
-  fail "failing rank: exit $code; $(head -c 400 bad.err)"
-fi
-absent bad "failing rank"
+# expect_rank_failure NP FILE REGEX WHAT: tm-fit over NP ranks stops (no hang: timeout's 124 is a
+# failure), with a message matching REGEX, and writes nothing.
+expect_rank_failure() {
+  local start code
+  start=$(date +%s)
+  mpi "$1" "$BIN/tm-fit" --corpus "$2" -k 4 --threads 1 --out bad > bad.out 2> bad.err
+  code=$?
+  if [ $code -ne 0 ] && [ $code -ne 124 ] && grep -Eq "$3" bad.err; then
+    pass "$4 stops the job: exit $code after $(( $(date +%s) - start )) s, its message names the rank"
+  else
+    fail "$4: exit $code; $(head -c 400 bad.err)"
+  fi
+  absent bad "$4"
+}
+expect_rank_failure 2 holed.tmc '^tm-fit: rank 1 of 2: holed\.tmc: document 1000 has no words' "a failing rank"
 # A corrupted block near the end of the file: only the last rank reads it.
 cp kjv.tmc corrupt.tmc
 size=$(stat -c %s kjv.tmc)
 printf '\xff\xff' | dd of=corrupt.tmc bs=1 seek=$((size * 3 / 5)) conv=notrunc status=none
-mpi 3 "$BIN/tm-fit" --corpus corrupt.tmc -k 4 --threads 1 --out bad > bad.out 2> bad.err
-code=$?
-if [ $code -ne 0 ] && [ $code -ne 124 ] && grep -Eq '^tm-fit: rank [12] of 3: corrupt\.tmc: documents [0-9]+ to [0-9]+: checksum does not match' bad.err; then
-  pass "a corrupted block on one rank stops the job (exit $code)"
-else
-  fail "corrupted block: exit $code; $(head -c 400 bad.err)"
-fi
-absent bad "corrupted block"
+expect_rank_failure 3 corrupt.tmc \
+  '^tm-fit: rank [12] of 3: corrupt\.tmc: documents [0-9]+ to [0-9]+: checksum does not match' \
+  "a corrupted block on one rank"
 # What is not spread over ranks yet says so; too many ranks for the documents says so.
 mpi 2 "$BIN/tm-fit" --corpus kjv.tmc -k 4 --heldout-fraction 0.1 --out bad > /dev/null 2> bad.err
 [ $? -ne 0 ] && grep -q -- '--heldout-fraction is not available under mpirun yet' bad.err \
