@@ -7,9 +7,9 @@
 //    where q_i = 0 < p_i (counted by a product of 0/1 indicators), Hellinger recomputed directly
 //    where the product would cancel;
 //  * direct: JS in its entropy form, JS = (H(m) - (H(p) + H(q)) / 2) with the entropies from a
-//    vectorizable log, recomputed from rel_entr where it is small (so that JSD = sqrt JS keeps its
-//    precision near 0); total variation. These run in tiles of (T x T) pairs that fit in cache,
-//    tiles in parallel.
+//    vectorized, table-driven log (detail/midpoint_xlogx.hpp), recomputed from rel_entr where it is
+//    small (so that JSD = sqrt JS keeps its precision near 0); total variation. These run in tiles
+//    of (T x T) pairs that fit in cache, tiles in parallel.
 // No value depends on the thread count. A direct metric's value is also the same bits in a matrix
 // and in a neighbour search; a product metric's may differ there in the last bit (other product
 // shapes).
@@ -19,10 +19,12 @@
 #include <utility>
 
 #include "detail/js_entry.hpp"
+#include "detail/midpoint_xlogx.hpp"
 #include "detail/vector_log.hpp"
 #include "tmkit/blocks.hpp"
 #include "tmkit/divergence.hpp"
 #include "tmkit/error.hpp"
+#include "tmkit/process.hpp"
 
 // 32-byte vectors by value: GCC warns (at the end of the file) that their ABI differs with and
 // without AVX, which does not matter for functions that are always inlined.
@@ -65,7 +67,6 @@ namespace avx2 {
 // The loops this CPU runs, chosen once. Both sets compute the same bits (no FMA, same lane order);
 // AVX2 only does it in half the instructions.
 struct Kernels {
-  double (*sum_xlogx_mid)(const double*, const double*, std::size_t) noexcept;
   double (*sum_js_entries)(const double*, const double*, std::size_t) noexcept;
   double (*sum_abs_diff)(const double*, const double*, std::size_t) noexcept;
   double (*sum_squared_diff)(const double*, const double*, std::size_t) noexcept;
@@ -76,12 +77,10 @@ const Kernels& kernels() noexcept {
 #ifdef TMKIT_HAVE_AVX2_KERNELS
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx2")) {
-      return Kernels{avx2::sum_xlogx_mid, avx2::sum_js_entries, avx2::sum_abs_diff,
-                     avx2::sum_squared_diff};
+      return Kernels{avx2::sum_js_entries, avx2::sum_abs_diff, avx2::sum_squared_diff};
     }
 #endif
-    return Kernels{baseline::sum_xlogx_mid, baseline::sum_js_entries, baseline::sum_abs_diff,
-                   baseline::sum_squared_diff};
+    return Kernels{baseline::sum_js_entries, baseline::sum_abs_diff, baseline::sum_squared_diff};
   }();
   return chosen;
 }
@@ -95,7 +94,7 @@ struct SetTerms {
   arma::mat positive;  // KL family: 1 where x > 0 (for the +inf count), if the other set has zeros
   arma::mat zero;      // KL family: 1 where x = 0; empty if x has no zero
   arma::mat root;      // Hellinger, and the JS screen of neighbour search: sqrt x
-  arma::vec self;      // KL family: sum x log x (std::log); JS: sum x vector_log x
+  arma::vec self;      // KL family: sum x log x (std::log); JS: sum x log x by midpoint_xlogx
 };
 
 SetTerms make_terms(const arma::mat& x, Metric metric, bool need_root) {
@@ -122,7 +121,7 @@ SetTerms make_terms(const arma::mat& x, Metric metric, bool need_root) {
   if (metric == Metric::js || metric == Metric::jsd) {
     terms.self.set_size(x.n_cols);
     for (arma::uword j = 0; j < x.n_cols; ++j) {
-      terms.self[j] = kernels().sum_xlogx_mid(x.colptr(j), x.colptr(j), x.n_rows);
+      terms.self[j] = detail::midpoint_xlogx()(x.colptr(j), x.colptr(j), x.n_rows);
     }
   }
   return terms;
@@ -142,10 +141,9 @@ void link_zeros(SetTerms& a, const SetTerms& b) {
 // (js_entry), in which no terms cancel.
 double js_nats(const double* p, const double* q, std::size_t n, double self_p,
                double self_q) noexcept {
-  const Kernels& k = kernels();
-  const double js = 0.5 * (self_p + self_q) - k.sum_xlogx_mid(p, q, n);
+  const double js = 0.5 * (self_p + self_q) - detail::midpoint_xlogx()(p, q, n);
   if (js >= kJsDirectBelow) return js;
-  return 0.5 * k.sum_js_entries(p, q, n);
+  return 0.5 * kernels().sum_js_entries(p, q, n);
 }
 
 // Base and square root, applied to the value of a kernel (nats; JS for both js and jsd).
@@ -297,6 +295,8 @@ void fill_matrix(const SetTerms& p, const SetTerms& q, const DivergenceOptions& 
     poll(hooks, panels.n_blocks(), panels.n_blocks());
     return;
   }
+  // With `upper_only`, a tile above the diagonal also writes its transpose below it: from a copy
+  // in cache, column by column, so that both writes run along columns of the output.
   const std::size_t tile = direct_tile(p.x->n_rows);
   const BlockPartition row_tiles{n, tile};
   const BlockPartition col_tiles{m, tile};
@@ -306,10 +306,17 @@ void fill_matrix(const SetTerms& p, const SetTerms& q, const DivergenceOptions& 
     const BlockPartition tiles{col_tiles.n_blocks() - first, 1};
     for_each_block(tiles, n_threads, [&](std::size_t t) {
       const std::size_t ct = first + t;
-      for (arma::uword j = col_tiles.begin(ct); j < col_tiles.end(ct); ++j) {
-        for (arma::uword i = row_tiles.begin(rt); i < row_tiles.end(rt); ++i) {
+      const arma::uword i0 = row_tiles.begin(rt), i1 = row_tiles.end(rt);
+      const arma::uword j0 = col_tiles.begin(ct), j1 = col_tiles.end(ct);
+      for (arma::uword j = j0; j < j1; ++j) {
+        for (arma::uword i = i0; i < i1; ++i) {
           out(i, j) = finish(direct_value(p, q, i, j, metric), options);
         }
+      }
+      if (!upper_only || ct == rt) return;
+      const arma::mat copy = out.submat(i0, j0, i1 - 1, j1 - 1);
+      for (arma::uword i = i0; i < i1; ++i) {
+        for (arma::uword j = j0; j < j1; ++j) out(j, i) = copy(i - i0, j - j0);
       }
     });
   }
@@ -372,6 +379,7 @@ arma::mat divergence_matrix(const arma::mat& p, const arma::mat& q,
   link_zeros(tp, tq);
   link_zeros(tq, tp);
   arma::mat out(p.n_cols, q.n_cols, arma::fill::none);  // every entry is written
+  advise_huge_pages(out.memptr(), sizeof(double) * out.n_elem);
   fill_matrix(tp, tq, options, false, n_threads, hooks, out);
   return out;
 }
@@ -381,12 +389,15 @@ arma::mat divergence_matrix(const arma::mat& p, const DivergenceOptions& options
   SetTerms terms = make_terms(p, options.metric, false);
   link_zeros(terms, terms);
   arma::mat out(p.n_cols, p.n_cols, arma::fill::none);  // every entry is written
+  advise_huge_pages(out.memptr(), sizeof(double) * out.n_elem);
   const bool symmetric = is_symmetric(options.metric);
   fill_matrix(terms, terms, options, symmetric, n_threads, hooks, out);
-  // Mirror the upper triangle in 64 x 64 blocks (each fits in L1), then zero the diagonal.
+  // A product metric's upper triangle is mirrored here, in 64 x 64 blocks (each fits in L1); a
+  // direct metric's tiles did it themselves. Then the diagonal is zeroed.
+  const bool mirror = symmetric && uses_product(options.metric);
   const BlockPartition blocks{p.n_cols, 64};
   for_each_block(blocks, n_threads, [&](std::size_t c) {
-    for (std::size_t r = c; symmetric && r < blocks.n_blocks(); ++r) {
+    for (std::size_t r = c; mirror && r < blocks.n_blocks(); ++r) {
       for (arma::uword i = blocks.begin(r); i < blocks.end(r); ++i) {
         const arma::uword j_end = std::min<arma::uword>(blocks.end(c), i);
         for (arma::uword j = blocks.begin(c); j < j_end; ++j) out(i, j) = out(j, i);

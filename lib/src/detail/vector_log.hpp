@@ -1,5 +1,5 @@
 // A natural logarithm of four doubles at once (no branches, no library call), accurate to within
-// 3 ulp, for the O(N^2 K) logarithms of Jensen-Shannon matrices. Private to lib/src.
+// 3 ulp, for the per-entry form of JS near equal rows (js_entry.hpp). Private to lib/src.
 //
 // Written in GCC's generic vector types: the compiler emits one AVX2 instruction per operation
 // where it is inlined into code built for AVX2, and pairs of SSE2 instructions elsewhere; the
