@@ -418,8 +418,30 @@ CondensedMatrix<T> condensed_divergences(const arma::mat& p, const DivergenceOpt
   }
   const std::size_t n = p.n_cols;
   CondensedMatrix<T> out(n);
-  // Panels of rows [i0, i1) against columns [i0, n): about 64 MB each, of which only the small
-  // triangle below the panel's diagonal is computed and not kept.
+  if (!uses_product(options.metric)) {
+    // Direct metrics: tiles on and above the diagonal, each row's part written straight into the
+    // condensed row (contiguous there), the same values as the full matrix holds.
+    const SetTerms terms = make_terms(p, options.metric, false);
+    const BlockPartition tiles{n, direct_tile(p.n_rows)};
+    for (std::size_t rt = 0; rt < tiles.n_blocks(); ++rt) {
+      poll(hooks, rt, tiles.n_blocks());
+      const BlockPartition columns{tiles.n_blocks() - rt, 1};
+      for_each_block(columns, n_threads, [&](std::size_t c) {
+        const std::size_t j0 = tiles.begin(rt + c), j1 = tiles.end(rt + c);
+        for (std::size_t i = tiles.begin(rt); i < tiles.end(rt); ++i) {
+          T* row = out.data() + out.row_offset(i);
+          for (std::size_t j = std::max(j0, i + 1); j < j1; ++j) {
+            row[j] =
+                static_cast<T>(finish(direct_value(terms, terms, i, j, options.metric), options));
+          }
+        }
+      });
+    }
+    poll(hooks, tiles.n_blocks(), tiles.n_blocks());
+    return out;
+  }
+  // Product metrics: panels of rows [i0, i1) against columns [i0, n): about 64 MB each, of which
+  // only the small triangle below the panel's diagonal is computed and not kept.
   const std::size_t rows = std::clamp<std::size_t>(8000000 / std::max<std::size_t>(n, 1), 64, 4096);
   const BlockPartition panels{n, rows};
   for (std::size_t b = 0; b < panels.n_blocks(); ++b) {
