@@ -6,13 +6,18 @@ the same document-completion evaluator (evaluate.py) on the same 5,000 held-out 
 
 Time to reach the same held-out perplexity: tmkit is also run for 1..P passes; for each peer, the
 first tmkit pass count whose perplexity is at least as good as the peer's after P passes gives
-tmkit's time to reach it, and the ratio is the peer's time over that.
+tmkit's time to reach it, and the ratio is the peer's time over that. Two tmkit times are given:
+"topics ready", the process time up to the end of its last pass (the process time less its last
+step, read from elbo.csv: folding every training document into the final topics to write gamma.npy
+and the exact ELBO, which leaves the topics, and so the perplexity, unchanged, and which neither
+peer does), and the whole process. The headline ratio uses the first; the second is also shown.
 
 usage: bench/online_bench.py [--runs N] [--passes P] [--batch-size B] [--tools ...]
 Results go to stdout and bench/results/online.md. Needs the release build, python3-sklearn,
 python3-gensim, python3-scipy (Debian 12).
 """
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -51,6 +56,15 @@ def prepare(data_dir):
     return train_path, observed, heldout
 
 
+def fold_in_seconds(elbo_csv):
+    """Seconds tm-fit spent after its last pass: the fold-in line's time less the last pass's."""
+    with open(elbo_csv) as f:
+        rows = list(csv.DictReader(f))
+    passes = [float(r["seconds"]) for r in rows if r["event"] != "fold-in"]
+    fold = [float(r["seconds"]) for r in rows if r["event"] == "fold-in"]
+    return fold[-1] - passes[-1]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
@@ -82,6 +96,7 @@ def main():
                         rss = tmkit_peak(stdout)
                         with open(os.path.join(out, "model.json")) as f:
                             fit_seconds = json.load(f)["seconds"]
+                        ready = wall - fold_in_seconds(os.path.join(out, "elbo.csv"))
                         lam = np.load(os.path.join(out, "lambda.npy"))
                         alpha_used = np.full(K, ALPHA)
                     else:
@@ -93,39 +108,50 @@ def main():
                         fit_seconds, rss = report["fit_seconds"], report["peak_mib"]
                         lam = np.load(os.path.join(out, "lambda.npy"))
                         alpha_used = np.load(os.path.join(out, "alpha.npy"))
-                    entry = results.setdefault(name, {"fit": [], "wall": [], "rss": [], "passes": passes})
+                        ready = wall
+                    entry = results.setdefault(name, {"fit": [], "wall": [], "ready": [], "rss": [],
+                                                      "passes": passes})
                     entry["fit"].append(fit_seconds)
                     entry["wall"].append(wall)
+                    entry["ready"].append(ready)
                     entry["rss"].append(rss)
                     if "perplexity" not in entry:
                         entry["perplexity"] = document_completion_perplexity(lam, alpha_used, observed, heldout)
                     print(f"  run {run + 1} {name:10s} fit {fit_seconds:8.2f} s  process {wall:8.2f} s  "
+                          f"topics ready {ready:8.2f} s  "
                           f"peak {rss:7.1f} MiB  perplexity {entry['perplexity']:.2f}", flush=True)
                     shutil.rmtree(out, ignore_errors=True)
-    tmkit_runs = sorted((e["passes"], statistics.median(e["wall"]), e["perplexity"], max(e["rss"]))
+    tmkit_runs = sorted((e["passes"], statistics.median(e["ready"]), statistics.median(e["wall"]),
+                         e["perplexity"], max(e["rss"]))
                         for n, e in results.items() if n.startswith("tmkit@"))
-    lines = ["| tool | passes | process s (median) | peak MiB | held-out perplexity | tmkit reaches it after | "
-             "time ratio (peer / tmkit) | memory ratio (tmkit / peer) |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| tool | passes | process s (median) | topics ready s (median) | peak MiB | held-out perplexity | "
+             "tmkit reaches it after | time ratio (peer / tmkit topics ready) | time ratio (peer / tmkit process) | "
+             "memory ratio (tmkit / peer) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name, entry in results.items():
         wall = statistics.median(entry["wall"])
+        ready = statistics.median(entry["ready"])
         rss = max(entry["rss"])
         if name.startswith("tmkit@"):
-            lines.append(f"| {name} | {entry['passes']} | {wall:.2f} | {rss:.0f} | {entry['perplexity']:.2f} | | | |")
+            lines.append(f"| {name} | {entry['passes']} | {wall:.2f} | {ready:.2f} | {rss:.0f} | "
+                         f"{entry['perplexity']:.2f} | | | | |")
             continue
-        reach = next(((p, w, r) for p, w, pp, r in tmkit_runs if pp <= entry["perplexity"]), None)
+        reach = next(((p, r, w, m) for p, r, w, pp, m in tmkit_runs if pp <= entry["perplexity"]), None)
         if reach:
-            cells = f"{reach[0]} pass(es), {reach[1]:.2f} s | {wall / reach[1]:.1f}x | {reach[2] / rss:.2f} |"
+            cells = (f"{reach[0]} pass(es): topics {reach[1]:.2f} s, process {reach[2]:.2f} s | "
+                     f"{wall / reach[1]:.1f}x | {wall / reach[2]:.1f}x | {reach[3] / rss:.2f} |")
         else:
-            cells = "not within the passes run | - | - |"
-        lines.append(f"| {name} | {entry['passes']} | {wall:.2f} | {rss:.0f} | {entry['perplexity']:.2f} | {cells}")
+            cells = "not within the passes run | - | - | - |"
+        lines.append(f"| {name} | {entry['passes']} | {wall:.2f} | | {rss:.0f} | {entry['perplexity']:.2f} | {cells}")
     table = "\n".join(lines)
     print(table)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", "online.md"), "w") as f:
         f.write(f"Online LDA: {n_train} training documents, {observed.shape[0]} held out, V = {N_WORDS}, K = {K}, "
                 f"alpha = {ALPHA}, eta = {ETA}; mini-batches of {args.batch_size}, tau0 = {TAU0}, kappa = {KAPPA}; "
-                f"{args.runs} runs on {os.cpu_count()} cores. Times are whole processes (reading included).\n\n"
+                f"{args.runs} runs on {os.cpu_count()} cores. Times are whole processes (reading included); "
+                f"tmkit's 'topics ready' is its process time less the final fold-in of the training "
+                f"documents (gamma.npy), which leaves the topics unchanged and which the peers do not do.\n\n"
                 + table + "\n")
 
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
+
+#include "detail/vector_special.hpp"
 
 #include "tmkit/blocks.hpp"
 #include "tmkit/error.hpp"
@@ -25,13 +28,50 @@ constexpr std::size_t kWordsPerBlock = 512;  // columns per task in topic_expect
 #endif
 
 // t_k = exp(E[log theta_k]) into ws.exp_elog_theta, without logarithms: the inner iteration needs
-// nothing else. t_k <= 1, so it cannot overflow; it underflows only where phi would anyway.
-void update_exp_elog_theta(const double* gamma, std::size_t n_topics, EstepWorkspace& ws) {
+// nothing else. t_k <= 1, so it cannot overflow; it underflows only where phi would anyway. Four
+// topics at a time (detail/vector_special.hpp); gamma_k beyond 1e15 (where the vector form's
+// product of eight shifts could overflow) takes the scalar path.
+TMKIT_VECTOR_CLONES void update_exp_elog_theta(const double* gamma, std::size_t n_topics,
+                                               EstepWorkspace& ws) {
   double sum = 0.0;
   for (std::size_t k = 0; k < n_topics; ++k) sum += gamma[k];
   const double psi_sum = digamma(sum);
-  for (std::size_t k = 0; k < n_topics; ++k)
-    ws.exp_elog_theta[k] = exp_digamma_minus(gamma[k], psi_sum);
+  double* out = ws.exp_elog_theta.data();
+  if (sum >= 1e15) {
+    for (std::size_t k = 0; k < n_topics; ++k) out[k] = exp_digamma_minus(gamma[k], psi_sum);
+    return;
+  }
+  for (std::size_t k = 0; k < n_topics; k += 4) {
+    const std::size_t lanes = std::min<std::size_t>(4, n_topics - k);
+    detail::v4d x = detail::splat(1.0);  // padding lanes: any positive value
+    std::memcpy(&x, gamma + k, lanes * sizeof(double));
+    const detail::v4d t = detail::vector_exp_digamma_minus4(x, psi_sum);
+    std::memcpy(out + k, &t, lanes * sizeof(double));
+  }
+}
+
+// One column of lambda to its exp(E[log beta_kw] - shift) in `out`, returning the shift
+// (max_k E[log beta_kw]); `elog` is K doubles of scratch. Four topics at a time for lambda below
+// 1e15 (detail/vector_special.hpp), else one at a time.
+TMKIT_VECTOR_CLONES double exp_elog_column(const double* column, const double* psi_row,
+                                           std::size_t n_topics, double* elog, double* out) {
+  double top = -HUGE_VAL;
+  std::size_t k = 0;
+  for (; k + 4 <= n_topics; k += 4) {
+    detail::v4d x;
+    std::memcpy(&x, column + k, sizeof x);
+    if (!(x[0] < 1e15 && x[1] < 1e15 && x[2] < 1e15 && x[3] < 1e15)) break;
+    const detail::v4d e = detail::vector_digamma4(x) - detail::load4(psi_row + k);
+    std::memcpy(elog + k, &e, sizeof e);
+  }
+  for (; k < n_topics; ++k) elog[k] = digamma(column[k]) - psi_row[k];
+  for (k = 0; k < n_topics; ++k) top = std::max(top, elog[k]);
+  for (k = 0; k + 4 <= n_topics; k += 4) {
+    const detail::v4d t = detail::vector_exp4(detail::load4(elog + k) - top);
+    std::memcpy(out + k, &t, sizeof t);
+  }
+  for (; k < n_topics; ++k) out[k] = std::exp(elog[k] - top);
+  return top;
 }
 
 // E[log theta_k] = psi(gamma_k) - psi(sum gamma) into ws.elog_theta, for the bound and for alpha's
@@ -174,20 +214,17 @@ TopicExpectations topic_expectations(const arma::mat& lambda, int n_threads) {
     double sum_elog = 0.0, block_h = 0.0;
     for (std::size_t w = blocks.begin(b); w < blocks.end(b); ++w) {
       const double* column = lambda.colptr(w);
-      double top = -HUGE_VAL;
+      // The same numbers as topic_expectations_of_columns gives for this column.
+      topics.shift[w] = exp_elog_column(column, psi_row.data(), n_topics, elog.data(),
+                                        topics.exp_elog_beta.colptr(w));
       for (std::size_t k = 0; k < n_topics; ++k) {
         TMKIT_ASSERT(column[k] > 0 && std::isfinite(column[k]),
                      "lambda must be positive and finite");
-        elog[k] = digamma(column[k]) - psi_row[k];
-        top = std::max(top, elog[k]);
         sum_elog += elog[k];
         // -E[log q(beta_k)] collects + log Gamma(lambda_kw) - (lambda_kw - 1) E[log beta_kw] per
         // entry.
         block_h += log_gamma(column[k]) - (column[k] - 1.0) * elog[k];
       }
-      double* out = topics.exp_elog_beta.colptr(w);
-      for (std::size_t k = 0; k < n_topics; ++k) out[k] = std::exp(elog[k] - top);
-      topics.shift[w] = top;
     }
     block_elog[b] = sum_elog;
     block_entropy[b] = block_h;
@@ -212,15 +249,8 @@ TopicExpectations topic_expectations_of_columns(const arma::mat& columns, const 
   for_each_block(blocks, n_threads, [&](std::size_t b) {
     std::vector<double> elog(n_topics);
     for (std::size_t j = blocks.begin(b); j < blocks.end(b); ++j) {
-      const double* column = columns.colptr(j);
-      double top = -HUGE_VAL;
-      for (std::size_t k = 0; k < n_topics; ++k) {
-        elog[k] = digamma(column[k]) - psi_row[k];
-        top = std::max(top, elog[k]);
-      }
-      double* out = topics.exp_elog_beta.colptr(j);
-      for (std::size_t k = 0; k < n_topics; ++k) out[k] = std::exp(elog[k] - top);
-      topics.shift[j] = top;
+      topics.shift[j] = exp_elog_column(columns.colptr(j), psi_row.data(), n_topics, elog.data(),
+                                        topics.exp_elog_beta.colptr(j));
     }
   });
   return topics;

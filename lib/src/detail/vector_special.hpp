@@ -1,0 +1,86 @@
+// exp, psi and exp(psi(x) - c) on four doubles at once, for the E-step's K-long loops and the
+// topics' expectations (lda_estep.cpp), where std::exp and std::log one lane at a time cost as much
+// as the word loops. Private to lib/src.
+//
+// GCC generic vectors: AVX2 (with FMA) instructions in the x86-64-v3 clone of the caller, SSE2 pairs
+// in the baseline one; like the word loops, the two may differ in the last bits, never between runs
+// or thread counts. tests/unit/lda_test.cpp bounds both against std::exp and digamma.
+#pragma once
+
+#include "vector_log.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+namespace tmkit::detail {
+
+/// exp of each lane, within 2 ulp of std::exp; 0 (or a subnormal) below -708, and z <= 709.
+[[gnu::always_inline]] inline v4d vector_exp4(v4d z) noexcept {
+  constexpr double kLog2e = 1.4426950408889634074;
+  constexpr double kLn2High = 6.93147180369123816490e-01;  // 32 bits: n * kLn2High is exact
+  constexpr double kLn2Low = 1.90821492927058770002e-10;
+  constexpr double kRound = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds to an integer
+  z = z < splat(-746.0) ? splat(-746.0) : z;     // exp(-746) is 0 in double
+  z = z > splat(709.0) ? splat(709.0) : z;
+  const v4d shifted = z * kLog2e + kRound;
+  const v4d n = shifted - kRound;  // z / ln 2 to the nearest integer
+  const v4d r = (z - n * kLn2High) - n * kLn2Low;  // |r| <= ln 2 / 2
+  // Taylor series to r^13: the first omitted term is below 5e-18 of the result.
+  v4d p = splat(1.0 / 6227020800.0);
+  constexpr double kInverseFactorial[13] = {1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800,
+                                            1.0 / 362880,    1.0 / 40320,    1.0 / 5040,
+                                            1.0 / 720,       1.0 / 120,      1.0 / 24,
+                                            1.0 / 6,         1.0 / 2,        1.0,
+                                            1.0};
+  for (double c : kInverseFactorial) p = p * r + c;
+  // 2^n as two normal factors 2^n1 2^n2 (n >= -1077), built from the integer in shifted's bits.
+  const v4i n_int = (v4i)shifted - (v4i)splat(kRound);
+  const v4i n1 = n_int >> 1;
+  const v4i n2 = n_int - n1;
+  const v4d scale1 = (v4d)((n1 + 1023) << 52);
+  const v4d scale2 = (v4d)((n2 + 1023) << 52);
+  return p * scale1 * scale2;
+}
+
+/// psi(x) = log(y) - rest for each lane, 0 < x < 1e15: the scalar digamma_parts (special.cpp),
+/// y = x + 8 and rest = sum_{i<8} 1/(x + i) + (asymptotic series at x + 8), four at a time.
+struct DigammaParts4 {
+  v4d y, rest;
+};
+[[gnu::always_inline]] inline DigammaParts4 vector_digamma_parts4(v4d x) noexcept {
+  v4d p = splat(1.0), dp = splat(0.0);
+  for (int i = 0; i < 8; ++i) {
+    const v4d term = x + static_cast<double>(i);
+    dp = dp * term + p;
+    p = p * term;
+  }
+  const v4d y = x + 8.0;
+  const v4d inv = 1.0 / y;
+  const v4d inv2 = inv * inv;
+  const v4d series =
+      inv2 *
+      (1.0 / 12 -
+       inv2 * (1.0 / 120 -
+               inv2 * (1.0 / 252 -
+                       inv2 * (1.0 / 240 -
+                               inv2 * (1.0 / 132 -
+                                       inv2 * (691.0 / 32760 -
+                                               inv2 * (1.0 / 12 - inv2 * (3617.0 / 8160))))))));
+  return {y, 0.5 * inv + series + dp / p};
+}
+
+/// psi(x) of each lane, 0 < x < 1e15.
+[[gnu::always_inline]] inline v4d vector_digamma4(v4d x) noexcept {
+  const DigammaParts4 parts = vector_digamma_parts4(x);
+  return vector_log4(parts.y) - parts.rest;
+}
+
+/// exp(psi(x) - c) of each lane, 0 < x < 1e15, without a logarithm.
+[[gnu::always_inline]] inline v4d vector_exp_digamma_minus4(v4d x, double c) noexcept {
+  const DigammaParts4 parts = vector_digamma_parts4(x);
+  return parts.y * vector_exp4(-parts.rest - c);
+}
+
+}  // namespace tmkit::detail
+
+#pragma GCC diagnostic pop
