@@ -6,7 +6,6 @@
 #include <limits>
 
 #include "detail/vector_special.hpp"
-
 #include "tmkit/blocks.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/special.hpp"

@@ -6,9 +6,18 @@
 #include <fstream>
 #include <vector>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
+#include "detail/sha256_compress.hpp"
 #include "tmkit/error.hpp"
 
 namespace tmkit {
+using detail::Sha256Compress;
+using detail::Sha256Compressor;
+
 namespace {
 
 // First 32 bits of the fractional parts of the cube roots of the first 64 primes (FIPS 180-4
@@ -25,14 +34,8 @@ constexpr std::array<std::uint32_t, 64> kRoundConstants = {
 
 constexpr std::uint32_t rotr(std::uint32_t x, int n) noexcept { return (x >> n) | (x << (32 - n)); }
 
-}  // namespace
-
-Sha256::Sha256() noexcept
-    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
-      block_{} {}
-
-void Sha256::compress(const unsigned char* block) noexcept {
+// One 64-byte block into `state`, FIPS 180-4 §6.2.2 as written.
+void compress_portable(std::uint32_t* state, const unsigned char* block) noexcept {
   std::array<std::uint32_t, 64> w{};
   for (int t = 0; t < 16; ++t) {
     w[t] = (std::uint32_t{block[4 * t]} << 24) | (std::uint32_t{block[4 * t + 1]} << 16) |
@@ -43,8 +46,8 @@ void Sha256::compress(const unsigned char* block) noexcept {
     const std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
     w[t] = w[t - 16] + s0 + w[t - 7] + s1;
   }
-  std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-  std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+  std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+  std::uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
   for (int t = 0; t < 64; ++t) {
     const std::uint32_t big_s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
     const std::uint32_t choose = (e & f) ^ (~e & g);
@@ -61,14 +64,89 @@ void Sha256::compress(const unsigned char* block) noexcept {
     b = a;
     a = t1 + t2;
   }
-  state_[0] += a;
-  state_[1] += b;
-  state_[2] += c;
-  state_[3] += d;
-  state_[4] += e;
-  state_[5] += f;
-  state_[6] += g;
-  state_[7] += h;
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
+  state[4] += e;
+  state[5] += f;
+  state[6] += g;
+  state[7] += h;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The same with the SHA extensions (Intel SHA-NI, AMD Zen and later), about 5 times the speed.
+// The instructions keep the working variables as two vectors, (A, B, E, F) and (C, D, G, H), and do
+// two rounds per sha256rnds2; sha256msg1/msg2 compute four words of the message schedule.
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_extensions(
+    std::uint32_t* state, const unsigned char* block) noexcept {
+  // State words 0-3 (a..d) and 4-7 (e..h) to (A, B, E, F) and (C, D, G, H), lanes high to low.
+  const __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state));
+  const __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4));
+  const __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+  const __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  const __m128i abef_start = abef, cdgh_start = cdgh;
+  // The block's big-endian words, four per vector.
+  const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+  __m128i w[4];
+  for (int i = 0; i < 4; ++i) {
+    w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)),
+                            byte_swap);
+  }
+  for (int i = 0; i < 16; ++i) {
+    __m128i words = w[i % 4];
+    if (i >= 4) {
+      // W_t = sigma1(W_{t-2}) + W_{t-7} + sigma0(W_{t-15}) + W_{t-16}, for t = 4i .. 4i + 3.
+      const __m128i& w4 = w[i % 4];        // W[4i-16 .. 4i-13]
+      const __m128i& w3 = w[(i + 1) % 4];  // W[4i-12 .. 4i-9]
+      const __m128i& w2 = w[(i + 2) % 4];  // W[4i-8 .. 4i-5]
+      const __m128i& w1 = w[(i + 3) % 4];  // W[4i-4 .. 4i-1]
+      words = _mm_sha256msg2_epu32(
+          _mm_add_epi32(_mm_sha256msg1_epu32(w4, w3), _mm_alignr_epi8(w1, w2, 4)), w1);
+      w[i % 4] = words;
+    }
+    const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kRoundConstants[4 * i]));
+    const __m128i sum = _mm_add_epi32(words, k);
+    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, sum);
+    abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(sum, 0x0E));
+  }
+  abef = _mm_add_epi32(abef, abef_start);
+  cdgh = _mm_add_epi32(cdgh, cdgh_start);
+  const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state), _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+#endif
+
+Sha256Compress fastest_compress() noexcept {
+  const auto all = detail::sha256_compressors();
+  return all.back().compress;
+}
+
+}  // namespace
+
+Sha256::Sha256() noexcept
+    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
+      block_{} {}
+
+std::vector<Sha256Compressor> detail::sha256_compressors() {
+  std::vector<Sha256Compressor> all{{"portable", compress_portable}};
+#if defined(__x86_64__) && defined(__GNUC__)
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (ebx & (1U << 29)) != 0) {
+    all.push_back({"sha-extensions", compress_sha_extensions});
+  }
+#endif
+  return all;
+}
+
+void Sha256::compress(const unsigned char* block) noexcept {
+  static const Sha256Compress chosen = fastest_compress();
+  chosen(state_.data(), block);
 }
 
 void Sha256::update(const void* data, std::size_t n_bytes) noexcept {

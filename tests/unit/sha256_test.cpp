@@ -1,8 +1,12 @@
 #include "tmkit/sha256.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
+#include <random>
 #include <string>
 
+#include "detail/sha256_compress.hpp"
 #include "support/test_support.hpp"
 #include "tmkit/error.hpp"
 
@@ -29,6 +33,30 @@ BOOST_AUTO_TEST_CASE(incremental_updates_equal_one_update) {
   tmkit::Sha256 pieces;
   for (std::size_t i = 0; i < text.size(); i += 7) pieces.update(text.substr(i, 7));
   BOOST_TEST(pieces.hex_digest() == digest(text));
+}
+
+// Every block function this CPU runs (the portable one, and the SHA extensions where present) gives
+// the same state for random states and blocks, so the digests above hold for all of them.
+BOOST_AUTO_TEST_CASE(block_functions_agree) {
+  const auto all = tmkit::detail::sha256_compressors();
+  BOOST_TEST_MESSAGE("sha256 block functions on this CPU: " << all.size() << ", using "
+                                                            << all.back().name);
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::uint32_t start[8];
+    unsigned char block[64];
+    for (auto& word : start) word = static_cast<std::uint32_t>(rng());
+    for (auto& byte : block) byte = static_cast<unsigned char>(rng());
+    std::uint32_t want[8];
+    std::copy(start, start + 8, want);
+    all.front().compress(want, block);
+    for (const auto& other : all) {
+      std::uint32_t got[8];
+      std::copy(start, start + 8, got);
+      other.compress(got, block);
+      BOOST_TEST(std::equal(got, got + 8, want), other.name << " differs at trial " << trial);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(file_digest_and_missing_file) {

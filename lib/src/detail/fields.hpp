@@ -71,9 +71,13 @@ inline std::string quoted(std::string_view text) {
 // says which of the ways it is wrong.
 inline Count parse_count(std::string_view text, const std::string& path, std::size_t line,
                          bool allow_zero = false) {
-  const std::string expected = allow_zero ? "a non-negative integer" : "a positive integer";
   std::uint64_t value = 0;
-  if (!parse_unsigned(text, value)) {
+  const bool whole = parse_unsigned(text, value);
+  if (whole && value <= std::numeric_limits<Count>::max() && (value > 0 || allow_zero)) {
+    return static_cast<Count>(value);  // the hot path: no message is built
+  }
+  const std::string expected = allow_zero ? "a non-negative integer" : "a positive integer";
+  if (!whole) {
     double as_double = 0.0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), as_double);
     const bool numeric = ec == std::errc() && end == text.data() + text.size();
@@ -98,8 +102,10 @@ inline Count parse_count(std::string_view text, const std::string& path, std::si
 inline std::uint64_t parse_id(std::string_view text, std::uint64_t base, std::uint64_t n,
                               const char* what, const std::string& path, std::size_t line) {
   std::uint64_t value = 0;
+  const bool whole = parse_unsigned(text, value);
+  if (whole && value >= base && value < base + n) return value - base;  // no message is built
   const std::string range = std::to_string(base) + ".." + std::to_string(base + n - 1);
-  if (!parse_unsigned(text, value)) {
+  if (!whole) {
     throw InputError(
         path, line,
         std::string(what) + " " + quoted(text) + " is not an integer; expected " + range);

@@ -2,9 +2,9 @@
 // topics' expectations (lda_estep.cpp), where std::exp and std::log one lane at a time cost as much
 // as the word loops. Private to lib/src.
 //
-// GCC generic vectors: AVX2 (with FMA) instructions in the x86-64-v3 clone of the caller, SSE2 pairs
-// in the baseline one; like the word loops, the two may differ in the last bits, never between runs
-// or thread counts. tests/unit/lda_test.cpp bounds both against std::exp and digamma.
+// GCC generic vectors: AVX2 (with FMA) instructions in the x86-64-v3 clone of the caller, SSE2
+// pairs in the baseline one; like the word loops, the two may differ in the last bits, never
+// between runs or thread counts. tests/unit/lda_test.cpp bounds both against std::exp and digamma.
 #pragma once
 
 #include "vector_log.hpp"
@@ -23,14 +23,22 @@ namespace tmkit::detail {
   z = z < splat(-746.0) ? splat(-746.0) : z;     // exp(-746) is 0 in double
   z = z > splat(709.0) ? splat(709.0) : z;
   const v4d shifted = z * kLog2e + kRound;
-  const v4d n = shifted - kRound;  // z / ln 2 to the nearest integer
+  const v4d n = shifted - kRound;                  // z / ln 2 to the nearest integer
   const v4d r = (z - n * kLn2High) - n * kLn2Low;  // |r| <= ln 2 / 2
   // Taylor series to r^13: the first omitted term is below 5e-18 of the result.
   v4d p = splat(1.0 / 6227020800.0);
-  constexpr double kInverseFactorial[13] = {1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800,
-                                            1.0 / 362880,    1.0 / 40320,    1.0 / 5040,
-                                            1.0 / 720,       1.0 / 120,      1.0 / 24,
-                                            1.0 / 6,         1.0 / 2,        1.0,
+  constexpr double kInverseFactorial[13] = {1.0 / 479001600,
+                                            1.0 / 39916800,
+                                            1.0 / 3628800,
+                                            1.0 / 362880,
+                                            1.0 / 40320,
+                                            1.0 / 5040,
+                                            1.0 / 720,
+                                            1.0 / 120,
+                                            1.0 / 24,
+                                            1.0 / 6,
+                                            1.0 / 2,
+                                            1.0,
                                             1.0};
   for (double c : kInverseFactorial) p = p * r + c;
   // 2^n as two normal factors 2^n1 2^n2 (n >= -1077), built from the integer in shifted's bits.
