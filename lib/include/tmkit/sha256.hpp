@@ -1,6 +1,6 @@
 // SHA-256 (FIPS 180-4), used to fingerprint corpora and to check the files of a model directory.
-// The block function runs on the CPU's SHA extensions where it has them (several GB/s, so hashing a
-// corpus while checking it costs little), else portably.
+// The block function runs on the CPU's SHA extensions where it has them (several times faster, so
+// hashing a corpus while checking it costs little), else portably.
 #pragma once
 
 #include <array>
