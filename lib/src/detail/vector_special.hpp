@@ -4,9 +4,12 @@
 //
 // GCC generic vectors: AVX2 (with FMA) instructions in the x86-64-v3 clone of the caller, SSE2
 // pairs in the baseline one; like the word loops, the two may differ in the last bits, never
-// between runs or thread counts. tests/unit/lda_test.cpp bounds both against std::exp and digamma.
+// between runs or thread counts. psi is split as in the scalar digamma (detail/digamma_parts.hpp,
+// one definition for both); tests/unit/special_test.cpp bounds exp against std::exp and
+// exp(psi(x) - c) against the scalar one.
 #pragma once
 
+#include "digamma_parts.hpp"
 #include "vector_log.hpp"
 
 #pragma GCC diagnostic push
@@ -50,42 +53,15 @@ namespace tmkit::detail {
   return p * scale1 * scale2;
 }
 
-/// psi(x) = log(y) - rest for each lane, 0 < x < 1e15: the scalar digamma_parts (special.cpp),
-/// y = x + 8 and rest = sum_{i<8} 1/(x + i) + (asymptotic series at x + 8), four at a time.
-struct DigammaParts4 {
-  v4d y, rest;
-};
-[[gnu::always_inline]] inline DigammaParts4 vector_digamma_parts4(v4d x) noexcept {
-  v4d p = splat(1.0), dp = splat(0.0);
-  for (int i = 0; i < 8; ++i) {
-    const v4d term = x + static_cast<double>(i);
-    dp = dp * term + p;
-    p = p * term;
-  }
-  const v4d y = x + 8.0;
-  const v4d inv = 1.0 / y;
-  const v4d inv2 = inv * inv;
-  const v4d series =
-      inv2 *
-      (1.0 / 12 -
-       inv2 * (1.0 / 120 -
-               inv2 * (1.0 / 252 -
-                       inv2 * (1.0 / 240 -
-                               inv2 * (1.0 / 132 -
-                                       inv2 * (691.0 / 32760 -
-                                               inv2 * (1.0 / 12 - inv2 * (3617.0 / 8160))))))));
-  return {y, 0.5 * inv + series + dp / p};
-}
-
 /// psi(x) of each lane, 0 < x < 1e15.
 [[gnu::always_inline]] inline v4d vector_digamma4(v4d x) noexcept {
-  const DigammaParts4 parts = vector_digamma_parts4(x);
+  const DigammaPartsOf<v4d> parts = shifted_digamma_parts(x);
   return vector_log4(parts.y) - parts.rest;
 }
 
 /// exp(psi(x) - c) of each lane, 0 < x < 1e15, without a logarithm.
 [[gnu::always_inline]] inline v4d vector_exp_digamma_minus4(v4d x, double c) noexcept {
-  const DigammaParts4 parts = vector_digamma_parts4(x);
+  const DigammaPartsOf<v4d> parts = shifted_digamma_parts(x);
   return parts.y * vector_exp4(-parts.rest - c);
 }
 
