@@ -9,14 +9,17 @@
 //  * direct: JS in its entropy form, JS = (H(m) - (H(p) + H(q)) / 2) with the entropies from a
 //    vectorized, table-driven log (detail/midpoint_xlogx.hpp), recomputed from rel_entr where it is
 //    small (so that JSD = sqrt JS keeps its precision near 0); total variation. These run in tiles
-//    of (T x T) pairs that fit in cache, tiles in parallel.
+//    of (T x T) pairs that fit in cache, all tiles in one parallel loop.
 // No value depends on the thread count. A direct metric's value is also the same bits in a matrix
 // and in a neighbour search; a product metric's may differ there in the last bit (other product
 // shapes).
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <utility>
+#include <vector>
 
 #include "detail/js_entry.hpp"
 #include "detail/midpoint_xlogx.hpp"
@@ -121,7 +124,7 @@ SetTerms make_terms(const arma::mat& x, Metric metric, bool need_root) {
   if (metric == Metric::js || metric == Metric::jsd) {
     terms.self.set_size(x.n_cols);
     for (arma::uword j = 0; j < x.n_cols; ++j) {
-      terms.self[j] = detail::midpoint_xlogx()(x.colptr(j), x.colptr(j), x.n_rows);
+      terms.self[j] = detail::midpoint_xlogx().sum(x.colptr(j), x.colptr(j), x.n_rows);
     }
   }
   return terms;
@@ -141,9 +144,24 @@ void link_zeros(SetTerms& a, const SetTerms& b) {
 // (js_entry), in which no terms cancel.
 double js_nats(const double* p, const double* q, std::size_t n, double self_p,
                double self_q) noexcept {
-  const double js = 0.5 * (self_p + self_q) - detail::midpoint_xlogx()(p, q, n);
+  const double js = 0.5 * (self_p + self_q) - detail::midpoint_xlogx().sum(p, q, n);
   if (js >= kJsDirectBelow) return js;
   return 0.5 * kernels().sum_js_entries(p, q, n);
+}
+
+// JS (nats) of column `a_col` of A against columns b0..b1 of B, into values[0, b1 - b0): for each
+// pair the same bits as js_nats (the midpoint sum does not depend on which side is p), with the
+// midpoint sums taken several pairs at a time.
+void js_against(const SetTerms& a, arma::uword a_col, const SetTerms& b, arma::uword b0,
+                arma::uword b1, double* values) noexcept {
+  const std::size_t n = a.x->n_rows;
+  const double* p = a.x->colptr(a_col);
+  detail::midpoint_xlogx().sum_many(p, b.x->colptr(b0), n, b1 - b0, n, values);
+  for (arma::uword j = b0; j < b1; ++j) {
+    double& js = values[j - b0];
+    js = 0.5 * (a.self[a_col] + b.self[j]) - js;
+    if (js < kJsDirectBelow) js = 0.5 * kernels().sum_js_entries(p, b.x->colptr(j), n);
+  }
 }
 
 // Base and square root, applied to the value of a kernel (nats; JS for both js and jsd).
@@ -246,14 +264,59 @@ double product_value(const SetTerms& p, const SetTerms& q, const ProductBlock& b
 
 // ---- drivers ------------------------------------------------------------------------------------
 
+constexpr std::size_t kMaxDirectTile = 256;
+
 std::size_t direct_tile(std::size_t k) noexcept {
-  return std::clamp<std::size_t>(16384 / std::max<std::size_t>(k, 1), 8, 256);
+  return std::clamp<std::size_t>(16384 / std::max<std::size_t>(k, 1), 8, kMaxDirectTile);
 }
 
 void poll(const WorkHooks& hooks, std::size_t done, std::size_t total) {
   if (hooks.stop_requested && hooks.stop_requested()) throw Interrupted("interrupted");
   if (hooks.on_progress) hooks.on_progress(done, total);
 }
+
+// Direct-metric tiles, (row tile, column tile): all of them, or with `upper_only` those on and
+// above the diagonal, in row order, for one parallel loop. One loop over the whole list (rather
+// than one per row of tiles) leaves no barrier at the end of each row, where a thread with no tile
+// left would wait for the other's last one.
+struct Tile {
+  std::size_t row, col;
+};
+std::vector<Tile> tile_list(std::size_t n_row_tiles, std::size_t n_col_tiles, bool upper_only) {
+  std::vector<Tile> tiles;
+  for (std::size_t rt = 0; rt < n_row_tiles; ++rt) {
+    for (std::size_t ct = upper_only ? rt : 0; ct < n_col_tiles; ++ct) tiles.push_back({rt, ct});
+  }
+  return tiles;
+}
+
+// Progress of a parallel loop, from inside it: every unit polls for a stop first and counts itself
+// done after; the thread that finds the reporter free reports the count (the others go on), so the
+// count only grows. on_progress is never called by two threads at once.
+class LoopProgress {
+ public:
+  LoopProgress(const WorkHooks& hooks, std::size_t total) : hooks_(hooks), total_(total) {
+    poll(hooks_, 0, total_);
+  }
+  void before_unit() const {
+    if (hooks_.stop_requested && hooks_.stop_requested()) throw Interrupted("interrupted");
+  }
+  void after_unit() {
+    done_.fetch_add(1, std::memory_order_relaxed);
+    std::unique_lock<std::mutex> lock(report_, std::try_to_lock);
+    if (!lock.owns_lock() || !hooks_.on_progress) return;
+    const std::size_t done = done_.load(std::memory_order_relaxed);
+    if (done > reported_) hooks_.on_progress(reported_ = done, total_);
+  }
+  void finish() const { poll(hooks_, total_, total_); }
+
+ private:
+  const WorkHooks& hooks_;
+  std::size_t total_;
+  std::atomic<std::size_t> done_{0};
+  std::mutex report_;
+  std::size_t reported_ = 0;
+};
 
 void check_same_width(const arma::mat& p, const arma::mat& q) {
   if (p.n_rows != q.n_rows) {
@@ -300,27 +363,31 @@ void fill_matrix(const SetTerms& p, const SetTerms& q, const DivergenceOptions& 
   const std::size_t tile = direct_tile(p.x->n_rows);
   const BlockPartition row_tiles{n, tile};
   const BlockPartition col_tiles{m, tile};
-  for (std::size_t rt = 0; rt < row_tiles.n_blocks(); ++rt) {
-    poll(hooks, rt, row_tiles.n_blocks());
-    const std::size_t first = upper_only ? rt : 0;
-    const BlockPartition tiles{col_tiles.n_blocks() - first, 1};
-    for_each_block(tiles, n_threads, [&](std::size_t t) {
-      const std::size_t ct = first + t;
-      const arma::uword i0 = row_tiles.begin(rt), i1 = row_tiles.end(rt);
-      const arma::uword j0 = col_tiles.begin(ct), j1 = col_tiles.end(ct);
-      for (arma::uword j = j0; j < j1; ++j) {
-        for (arma::uword i = i0; i < i1; ++i) {
-          out(i, j) = finish(direct_value(p, q, i, j, metric), options);
-        }
+  const std::vector<Tile> tiles = tile_list(row_tiles.n_blocks(), col_tiles.n_blocks(), upper_only);
+  LoopProgress progress(hooks, tiles.size());
+  for_each_block(BlockPartition{tiles.size(), 1}, n_threads, [&](std::size_t t) {
+    progress.before_unit();
+    const auto [rt, ct] = tiles[t];
+    const arma::uword i0 = row_tiles.begin(rt), i1 = row_tiles.end(rt);
+    const arma::uword j0 = col_tiles.begin(ct), j1 = col_tiles.end(ct);
+    for (arma::uword j = j0; j < j1; ++j) {
+      double* column = out.colptr(j) + i0;
+      if (metric == Metric::tv) {
+        for (arma::uword i = i0; i < i1; ++i) column[i - i0] = direct_value(p, q, i, j, metric);
+      } else {
+        js_against(q, j, p, i0, i1, column);
       }
-      if (!upper_only || ct == rt) return;
+      for (arma::uword i = i0; i < i1; ++i) column[i - i0] = finish(column[i - i0], options);
+    }
+    if (upper_only && ct != rt) {
       const arma::mat copy = out.submat(i0, j0, i1 - 1, j1 - 1);
       for (arma::uword i = i0; i < i1; ++i) {
         for (arma::uword j = j0; j < j1; ++j) out(j, i) = copy(i - i0, j - j0);
       }
-    });
-  }
-  poll(hooks, row_tiles.n_blocks(), row_tiles.n_blocks());
+    }
+    progress.after_unit();
+  });
+  progress.finish();
 }
 
 // ---- neighbour lists ----------------------------------------------------------------------------
@@ -422,22 +489,31 @@ CondensedMatrix<T> condensed_divergences(const arma::mat& p, const DivergenceOpt
     // Direct metrics: tiles on and above the diagonal, each row's part written straight into the
     // condensed row (contiguous there), the same values as the full matrix holds.
     const SetTerms terms = make_terms(p, options.metric, false);
-    const BlockPartition tiles{n, direct_tile(p.n_rows)};
-    for (std::size_t rt = 0; rt < tiles.n_blocks(); ++rt) {
-      poll(hooks, rt, tiles.n_blocks());
-      const BlockPartition columns{tiles.n_blocks() - rt, 1};
-      for_each_block(columns, n_threads, [&](std::size_t c) {
-        const std::size_t j0 = tiles.begin(rt + c), j1 = tiles.end(rt + c);
-        for (std::size_t i = tiles.begin(rt); i < tiles.end(rt); ++i) {
-          T* row = out.data() + out.row_offset(i);
-          for (std::size_t j = std::max(j0, i + 1); j < j1; ++j) {
-            row[j] =
-                static_cast<T>(finish(direct_value(terms, terms, i, j, options.metric), options));
+    const BlockPartition blocks{n, direct_tile(p.n_rows)};
+    const std::vector<Tile> tiles = tile_list(blocks.n_blocks(), blocks.n_blocks(), true);
+    LoopProgress progress(hooks, tiles.size());
+    for_each_block(BlockPartition{tiles.size(), 1}, n_threads, [&](std::size_t t) {
+      progress.before_unit();
+      const std::size_t j0 = blocks.begin(tiles[t].col), j1 = blocks.end(tiles[t].col);
+      for (std::size_t i = blocks.begin(tiles[t].row); i < blocks.end(tiles[t].row); ++i) {
+        T* row = out.data() + out.row_offset(i);
+        const std::size_t first = std::max(j0, i + 1);
+        if (first >= j1) continue;
+        double values[kMaxDirectTile];
+        if (options.metric == Metric::tv) {
+          for (std::size_t j = first; j < j1; ++j) {
+            values[j - first] = direct_value(terms, terms, i, j, options.metric);
           }
+        } else {
+          js_against(terms, i, terms, first, j1, values);
         }
-      });
-    }
-    poll(hooks, tiles.n_blocks(), tiles.n_blocks());
+        for (std::size_t j = first; j < j1; ++j) {
+          row[j] = static_cast<T>(finish(values[j - first], options));
+        }
+      }
+      progress.after_unit();
+    });
+    progress.finish();
     return out;
   }
   // Product metrics: panels of rows [i0, i1) against columns [i0, n): about 64 MB each, of which

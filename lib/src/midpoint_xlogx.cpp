@@ -75,6 +75,13 @@ double scalar_sum(const double* p, const double* q, std::size_t n) noexcept {
   return combine_lanes(acc);
 }
 
+// sum_many for a kernel with no wider form: one pair after another.
+template <MidpointXlogx Sum>
+void one_by_one(const double* p, const double* q, std::size_t stride, std::size_t count,
+                std::size_t n, double* sums) noexcept {
+  for (std::size_t c = 0; c < count; ++c) sums[c] = Sum(p, q + c * stride, n);
+}
+
 #ifdef TMKIT_HAVE_X86_KERNELS
 
 // ---- AVX2 + FMA: two 4-lane halves, table lookups by gather -------------------------------------
@@ -132,34 +139,83 @@ TMKIT_AVX2 double avx2_sum(const double* p, const double* q, std::size_t n) noex
 
 #define TMKIT_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
 
-TMKIT_AVX512 double avx512_sum(const double* p, const double* q, std::size_t n) noexcept {
-  const __m512d inverse_low = _mm512_load_pd(kInverse), inverse_high = _mm512_load_pd(kInverse + 8);
-  const __m512d log_c_low = _mm512_load_pd(kLogC), log_c_high = _mm512_load_pd(kLogC + 8);
-  __m512d acc = _mm512_setzero_pd();
-  for (std::size_t i = 0; i < n; i += kLanes) {
-    const std::size_t left = n - i;
-    const __mmask8 mask = left >= kLanes ? __mmask8(0xFF) : __mmask8((1U << left) - 1U);
-    const __m512d m = _mm512_mul_pd(
-        _mm512_set1_pd(0.5),
-        _mm512_add_pd(_mm512_maskz_loadu_pd(mask, p + i), _mm512_maskz_loadu_pd(mask, q + i)));
-    const __m512d x = _mm512_max_pd(m, _mm512_set1_pd(DBL_MIN));
-    const __m512d f = _mm512_getmant_pd(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
-    const __m512d e = _mm512_getexp_pd(x);
-    // permutex2var reads bits 0-3 of each index lane: the top four bits of the mantissa.
-    const __m512i index = _mm512_srli_epi64(_mm512_castpd_si512(x), 48);
-    const __m512d inverse = _mm512_permutex2var_pd(inverse_low, index, inverse_high);
-    const __m512d log_c = _mm512_permutex2var_pd(log_c_low, index, log_c_high);
-    const __m512d r = _mm512_fmsub_pd(f, inverse, _mm512_set1_pd(1.0));
-    const __m512d r2 = _mm512_mul_pd(r, r);
-    __m512d g = _mm512_set1_pd(kG[0]);
-    for (std::size_t k = 1; k < 7; ++k) g = _mm512_fmadd_pd(g, r, _mm512_set1_pd(kG[k]));
-    const __m512d log_x =
-        _mm512_fmadd_pd(e, _mm512_set1_pd(kLn2), _mm512_add_pd(_mm512_fmadd_pd(r2, g, r), log_c));
-    acc = _mm512_fmadd_pd(m, log_x, acc);
-  }
+struct Avx512Tables {
+  __m512d inverse_low, inverse_high, log_c_low, log_c_high;
+};
+
+TMKIT_AVX512 inline Avx512Tables avx512_tables() noexcept {
+  return {_mm512_load_pd(kInverse), _mm512_load_pd(kInverse + 8), _mm512_load_pd(kLogC),
+          _mm512_load_pd(kLogC + 8)};
+}
+
+TMKIT_AVX512 inline __mmask8 avx512_mask(std::size_t left) noexcept {
+  return left >= kLanes ? __mmask8(0xFF) : __mmask8((1U << left) - 1U);
+}
+
+// acc + m log m, lane by lane.
+TMKIT_AVX512 inline __m512d avx512_add_xlogx(__m512d m, __m512d acc,
+                                             const Avx512Tables& t) noexcept {
+  const __m512d x = _mm512_max_pd(m, _mm512_set1_pd(DBL_MIN));
+  const __m512d f = _mm512_getmant_pd(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
+  const __m512d e = _mm512_getexp_pd(x);
+  // permutex2var reads bits 0-3 of each index lane: the top four bits of the mantissa.
+  const __m512i index = _mm512_srli_epi64(_mm512_castpd_si512(x), 48);
+  const __m512d inverse = _mm512_permutex2var_pd(t.inverse_low, index, t.inverse_high);
+  const __m512d log_c = _mm512_permutex2var_pd(t.log_c_low, index, t.log_c_high);
+  const __m512d r = _mm512_fmsub_pd(f, inverse, _mm512_set1_pd(1.0));
+  const __m512d r2 = _mm512_mul_pd(r, r);
+  __m512d g = _mm512_set1_pd(kG[0]);
+  for (std::size_t k = 1; k < 7; ++k) g = _mm512_fmadd_pd(g, r, _mm512_set1_pd(kG[k]));
+  const __m512d log_x =
+      _mm512_fmadd_pd(e, _mm512_set1_pd(kLn2), _mm512_add_pd(_mm512_fmadd_pd(r2, g, r), log_c));
+  return _mm512_fmadd_pd(m, log_x, acc);
+}
+
+TMKIT_AVX512 inline __m512d avx512_mid(__m512d p, const double* q, __mmask8 mask) noexcept {
+  return _mm512_mul_pd(_mm512_set1_pd(0.5), _mm512_add_pd(p, _mm512_maskz_loadu_pd(mask, q)));
+}
+
+TMKIT_AVX512 inline double avx512_combine(__m512d acc) noexcept {
   alignas(64) double lanes[kLanes];
   _mm512_store_pd(lanes, acc);
   return combine_lanes(lanes);
+}
+
+TMKIT_AVX512 double avx512_sum(const double* p, const double* q, std::size_t n) noexcept {
+  const Avx512Tables tables = avx512_tables();
+  __m512d acc = _mm512_setzero_pd();
+  for (std::size_t i = 0; i < n; i += kLanes) {
+    const __mmask8 mask = avx512_mask(n - i);
+    const __m512d m = avx512_mid(_mm512_maskz_loadu_pd(mask, p + i), q + i, mask);
+    acc = avx512_add_xlogx(m, acc, tables);
+  }
+  return avx512_combine(acc);
+}
+
+TMKIT_AVX512 void avx512_sum_many(const double* p, const double* q, std::size_t stride,
+                                  std::size_t count, std::size_t n, double* sums) noexcept {
+  const Avx512Tables tables = avx512_tables();
+  std::size_t c = 0;
+  for (; c + 4 <= count; c += 4) {
+    const double* q0 = q + c * stride;
+    const double* q1 = q0 + stride;
+    const double* q2 = q1 + stride;
+    const double* q3 = q2 + stride;
+    __m512d acc0 = _mm512_setzero_pd(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    for (std::size_t i = 0; i < n; i += kLanes) {
+      const __mmask8 mask = avx512_mask(n - i);
+      const __m512d pv = _mm512_maskz_loadu_pd(mask, p + i);
+      acc0 = avx512_add_xlogx(avx512_mid(pv, q0 + i, mask), acc0, tables);
+      acc1 = avx512_add_xlogx(avx512_mid(pv, q1 + i, mask), acc1, tables);
+      acc2 = avx512_add_xlogx(avx512_mid(pv, q2 + i, mask), acc2, tables);
+      acc3 = avx512_add_xlogx(avx512_mid(pv, q3 + i, mask), acc3, tables);
+    }
+    sums[c] = avx512_combine(acc0);
+    sums[c + 1] = avx512_combine(acc1);
+    sums[c + 2] = avx512_combine(acc2);
+    sums[c + 3] = avx512_combine(acc3);
+  }
+  for (; c < count; ++c) sums[c] = avx512_sum(p, q + c * stride, n);
 }
 
 #endif  // TMKIT_HAVE_X86_KERNELS
@@ -167,22 +223,22 @@ TMKIT_AVX512 double avx512_sum(const double* p, const double* q, std::size_t n) 
 }  // namespace
 
 std::vector<MidpointXlogxKernel> midpoint_xlogx_kernels() {
-  std::vector<MidpointXlogxKernel> kernels{{"scalar", scalar_sum}};
+  std::vector<MidpointXlogxKernel> kernels{{"scalar", scalar_sum, one_by_one<scalar_sum>}};
 #ifdef TMKIT_HAVE_X86_KERNELS
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-    kernels.push_back({"avx2", avx2_sum});
+    kernels.push_back({"avx2", avx2_sum, one_by_one<avx2_sum>});
   }
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma")) {
-    kernels.push_back({"avx512", avx512_sum});
+    kernels.push_back({"avx512", avx512_sum, avx512_sum_many});
   }
 #endif
   return kernels;
 }
 
-MidpointXlogx midpoint_xlogx() {
-  static const MidpointXlogx fastest = midpoint_xlogx_kernels().back().sum;
+const MidpointXlogxKernel& midpoint_xlogx() {
+  static const MidpointXlogxKernel fastest = midpoint_xlogx_kernels().back();
   return fastest;
 }
 

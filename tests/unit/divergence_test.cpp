@@ -168,6 +168,30 @@ BOOST_AUTO_TEST_CASE(midpoint_xlogx_kernels_agree_bit_for_bit) {
   }
 }
 
+// Each kernel's many-pairs form (four at a time where it has one) gives, for every pair, the bits
+// of the one-pair form, whatever the count (groups of four and the rest) and length.
+BOOST_AUTO_TEST_CASE(midpoint_xlogx_many_pairs_match_one_pair_at_a_time) {
+  std::mt19937_64 rng(13);
+  std::gamma_distribution<double> gamma(0.3);
+  for (std::size_t n : {1, 7, 8, 9, 50, 65}) {
+    std::vector<double> p(n), q(n * 11);
+    for (double& v : p) v = gamma(rng);
+    for (std::size_t i = 0; i < q.size(); ++i) q[i] = i % 5 == 0 ? 0.0 : gamma(rng);
+    for (std::size_t count : {1, 3, 4, 5, 8, 11}) {
+      for (const auto& kernel : tmkit::detail::midpoint_xlogx_kernels()) {
+        std::vector<double> sums(count, -1.0);
+        kernel.sum_many(p.data(), q.data(), n, count, n, sums.data());
+        for (std::size_t c = 0; c < count; ++c) {
+          const double one = kernel.sum(p.data(), q.data() + c * n, n);
+          BOOST_TEST(std::memcmp(&one, &sums[c], sizeof one) == 0,
+                     kernel.isa << " pair " << c << " of " << count << " at n = " << n << ": "
+                                << sums[c] << " vs " << one);
+        }
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(metric_names_and_zero_policy_parse_or_say_why) {
   for (const Metric metric : kAllMetrics) {
     BOOST_TEST((tmkit::parse_metric(tmkit::metric_name(metric)) == metric));

@@ -19,15 +19,23 @@ namespace tmkit::detail {
 
 using MidpointXlogx = double (*)(const double* p, const double* q, std::size_t n) noexcept;
 
+/// The sums of one distribution p against `count` others, q_c = q + c · stride (columns of a
+/// column-major matrix), into sums[c]: each the same bits as MidpointXlogx(p, q_c, n). The wide
+/// kernel runs four pairs at once, whose independent chains of operations fill the pipeline where
+/// one pair's would wait on its own latency, and loads p once for all four.
+using MidpointXlogxMany = void (*)(const double* p, const double* q, std::size_t stride,
+                                   std::size_t count, std::size_t n, double* sums) noexcept;
+
 struct MidpointXlogxKernel {
   const char* isa;  // "scalar", "avx2" or "avx512"
   MidpointXlogx sum;
+  MidpointXlogxMany sum_many;
 };
 
 /// Every implementation this CPU can run, slowest first (for tests: they must agree bit for bit).
 std::vector<MidpointXlogxKernel> midpoint_xlogx_kernels();
 
 /// The fastest of them, chosen once.
-MidpointXlogx midpoint_xlogx();
+const MidpointXlogxKernel& midpoint_xlogx();
 
 }  // namespace tmkit::detail
