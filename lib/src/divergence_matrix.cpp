@@ -325,6 +325,26 @@ void check_same_width(const arma::mat& p, const arma::mat& q) {
   }
 }
 
+// out(j, i) = out(i, j) for i in [i0, i1), j in [j0, j1) (with `above_diagonal_only`, i < j), in
+// 8 x 8 blocks: a block reads eight lines of eight rows, which stay in L1 whatever the stride
+// between columns, and writes along columns.
+void mirror_tile(arma::mat& out, arma::uword i0, arma::uword i1, arma::uword j0, arma::uword j1,
+                 bool above_diagonal_only) noexcept {
+  constexpr arma::uword kBlock = 8;
+  for (arma::uword ib = i0; ib < i1; ib += kBlock) {
+    const arma::uword i_end = std::min(ib + kBlock, i1);
+    for (arma::uword jb = j0; jb < j1; jb += kBlock) {
+      const arma::uword j_end = std::min(jb + kBlock, j1);
+      for (arma::uword i = ib; i < i_end; ++i) {
+        double* column = out.colptr(i);
+        for (arma::uword j = above_diagonal_only ? std::max(jb, i + 1) : jb; j < j_end; ++j) {
+          column[j] = out(i, j);
+        }
+      }
+    }
+  }
+}
+
 // Fills out(i, j) for i in P, j in Q; with `upper_only` (a symmetric metric within one set) only
 // the blocks on or above the diagonal, and the caller mirrors.
 void fill_matrix(const SetTerms& p, const SetTerms& q, const DivergenceOptions& options,
@@ -370,21 +390,20 @@ void fill_matrix(const SetTerms& p, const SetTerms& q, const DivergenceOptions& 
     const auto [rt, ct] = tiles[t];
     const arma::uword i0 = row_tiles.begin(rt), i1 = row_tiles.end(rt);
     const arma::uword j0 = col_tiles.begin(ct), j1 = col_tiles.end(ct);
+    const bool diagonal = upper_only && ct == rt;
     for (arma::uword j = j0; j < j1; ++j) {
+      // On a diagonal tile only the pairs above the diagonal (the caller zeroes the diagonal).
+      const arma::uword i_end = diagonal ? std::min<arma::uword>(j, i1) : i1;
+      if (i_end <= i0) continue;
       double* column = out.colptr(j) + i0;
       if (metric == Metric::tv) {
-        for (arma::uword i = i0; i < i1; ++i) column[i - i0] = direct_value(p, q, i, j, metric);
+        for (arma::uword i = i0; i < i_end; ++i) column[i - i0] = direct_value(p, q, i, j, metric);
       } else {
-        js_against(q, j, p, i0, i1, column);
+        js_against(q, j, p, i0, i_end, column);
       }
-      for (arma::uword i = i0; i < i1; ++i) column[i - i0] = finish(column[i - i0], options);
+      for (arma::uword i = i0; i < i_end; ++i) column[i - i0] = finish(column[i - i0], options);
     }
-    if (upper_only && ct != rt) {
-      const arma::mat copy = out.submat(i0, j0, i1 - 1, j1 - 1);
-      for (arma::uword i = i0; i < i1; ++i) {
-        for (arma::uword j = j0; j < j1; ++j) out(j, i) = copy(i - i0, j - j0);
-      }
-    }
+    if (upper_only) mirror_tile(out, i0, i1, j0, j1, diagonal);
     progress.after_unit();
   });
   progress.finish();
@@ -459,16 +478,14 @@ arma::mat divergence_matrix(const arma::mat& p, const DivergenceOptions& options
   advise_huge_pages(out.memptr(), sizeof(double) * out.n_elem);
   const bool symmetric = is_symmetric(options.metric);
   fill_matrix(terms, terms, options, symmetric, n_threads, hooks, out);
-  // A product metric's upper triangle is mirrored here, in 64 x 64 blocks (each fits in L1); a
-  // direct metric's tiles did it themselves. Then the diagonal is zeroed.
+  // A product metric's upper triangle is mirrored here, block column c of the lower triangle from
+  // block row c of the upper; a direct metric's tiles did it themselves. Then the diagonal is
+  // zeroed.
   const bool mirror = symmetric && uses_product(options.metric);
   const BlockPartition blocks{p.n_cols, 64};
   for_each_block(blocks, n_threads, [&](std::size_t c) {
     for (std::size_t r = c; mirror && r < blocks.n_blocks(); ++r) {
-      for (arma::uword i = blocks.begin(r); i < blocks.end(r); ++i) {
-        const arma::uword j_end = std::min<arma::uword>(blocks.end(c), i);
-        for (arma::uword j = blocks.begin(c); j < j_end; ++j) out(i, j) = out(j, i);
-      }
+      mirror_tile(out, blocks.begin(c), blocks.end(c), blocks.begin(r), blocks.end(r), r == c);
     }
     for (arma::uword j = blocks.begin(c); j < blocks.end(c); ++j) out(j, j) = 0.0;
   });

@@ -1,6 +1,7 @@
 #include "tmkit/divergence.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstring>
@@ -340,6 +341,31 @@ BOOST_AUTO_TEST_CASE(neighbour_search_refuses_impossible_k_and_stops_when_asked)
   };
   tmkit::divergence_matrix(x, DivergenceOptions{Metric::kl, false}, 1, progress);
   BOOST_TEST(last_done == last_total);
+
+  // JS reports from inside its parallel loop over tiles: never backwards, ending at the total; a
+  // stop asked for midway stops it there.
+  const arma::mat wide = random_columns(200, 700, 0.5, 4);  // tiles of 81 columns: 45 tiles
+  bool backwards = false;
+  std::size_t calls = 0;
+  progress.on_progress = [&](std::size_t done, std::size_t total) {
+    backwards = backwards || done < last_done;
+    last_done = done;
+    last_total = total;
+    ++calls;
+  };
+  last_done = 0;
+  tmkit::divergence_matrix(wide, js, 2, progress);
+  BOOST_TEST(!backwards);
+  BOOST_TEST(last_done == last_total);
+  BOOST_TEST(last_total == 45u);
+  BOOST_TEST(calls >= 2u);
+  std::atomic<int> polls{0};
+  tmkit::WorkHooks midway;
+  midway.stop_requested = [&] { return ++polls > 10; };
+  BOOST_CHECK_THROW(tmkit::divergence_matrix(wide, js, 2, midway), tmkit::Interrupted);
+  BOOST_TEST(polls.load() < 45 + 2);
+  polls = 0;
+  BOOST_CHECK_THROW(tmkit::condensed_divergences<double>(wide, js, 2, midway), tmkit::Interrupted);
 }
 
 BOOST_AUTO_TEST_CASE(similarities_follow_their_documented_formulas) {
