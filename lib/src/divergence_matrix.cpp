@@ -149,13 +149,19 @@ double js_nats(const double* p, const double* q, std::size_t n, double self_p,
   return 0.5 * kernels().sum_js_entries(p, q, n);
 }
 
-// JS (nats) of column `a_col` of A against columns b0..b1 of B, into values[0, b1 - b0): for each
-// pair the same bits as js_nats (the midpoint sum does not depend on which side is p), with the
-// midpoint sums taken several pairs at a time.
-void js_against(const SetTerms& a, arma::uword a_col, const SetTerms& b, arma::uword b0,
-                arma::uword b1, double* values) noexcept {
+// A direct metric (before finish()) of column `a_col` of A against columns b0..b1 of B, into
+// values[0, b1 - b0): for each pair the same bits as direct_value (neither the midpoint sum nor
+// |p - q| depends on which side is p), JS's midpoint sums taken several pairs at a time.
+void direct_against(const SetTerms& a, arma::uword a_col, const SetTerms& b, arma::uword b0,
+                    arma::uword b1, Metric metric, double* values) noexcept {
   const std::size_t n = a.x->n_rows;
   const double* p = a.x->colptr(a_col);
+  if (metric == Metric::tv) {
+    for (arma::uword j = b0; j < b1; ++j) {
+      values[j - b0] = 0.5 * kernels().sum_abs_diff(p, b.x->colptr(j), n);
+    }
+    return;
+  }
   detail::midpoint_xlogx().sum_many(p, b.x->colptr(b0), n, b1 - b0, n, values);
   for (arma::uword j = b0; j < b1; ++j) {
     double& js = values[j - b0];
@@ -186,10 +192,11 @@ double direct_value(const SetTerms& p, const SetTerms& q, arma::uword i, arma::u
   return js_nats(p.x->colptr(i), q.x->colptr(j), n, p.self[i], q.self[j]);
 }
 
-// The products of one block of pairs (rows i0..i1 of P, columns j0..j1 of Q), from which
-// product_value() reads each pair's value.
+// The products of one block of pairs (rows i0..i1 of P, columns j0..j1 of Q). finish_products()
+// turns the main one into the pairs' values, in place: main[bi + bj * rows].
 struct ProductBlock {
   arma::uword i0 = 0, j0 = 0, rows = 0;
+  double* main = nullptr;               // backward for rkl, forward otherwise
   const double* forward = nullptr;      // P^T log Q (kl, skl) or sqrt(P)^T sqrt(Q) (hellinger)
   const double* backward = nullptr;     // log(P)^T Q (rkl, skl)
   arma::mat forward_own, backward_own;  // their storage, unless the caller gave some
@@ -213,18 +220,18 @@ void compute_products(const SetTerms& p, const SetTerms& q, Metric metric, arma:
   const auto cols = [&](const arma::mat& m) { return m.cols(j0, j1 - 1); };
   // BLAS writes straight into `into` (an Armadillo view of that memory), or into `own`.
   const auto product = [&](const arma::mat& a, const arma::mat& b, arma::mat& own,
-                           bool main) -> const double* {
+                           bool main) -> double* {
     if (main && into != nullptr) {
       arma::mat target(into, i1 - i0, j1 - j0, /*copy_aux_mem=*/false, /*strict=*/true);
       target = rows(a).t() * cols(b);
-      return into;
+      return block.main = into;
     }
     // Sized (and advised to huge pages) before the product, which then fills it in place: BLAS's
     // first pass over fresh memory otherwise spends most of an skl matrix's time in page faults.
     own.set_size(i1 - i0, j1 - j0);
     advise_huge_pages(own.memptr(), sizeof(double) * own.n_elem);
     own = rows(a).t() * cols(b);
-    return own.memptr();
+    return main ? block.main = own.memptr() : own.memptr();
   };
   if (metric == Metric::hellinger) {
     block.forward = product(p.root, q.root, block.forward_own, true);
@@ -240,46 +247,25 @@ void compute_products(const SetTerms& p, const SetTerms& q, Metric metric, arma:
   }
 }
 
-double product_value(const SetTerms& p, const SetTerms& q, const ProductBlock& block, arma::uword i,
-                     arma::uword j, Metric metric) noexcept {
-  const arma::uword bi = i - block.i0;
-  const arma::uword bj = j - block.j0;
-  if (metric == Metric::hellinger) {
-    double h2 = 1.0 - block.at(block.forward, bi, bj);
-    if (h2 < kHellingerDirectBelow) {
-      h2 = 0.5 * kernels().sum_squared_diff(p.root.colptr(i), q.root.colptr(j), p.x->n_rows);
-    }
-    return std::sqrt(std::max(0.0, h2));
-  }
-  double forward = 0.0;
-  double backward = 0.0;
-  if (metric != Metric::rkl) {
-    const bool infinite = !block.forward_inf.is_empty() && block.forward_inf(bi, bj) > 0.0;
-    forward = infinite ? kInf : std::max(0.0, p.self[i] - block.at(block.forward, bi, bj));
-  }
-  if (metric != Metric::kl) {
-    const bool infinite = !block.backward_inf.is_empty() && block.backward_inf(bi, bj) > 0.0;
-    backward = infinite ? kInf : std::max(0.0, q.self[j] - block.at(block.backward, bi, bj));
-  }
-  if (metric == Metric::kl) return forward;
-  if (metric == Metric::rkl) return backward;
-  return 0.5 * (forward + backward);
-}
-
-// Column j of a block whose main product BLAS wrote into `column` (rows i0..i0 + rows of P),
-// finished in place: for each entry the operations of finish(product_value(...)), but in passes
-// over the column that the compiler vectorizes (a loop over product_value cost more than the
-// product itself at N = 2000): the finite formula everywhere, then +inf where an indicator product
-// counted an entry with q = 0 < p (or p = 0 < q), then the base.
-void finish_product_column(const SetTerms& p, const SetTerms& q, const ProductBlock& block,
-                           arma::uword j, const DivergenceOptions& options,
-                           double* column) noexcept {
+// Column j of a block (all its rows i), finished in place in its main product: each entry's value
+// computed in passes over the column that the compiler vectorizes (a loop calling a per-pair
+// function cost more than the product itself at N = 2000): the finite formula everywhere, then
+// +inf where an indicator product counted an entry with q = 0 < p (or p = 0 < q), then the base.
+// Hellinger: H^2 = 1 - BC, recomputed directly where the product cancelled; then H.
+void finish_product_column(const SetTerms& p, const SetTerms& q, ProductBlock& block, arma::uword j,
+                           const DivergenceOptions& options) noexcept {
   const arma::uword n = block.rows;
   const arma::uword bj = j - block.j0;
   const Metric metric = options.metric;
+  double* column = block.main + bj * n;
   if (metric == Metric::hellinger) {
     for (arma::uword i = 0; i < n; ++i) {
-      column[i] = finish(product_value(p, q, block, block.i0 + i, j, metric), options);
+      double h2 = 1.0 - column[i];
+      if (h2 < kHellingerDirectBelow) {
+        h2 = 0.5 *
+             kernels().sum_squared_diff(p.root.colptr(block.i0 + i), q.root.colptr(j), p.x->n_rows);
+      }
+      column[i] = std::sqrt(std::max(0.0, h2));
     }
     return;
   }
@@ -306,6 +292,17 @@ void finish_product_column(const SetTerms& p, const SetTerms& q, const ProductBl
   if (options.base2) {
     for (arma::uword i = 0; i < n; ++i) column[i] /= kLn2;
   }
+}
+
+// Every column of the block, in parallel.
+void finish_products(const SetTerms& p, const SetTerms& q, ProductBlock& block, arma::uword n_cols,
+                     const DivergenceOptions& options, int n_threads) {
+  const BlockPartition columns{n_cols, 64};
+  for_each_block(columns, n_threads, [&](std::size_t c) {
+    for (arma::uword bj = columns.begin(c); bj < columns.end(c); ++bj) {
+      finish_product_column(p, q, block, block.j0 + bj, options);
+    }
+  });
 }
 
 // ---- drivers ------------------------------------------------------------------------------------
@@ -412,12 +409,7 @@ void fill_matrix(const SetTerms& p, const SetTerms& q, const DivergenceOptions& 
       const arma::uword j0 = panels.begin(b), j1 = panels.end(b);
       if (n == 0) break;
       compute_products(p, q, metric, 0, n, j0, j1, block, out.colptr(j0));  // BLAS threads
-      const BlockPartition columns{j1 - j0, 64};
-      for_each_block(columns, n_threads, [&](std::size_t c) {
-        for (arma::uword j = j0 + columns.begin(c); j < j0 + columns.end(c); ++j) {
-          finish_product_column(p, q, block, j, options, out.colptr(j));
-        }
-      });
+      finish_products(p, q, block, j1 - j0, options, n_threads);
     }
     poll(hooks, panels.n_blocks(), panels.n_blocks());
     return;
@@ -440,11 +432,7 @@ void fill_matrix(const SetTerms& p, const SetTerms& q, const DivergenceOptions& 
       const arma::uword i_end = diagonal ? std::min<arma::uword>(j, i1) : i1;
       if (i_end <= i0) continue;
       double* column = out.colptr(j) + i0;
-      if (metric == Metric::tv) {
-        for (arma::uword i = i0; i < i_end; ++i) column[i - i0] = direct_value(p, q, i, j, metric);
-      } else {
-        js_against(q, j, p, i0, i_end, column);
-      }
+      direct_against(q, j, p, i0, i_end, metric, column);
       for (arma::uword i = i0; i < i_end; ++i) column[i - i0] = finish(column[i - i0], options);
     }
     if (upper_only) mirror_tile(out, i0, i1, j0, j1, diagonal);
@@ -561,13 +549,7 @@ CondensedMatrix<T> condensed_divergences(const arma::mat& p, const DivergenceOpt
         const std::size_t first = std::max(j0, i + 1);
         if (first >= j1) continue;
         double values[kMaxDirectTile];
-        if (options.metric == Metric::tv) {
-          for (std::size_t j = first; j < j1; ++j) {
-            values[j - first] = direct_value(terms, terms, i, j, options.metric);
-          }
-        } else {
-          js_against(terms, i, terms, first, j1, values);
-        }
+        direct_against(terms, i, terms, first, j1, options.metric, values);
         for (std::size_t j = first; j < j1; ++j) {
           row[j] = static_cast<T>(finish(values[j - first], options));
         }
@@ -643,7 +625,10 @@ Neighbours nearest_neighbours(const arma::mat& queries, const arma::mat& databas
     for (std::size_t cb = 0; cb < col_blocks.n_blocks(); ++cb) {
       poll(hooks, done, total);
       const arma::uword j0 = col_blocks.begin(cb), j1 = col_blocks.end(cb);
-      if (uses_product(metric)) compute_products(tq, td, metric, i0, i1, j0, j1, block);
+      if (uses_product(metric)) {
+        compute_products(tq, td, metric, i0, i1, j0, j1, block);
+        finish_products(tq, td, block, j1 - j0, options, n_threads);
+      }
       if (screen) bc = td.root.cols(j0, j1 - 1).t() * tq.root.cols(i0, i1 - 1);  // (j, i)
       const BlockPartition rows{i1 - i0, 16};
       for_each_block(rows, n_threads, [&](std::size_t r) {
@@ -654,9 +639,10 @@ Neighbours nearest_neighbours(const arma::mat& queries, const arma::mat& databas
           if (!screen) {
             for (arma::uword j = j0; j < j1; ++j) {
               if (skip(j)) continue;
-              const double value = uses_product(metric) ? product_value(tq, td, block, i, j, metric)
-                                                        : direct_value(tq, td, i, j, metric);
-              top.offer({finish(value, options), j});
+              const double value = uses_product(metric)
+                                       ? block.at(block.main, i - block.i0, j - block.j0)
+                                       : finish(direct_value(tq, td, i, j, metric), options);
+              top.offer({value, j});
             }
             continue;
           }
