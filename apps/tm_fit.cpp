@@ -1,5 +1,6 @@
 // tm-fit: fit a variational LDA model to a corpus and write the model directory.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -41,6 +42,7 @@ std::string pass_line(const tmkit::PassReport& line) {
   std::snprintf(
       buffer, sizeof buffer, "%s %4zu  elbo %.6e  change %+.3e  %7.2fs%s",
       line.fold_in      ? "fold"
+      : line.join       ? "join"
       : line.after_move ? "move"
                         : "pass",
       line.pass, line.elbo, line.relative_change, line.seconds,
@@ -66,7 +68,7 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   std::string out, alpha = "symmetric", eta = "symmetric", init = "spa";
   tmkit::FitOptions fit;
   std::size_t top = 10;
-  std::string restart = "on", algorithm = "batch", checkpoint_dir;
+  std::string restart = "on", algorithm = "batch", checkpoint_dir, stop_rule = "auto";
   std::size_t checkpoint_every = 0;
   tmkit::OnlineOptions online;
   double heldout_fraction = 0;
@@ -81,11 +83,21 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
       "eta", po::value<std::string>(&eta)->default_value("symmetric"),
       "prior on topic words: a number, symmetric (1/K), auto (learn)")(
       "passes", po::value<std::size_t>(&fit.max_passes)->default_value(fit.max_passes),
-      "most passes (E-step + M-step), merge-split trials included")(
-      "tol", po::value<double>(&fit.tol)->default_value(fit.tol),
-      "converged when the relative ELBO change stays below this ...")(
-      "patience", po::value<std::size_t>(&fit.patience)->default_value(fit.patience),
-      "... for this many passes in a row")(
+      "most passes (E-step + M-step), warm-up and merge-split trials included")(
+      "stop", po::value<std::string>(&stop_rule)->default_value("auto"),
+      "when the fit is done: heldout (a slice's document-completion perplexity stops improving; "
+      "the slice is folded in at the end), elbo (--tol), or auto (heldout from 2000 documents)")(
+      "heldout-tol", po::value<double>(&fit.heldout_tol)->default_value(fit.heldout_tol, "0.001"),
+      "heldout rule: a pass counts when it lowers the perplexity by more than this fraction ...")(
+      "heldout-patience",
+      po::value<std::size_t>(&fit.heldout_patience)->default_value(fit.heldout_patience),
+      "... and the fit stops after this many passes in a row that do not")(
+      "tol", po::value<double>(&fit.tol)->default_value(fit.tol, "1e-05"),
+      "elbo rule: converged when the relative ELBO change stays below this (0: run every pass) "
+      "...")("patience", po::value<std::size_t>(&fit.patience)->default_value(fit.patience),
+             "... for this many passes in a row")(
+      "warmup", po::value<std::size_t>(&fit.warmup_passes)->default_value(fit.warmup_passes),
+      "tempered passes that end the initialisation (at most a quarter of --passes; 0: none)")(
       "estep-tol", po::value<double>(&fit.estep.tol)->default_value(fit.estep.tol),
       "per-document stop: mean |change of gamma| below this")(
       "estep-max-iter",
@@ -102,7 +114,9 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
       "init", po::value<std::string>(&init)->default_value("spa"),
       "starting topics: spa (seed documents by successive projections) or random (as gensim, "
       "sklearn)")("moves", po::value<std::size_t>(&fit.max_moves)->default_value(fit.max_moves),
-                  "merge-split proposals to try after convergence (0: none)")(
+                  "merge-split proposals to try once the ELBO's rise slows (0: none)")(
+      "move-passes", po::value<std::size_t>(&fit.move_passes)->default_value(fit.move_passes),
+      "passes each proposal runs before it is kept or dropped")(
       "seed", po::value<std::uint64_t>(&fit.seed)->default_value(fit.seed), "random seed")(
       "top", po::value<std::size_t>(&top)->default_value(10), "top words per topic in the summary")(
       "algorithm", po::value<std::string>(&algorithm)->default_value("batch"),
@@ -158,6 +172,7 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   fit.alpha = tmkit::AlphaOption::parse(alpha);
   fit.eta = tmkit::EtaOption::parse(eta);
   fit.init = tmkit::parse_init_method(init);
+  fit.stop = tmkit::parse_stop_rule(stop_rule);
   fit.n_threads = threads;
   if (restart != "on" && restart != "off") {
     throw tmkit::UsageError("--estep-restart: \"" + restart + "\"; expected on or off");
@@ -294,6 +309,10 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
                   move.elbo_before, move.elbo_after, move.passes,
                   move.accepted ? "kept" : "rejected");
     progress.line(buffer);
+  };
+  callbacks.on_warmup = [&](std::size_t pass, std::size_t total) {
+    progress.line("warm " + std::to_string(pass) + "/" + std::to_string(total) +
+                  " (tempered passes that end the initialisation)");
   };
   callbacks.on_progress = [&](std::size_t done, std::size_t total) {
     progress.update(done, total);
@@ -482,17 +501,22 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
       "%.1f s: %s\n",
       fit.n_topics, n_docs, static_cast<unsigned long long>(n_tokens), training->vocab().size(),
       report.passes, algorithm.c_str(), report.seconds,
-      is_online          ? "ran the passes asked for"
-      : report.converged ? "converged"
-                         : "NOT converged (raise --passes or --tol)");
+      is_online ? "ran the passes asked for" : tmkit::stop_summary(report, fit).c_str());
   std::printf("ELBO %.10g (%.4f per token)", report.final_elbo,
               report.final_elbo / static_cast<double>(n_tokens));
   if (!is_online)
     std::printf("; merge-split moves kept %zu of %zu tried", kept, report.moves.size());
   std::printf("\n");
   if (heldout) {
+    double perplexity = std::nan("");
+    for (const auto& line : report.trace) {
+      if (!std::isnan(line.heldout_perplexity)) perplexity = line.heldout_perplexity;
+    }
     std::printf("held-out document-completion perplexity %.6f (%zu documents, %zu passes)\n",
-                report.trace.back().heldout_perplexity, heldout->heldout.n_docs(), report.passes);
+                perplexity, heldout->heldout.n_docs(), report.passes);
+  } else if (report.heldout_docs > 0) {
+    std::printf("the stopping rule's %zu held-out documents were folded in at the end\n",
+                report.heldout_docs);
   }
   std::printf("peak memory %.0f MiB", tmkit::peak_resident_mib());
   if (distributed) {

@@ -140,8 +140,13 @@ int infer_main(int argc, char** argv) {
   tmkit::WorkHooks hooks;
   hooks.on_progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
   hooks.stop_requested = [] { return cli::interrupt_requested(); };
+  // The model's own training documents (the same content as the fit saw): the gamma the fit
+  // saved is the other candidate of each fold-in, which reproduces it (docs/math/inference.md).
+  const bool training_documents = !heldout && corpus.n_docs() == saved.model.n_docs() &&
+                                  corpus.fingerprint() == saved.corpus.fingerprint;
   const tmkit::Inference inference =
-      tmkit::infer_documents(corpus, saved.model, estep, threads, hooks);
+      tmkit::infer_documents(corpus, saved.model, estep, threads, hooks,
+                             training_documents ? &saved.model.gamma : nullptr);
   progress.finish();
 
   tmkit::write_matrix(theta_file, inference.theta());
@@ -160,6 +165,12 @@ int infer_main(int argc, char** argv) {
       "document, %zu not converged within %zu\n",
       corpus.n_docs(), static_cast<unsigned long long>(corpus.n_tokens()), model_dir.c_str(),
       saved.model.n_topics(), mean_iterations, inference.n_not_converged, estep.max_iter);
+  if (training_documents) {
+    std::printf(
+        "these are the model's training documents: %zu of them keep the gamma of the fit, whose "
+        "ELBO is higher than a fresh fold-in's\n",
+        inference.n_kept_previous);
+  }
   report_unknown("corpus", mapping);
   if (!heldout_path.empty()) report_unknown("held-out", heldout_mapping);
   std::printf("ELBO of these documents given the topics: %.10g\n", arma::accu(inference.elbo));

@@ -32,7 +32,7 @@ double to_double(const json& j) {
 json line_to_json(const PassReport& line) {
   return json::array({line.pass, number(line.elbo), number(line.relative_change),
                       number(line.seconds), number(line.mean_estep_iterations), line.after_move,
-                      line.fold_in, number(line.heldout_perplexity)});
+                      line.fold_in, number(line.heldout_perplexity), line.join});
 }
 PassReport line_from_json(const json& j) {
   PassReport line;
@@ -44,6 +44,7 @@ PassReport line_from_json(const json& j) {
   line.after_move = j.at(5).get<bool>();
   line.fold_in = j.at(6).get<bool>();
   line.heldout_perplexity = to_double(j.at(7));
+  line.join = j.size() > 8 && j.at(8).get<bool>();
   return line;
 }
 json lines_to_json(const std::vector<PassReport>& lines) {
@@ -78,12 +79,16 @@ MoveReport move_from_json(const json& j) {
 
 const char* phase_name(BatchProgress::Phase phase) {
   switch (phase) {
+    case BatchProgress::Phase::warmup:
+      return "warmup";
     case BatchProgress::Phase::main:
       return "main";
     case BatchProgress::Phase::moves:
       return "moves";
     case BatchProgress::Phase::finishing:
       return "finishing";
+    case BatchProgress::Phase::final:
+      return "final";
     case BatchProgress::Phase::fold_in:
       return "fold_in";
     case BatchProgress::Phase::done:
@@ -93,8 +98,9 @@ const char* phase_name(BatchProgress::Phase phase) {
 }
 BatchProgress::Phase phase_from(const std::string& name, const std::string& path) {
   for (auto phase :
-       {BatchProgress::Phase::main, BatchProgress::Phase::moves, BatchProgress::Phase::finishing,
-        BatchProgress::Phase::fold_in, BatchProgress::Phase::done}) {
+       {BatchProgress::Phase::warmup, BatchProgress::Phase::main, BatchProgress::Phase::moves,
+        BatchProgress::Phase::finishing, BatchProgress::Phase::final, BatchProgress::Phase::fold_in,
+        BatchProgress::Phase::done}) {
     if (name == phase_name(phase)) return phase;
   }
   throw InputError(path, "phase \"" + name + "\" is unknown");

@@ -19,15 +19,20 @@ arma::mat Inference::theta() const {
 
 Inference infer_documents(const Corpus& corpus, const TopicExpectations& topics,
                           const arma::vec& alpha, const EstepOptions& estep, int n_threads,
-                          const WorkHooks& hooks) {
+                          const WorkHooks& hooks, const arma::mat* previous_gamma) {
   const std::size_t n_topics = topics.n_topics();
   if (alpha.n_elem != n_topics || corpus.n_words() > topics.n_words()) {
     throw UsageError("infer_documents: the corpus or alpha does not match the topics' shape");
   }
+  if (previous_gamma &&
+      (previous_gamma->n_rows != n_topics || previous_gamma->n_cols != corpus.n_docs())) {
+    throw UsageError(
+        "infer_documents: the previous gamma is " + std::to_string(previous_gamma->n_rows) + " x " +
+        std::to_string(previous_gamma->n_cols) + "; expected K x D = " + std::to_string(n_topics) +
+        " x " + std::to_string(corpus.n_docs()));
+  }
   const DocumentPrior prior(alpha);
-  EstepOptions options = estep;
-  options.restart = false;
-  options.evaluate_end = true;
+  const EstepOptions& options = estep;
   Inference result;
   result.gamma.set_size(n_topics, corpus.n_docs());
   result.elbo.set_size(corpus.n_docs());
@@ -40,11 +45,12 @@ Inference infer_documents(const Corpus& corpus, const TopicExpectations& topics,
         if (hooks.stop_requested && hooks.stop_requested()) throw Interrupted("interrupted");
         for (std::size_t d = blocks.begin(b); d < blocks.end(b); ++d) {
           const DocView doc = corpus.doc(d);
-          double* gamma = result.gamma.colptr(d);
-          neutral_gamma(doc, alpha, gamma);
-          const DocumentFit fit = fit_document(doc, topics, prior, gamma, ws, options);
-          result.elbo[d] = fit.elbo_at_end;
+          const double* previous = previous_gamma ? previous_gamma->colptr(d) : nullptr;
+          const FoldIn fit = fold_in_document(doc, topics, prior, previous, /*refine=*/false,
+                                              result.gamma.colptr(d), ws, options);
+          result.elbo[d] = fit.elbo;
           result.iterations[d] = fit.iterations;
+          result.n_kept_previous += fit.kept == FoldIn::Start::previous;
           converged[d] = fit.converged || options.max_iter == 0;
         }
       },
@@ -57,14 +63,14 @@ Inference infer_documents(const Corpus& corpus, const TopicExpectations& topics,
 }
 
 Inference infer_documents(const Corpus& corpus, const LdaModel& model, const EstepOptions& estep,
-                          int n_threads, const WorkHooks& hooks) {
+                          int n_threads, const WorkHooks& hooks, const arma::mat* previous_gamma) {
   if (corpus.n_words() != model.n_words()) {
     throw UsageError("infer_documents: the corpus has " + std::to_string(corpus.n_words()) +
                      " words and the model " + std::to_string(model.n_words()) +
                      "; map the corpus onto the model's vocabulary first");
   }
   return infer_documents(corpus, topic_expectations(model.lambda, n_threads), model.alpha, estep,
-                         n_threads, hooks);
+                         n_threads, hooks, previous_gamma);
 }
 
 Corpus map_onto_vocabulary(const Corpus& corpus, const std::vector<std::string>& vocab,

@@ -267,6 +267,7 @@ DocumentPrior::DocumentPrior(const arma::vec& alpha_in) : alpha(alpha_in), log_n
 void EstepWorkspace::resize(std::size_t n_topics, std::size_t n_distinct) {
   if (elog_theta.size() != n_topics) {
     restart_gamma.assign(n_topics, 0.0);
+    refined_gamma.assign(n_topics, 0.0);
     elog_theta.assign(n_topics, 0.0);
     exp_elog_theta.assign(n_topics, 0.0);
     accumulator.assign(n_topics, 0.0);
@@ -377,6 +378,70 @@ DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
     update_elog_theta(gamma, n_topics, ws);
   }
   return fit;
+}
+
+namespace {
+// Relative ELBO margin by which a fold-in candidate must beat the one before it: 1e-8, about 1e3
+// times the rounding differences of a fit spread over processes (lambda agrees to ~1e-11), and far
+// below any difference between two modes of a document's E-step.
+constexpr double kFoldInMargin = 1e-8;
+}  // namespace
+
+FoldIn fold_in_document(const DocView& doc, const TopicExpectations& topics,
+                        const DocumentPrior& prior, const double* previous, bool refine,
+                        double* gamma, EstepWorkspace& ws, const EstepOptions& opts) {
+  const std::size_t n_topics = topics.n_topics();
+  const double* alpha = prior.alpha.memptr();
+  ws.resize(n_topics, doc.n);
+  FoldIn result;
+  // `previous` may be `gamma` itself: score it (and refine a copy) before gamma is overwritten.
+  double previous_elbo = -HUGE_VAL;
+  double* refined = ws.refined_gamma.data();
+  double refined_elbo = -HUGE_VAL;
+  Run refined_run;
+  if (previous) {
+    prepare(doc, topics, previous, ws);
+    previous_elbo = elbo_from_ratio(doc, topics, prior, previous, ws);
+    if (refine) {
+      std::copy(previous, previous + n_topics, refined);
+      refined_run = iterate(doc, topics, alpha, refined, ws, opts);
+      refined_elbo = elbo_from_ratio(doc, topics, prior, refined, ws);
+    }
+  }
+  double* fresh = ws.restart_gamma.data();
+  neutral_gamma(doc, prior.alpha, fresh);
+  prepare(doc, topics, fresh, ws);
+  const Run fresh_run = iterate(doc, topics, alpha, fresh, ws, opts);
+  const double fresh_elbo = elbo_from_ratio(doc, topics, prior, fresh, ws);
+  result.iterations = fresh_run.iterations + refined_run.iterations;
+  // The previous gamma stays unless another candidate beats it by more than kFoldInMargin
+  // relative, then the refined one unless the fresh one beats it so: ties within rounding go to
+  // the gamma already there, so a fit spread over processes (whose sums round differently) keeps
+  // the same candidates as one process, and the ELBO never falls below that of `previous`.
+  const auto beats = [](double challenger, double incumbent) {
+    return challenger > incumbent + kFoldInMargin * std::fabs(incumbent);
+  };
+  const double* kept = nullptr;
+  if (previous) {
+    kept = previous;
+    result.kept = FoldIn::Start::previous;
+    result.elbo = previous_elbo;
+    result.converged = true;
+    if (refine && beats(refined_elbo, result.elbo)) {
+      kept = refined;
+      result.kept = FoldIn::Start::refined;
+      result.elbo = refined_elbo;
+      result.converged = refined_run.converged;
+    }
+  }
+  if (!kept || beats(fresh_elbo, result.elbo)) {
+    kept = fresh;
+    result.kept = FoldIn::Start::neutral;
+    result.elbo = fresh_elbo;
+    result.converged = fresh_run.converged;
+  }
+  if (kept != gamma) std::copy(kept, kept + n_topics, gamma);
+  return result;
 }
 
 }  // namespace tmkit

@@ -44,6 +44,7 @@ std::string elbo_csv(const std::vector<PassReport>& trace) {
            format_double(line.relative_change) + "," + format_double(line.seconds) + "," +
            format_double(line.mean_estep_iterations) + "," +
            (line.fold_in      ? "fold-in"
+            : line.join       ? "join"
             : line.after_move ? "move"
                               : "pass") +
            "," +
@@ -57,14 +58,15 @@ std::string elbo_csv(const std::vector<PassReport>& trace) {
 std::string elbo_svg(const std::vector<PassReport>& trace) {
   LineChart chart;
   chart.title = "ELBO by pass";
-  chart.x_label = "pass (M-steps, merge-split trials included)";
+  chart.x_label = "pass (M-steps, warm-up and merge-split trials included)";
   chart.y_label = "ELBO (nats)";
   chart.mark_legend = "state reached by a kept merge-split move";
   LineSeries series;
   series.name = "ELBO";
-  // From pass 1 on: the random initial state's bound would flatten the rest of the curve.
+  // Without the first line (the initial state's bound would flatten the rest of the curve) and
+  // the join and fold-in lines (sums over more documents than the passes fitted).
   for (const auto& line : trace) {
-    if ((line.pass == 0 && trace.size() > 1) || line.fold_in) continue;
+    if ((&line == &trace.front() && trace.size() > 1) || line.fold_in || line.join) continue;
     series.x.push_back(static_cast<double>(line.pass));
     series.y.push_back(line.elbo);
     series.marked.push_back(line.after_move);
@@ -100,8 +102,13 @@ std::string options_to_json(const FitOptions& o) {
             {"alpha", o.alpha.to_string()},
             {"eta", o.eta.to_string()},
             {"max_passes", o.max_passes},
+            {"stop", stop_rule_name(o.stop)},
             {"tol", o.tol},
             {"patience", o.patience},
+            {"heldout_tol", o.heldout_tol},
+            {"heldout_patience", o.heldout_patience},
+            {"warmup_passes", o.warmup_passes},
+            {"move_tol", o.move_tol},
             {"estep_tol", o.estep.tol},
             {"estep_max_iter", o.estep.max_iter},
             {"estep_restart", o.estep.restart},

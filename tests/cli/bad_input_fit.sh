@@ -31,7 +31,7 @@ expect_exit 2 '^tm-fit: -k: 9 topics is more than the vocabulary has words \(V =
 expect_exit 2 '^tm-fit: -k: 0 topics; expected K >= 1$' k_zero -- "$BIN/tm-fit" --corpus docword.good.txt -k 0 --out model
 bad alpha        '1\n4\n1\n1 1 1\n'             '^tm-fit: --alpha: "-1" is not valid' --alpha -1
 bad eta_nan      '1\n4\n1\n1 1 1\n'             '^tm-fit: --eta: "nan" is not valid' --eta nan
-bad tolerance    '1\n4\n1\n1 1 1\n'             '^tm-fit: --tol: 0 is not positive' --tol 0
+bad tolerance    '1\n4\n1\n1 1 1\n'             '^tm-fit: --tol: -1 is negative' --tol -1
 bad threads      '1\n4\n1\n1 1 1\n'             '^tm-fit: --threads: -2' --threads -2
 printf 'alpha\nbeta\n' > vocab.short_vocab.txt
 printf '1\n4\n1\n1 1 1\n' > docword.short_vocab.txt

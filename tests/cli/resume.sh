@@ -1,4 +1,4 @@
-# Interrupted fits resume to exactly the model of an uninterrupted fit: SIGINT mid-pass, SIGTERM
+# Interrupted fits resume to exactly the model of an uninterrupted fit: SIGINT in the warm-up and mid-pass, SIGTERM
 # during the merge-split moves, SIGINT in the middle of an online pass; periodic checkpoints; and
 # damaged checkpoints refused with a clear message.
 source "$(dirname "$0")/lib.sh"
@@ -31,11 +31,17 @@ interrupt_at() {
 BATCH=(--corpus "$KJV" -k 20 --passes 60 --moves 3 --seed 5)
 "$BIN/tm-fit" "${BATCH[@]}" --threads 1 --out full --quiet > /dev/null || fail "uninterrupted batch fit"
 
-interrupt_at INT '^pass    5' mid "${BATCH[@]}"
+interrupt_at INT '^pass +11 ' mid "${BATCH[@]}"
 "$BIN/tm-fit" --resume mid.checkpoint --threads 2 --quiet > /dev/null || fail "resume mid"
-same_fit full mid && pass "SIGINT at pass 5, resumed (2 threads): the uninterrupted model, byte for byte" \
+same_fit full mid && pass "SIGINT after the first passes, resumed (2 threads): the uninterrupted model, byte for byte" \
   || fail "resumed batch fit differs"
 [ ! -e mid.checkpoint ] && pass "checkpoint removed once the fit is complete" || fail "checkpoint left behind"
+
+# In the tempered warm-up passes that begin a fit.
+interrupt_at INT '^warm 3/' warm "${BATCH[@]}"
+"$BIN/tm-fit" --resume warm.checkpoint --quiet > /dev/null || fail "resume warm"
+same_fit full warm && pass "SIGINT in the warm-up, resumed: the uninterrupted model, byte for byte" \
+  || fail "resumed from the warm-up differs"
 
 MOVES=(--corpus "$KJV" -k 20 --passes 200 --moves 8 --seed 5)
 "$BIN/tm-fit" "${MOVES[@]}" --out moves_full --quiet > /dev/null || fail "uninterrupted fit with moves"
@@ -55,7 +61,7 @@ same_fit online_full online_mid && pass "online: SIGINT mid-pass, resumed: ident
   || fail "resumed online fit differs"
 
 # Damaged checkpoints are refused, never resumed from.
-interrupt_at INT '^pass    3' dmg "${BATCH[@]}"
+interrupt_at INT '^pass +11 ' dmg "${BATCH[@]}"
 cp -r dmg.checkpoint cut && head -c 1000 dmg.checkpoint/lambda.npy > cut/lambda.npy
 expect_exit 2 'cut/lambda\.npy: sha256 does not match checkpoint\.json' "truncated lambda.npy" -- \
   "$BIN/tm-fit" --resume cut

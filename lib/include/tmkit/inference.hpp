@@ -1,7 +1,8 @@
 // Folding new documents into a fitted model: the E-step of lda_estep.hpp with the topics held
 // fixed, every document started from the neutral point alpha_k + N_d / K (Blei's lda-c; gensim
-// and scikit-learn start from a random point instead). With the same E-step tolerance, folding the
-// training documents in again reproduces the gamma the fit saved (docs/math/inference.md).
+// and scikit-learn start from a random point instead). Folding the training documents in again,
+// with the gamma the fit saved as the other candidate, reproduces that gamma
+// (docs/math/inference.md).
 #pragma once
 
 #include <armadillo>
@@ -24,21 +25,26 @@ struct Inference {
   arma::vec elbo;   ///< D, each document's ELBO terms (eq. 9 of docs/math/lda.md)
   std::vector<std::size_t> iterations;  ///< D, gamma updates per document
   std::size_t n_not_converged = 0;      ///< documents that hit estep.max_iter before estep.tol
+  std::size_t n_kept_previous = 0;      ///< documents whose previous gamma was kept
 
   /// E[theta] under q: D x K, row d = gamma_d / sum_k gamma_dk.
   arma::mat theta() const;
 };
 
 /// Folds every document of `corpus` (whose word ids index the topics' columns) into the topics
-/// `topics` under the prior `alpha`; estep.restart is ignored (the start is already the neutral
-/// one). The result does not depend on n_threads. Progress is reported in documents.
+/// `topics` under the prior `alpha` by fold_in_document: from the neutral start, and, when
+/// `previous_gamma` (K x D) is given, keeping a document's previous gamma where its ELBO is higher
+/// (estep.restart is ignored). Given the gamma a batch fit saved for these very documents, this
+/// returns it bit for bit (docs/math/inference.md). The result does not depend on n_threads.
+/// Progress is reported in documents.
 Inference infer_documents(const Corpus& corpus, const TopicExpectations& topics,
                           const arma::vec& alpha, const EstepOptions& estep, int n_threads = 0,
-                          const WorkHooks& hooks = {});
+                          const WorkHooks& hooks = {}, const arma::mat* previous_gamma = nullptr);
 
 /// The same with the topics of a fitted model.
 Inference infer_documents(const Corpus& corpus, const LdaModel& model, const EstepOptions& estep,
-                          int n_threads = 0, const WorkHooks& hooks = {});
+                          int n_threads = 0, const WorkHooks& hooks = {},
+                          const arma::mat* previous_gamma = nullptr);
 
 /// How a corpus's words met a model's vocabulary.
 struct VocabularyMapping {

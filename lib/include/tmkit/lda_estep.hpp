@@ -68,6 +68,7 @@ struct EstepWorkspace {
   std::vector<double> ratio;           ///< n, n_w / sum_k exp_elog_theta_k exp_elog_beta_kw
   std::vector<double> accumulator;     ///< K, scratch
   std::vector<double> restart_gamma;   ///< K, scratch for the neutral start
+  std::vector<double> refined_gamma;   ///< K, scratch for fold_in_document
   void resize(std::size_t n_topics, std::size_t n_distinct);
 };
 
@@ -93,5 +94,26 @@ void neutral_gamma(const DocView& doc, const arma::vec& alpha, double* gamma);
 DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
                          const DocumentPrior& prior, double* gamma, EstepWorkspace& ws,
                          const EstepOptions& opts);
+
+/// How fold_in_document chose.
+struct FoldIn {
+  enum class Start { neutral, refined, previous };
+  Start kept = Start::neutral;  ///< which candidate was kept
+  std::size_t iterations = 0;   ///< gamma updates done (all candidates together)
+  bool converged = false;       ///< the kept candidate met tol (`previous` counts as converged)
+  double elbo = 0;              ///< the document's ELBO terms at the kept gamma (eq. 9)
+};
+
+/// The fold-in of one document into fixed topics, shared by the last sweep of a batch fit and by
+/// tm-infer (docs/math/inference.md). The candidates: `previous` (K values, when given) as it is;
+/// with `refine`, gamma fitted on from `previous`; and gamma fitted from the neutral start. Each
+/// later candidate replaces the one kept so far only if its ELBO is higher by more than a relative
+/// 1e-8 (ties within rounding keep the earlier), and the kept one is written to `gamma`, which may
+/// be `previous` itself. So the result's ELBO is never below that of `previous`, and folding the
+/// result in again (previous = the result, refine = false) returns it bit for bit: how tm-infer
+/// reproduces the gamma a fit saved.
+FoldIn fold_in_document(const DocView& doc, const TopicExpectations& topics,
+                        const DocumentPrior& prior, const double* previous, bool refine,
+                        double* gamma, EstepWorkspace& ws, const EstepOptions& opts);
 
 }  // namespace tmkit
