@@ -13,6 +13,9 @@ namespace tmkit {
 namespace {
 
 constexpr std::size_t kDocsPerBlock = 64;
+// The batch fit of the first documents that starts an online fit: passes at most, ELBO tolerance.
+constexpr std::size_t kInitSamplePasses = 40;
+constexpr double kInitSampleTol = 1e-4;
 // Below this scale, a M + b is folded back into M (a = 1), long before a could underflow.
 constexpr double kMinScale = 1e-100;
 
@@ -189,7 +192,21 @@ void validate_online_options(const OnlineOptions& online) {
 
 LdaModel initialize_online_model(DocumentSource& source, const FitOptions& options) {
   const Corpus sample = read_all(source, kInitSampleDocs);
-  LdaModel model = initialize_model(sample, options);
+  FitOptions sample_options = options;
+  sample_options.stop = StopRule::elbo;
+  sample_options.tol = kInitSampleTol;
+  sample_options.patience = 2;
+  sample_options.max_passes = kInitSamplePasses;
+  sample_options.fold_in_gamma = false;
+  LdaModel model = initialize_model(sample, sample_options);
+  if (options.init == InitMethod::spa) {
+    fit_batch(sample, sample_options, model);
+    // The sample's expected counts, scaled to the whole corpus as an online step scales its
+    // mini-batch's: lambda = eta + (D / D_sample) (lambda_sample - eta).
+    const double scale =
+        static_cast<double>(source.n_docs()) / static_cast<double>(sample.n_docs());
+    model.lambda = (model.lambda - model.eta) * scale + model.eta;
+  }
   model.gamma.reset();
   return model;
 }

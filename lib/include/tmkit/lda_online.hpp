@@ -59,12 +59,14 @@ struct OnlineCallbacks {
 /// Checks the online options; UsageError naming the option otherwise.
 void validate_online_options(const OnlineOptions& online);
 
-/// Initial lambda, alpha and eta as initialize_model draws them, with SPA seed documents (the
-/// default InitMethod) chosen among the first kInitSampleDocs documents of the source; gamma is
-/// left empty. Rewinds the source.
+/// The starting topics of an online fit: with InitMethod::spa (the default), a batch fit of the
+/// first kInitSampleDocs documents of the source (fit_batch's tempered warm-up and merge-split
+/// moves, at most 40 passes, the ELBO rule at 1e-4), its expected counts scaled to the whole
+/// corpus; with InitMethod::random, initialize_model's random lambda. gamma is left empty.
+/// Rewinds the source. The result does not depend on n_threads.
 LdaModel initialize_online_model(DocumentSource& source, const FitOptions& options);
 
-/// Documents the SPA initialisation of an online fit looks at.
+/// Documents the initialisation of an online fit looks at.
 constexpr std::size_t kInitSampleDocs = 4096;
 
 /// Runs options.max_passes passes over `source` (each line of the trace: the pass's documents'
