@@ -5,14 +5,18 @@
 
 #include "tmkit/blocks.hpp"
 #include "tmkit/error.hpp"
+#include "tmkit/lda_estep.hpp"
 #include "tmkit/lda_init.hpp"
+#include "tmkit/special.hpp"
 
 namespace tmkit {
 namespace {
 
-constexpr double kDominantShare = 0.5;      // a document is the topic's when E[theta_dk] >= 1/2
-constexpr std::size_t kSplitEmRounds = 30;  // EM rounds of the two-component split
-constexpr double kSplitSmoothing = 0.01;    // pseudo-count per word in the split's multinomials
+constexpr double kDominantShare = 0.5;         // a document is the topic's when E[theta_dk] >= 1/2
+constexpr std::size_t kSplitEmRounds = 30;     // EM rounds of the two-component split
+constexpr double kSplitSmoothing = 0.01;       // pseudo-count per word in the split's multinomials
+constexpr std::size_t kSubdocBlockDocs = 256;  // documents per task of topic_subdocuments
+constexpr std::uint64_t kMinSubdocTokens = 2;  // shorter sub-documents tell a split nothing
 
 // log-likelihood of documents under a two-component mixture of multinomials fitted by EM from two
 // seed documents, minus that under one multinomial; both smoothed alike, so the multinomial
@@ -82,34 +86,84 @@ TwoComponents fit_two_components(const Corpus& corpus, const std::vector<std::si
   return result;
 }
 
+// Each topic's share of every document: sub-document (d, k) holds n_dw phi_dwk rounded to whole
+// tokens, phi at the model's optimum given gamma_d (eq. 4), so a topic's sub-documents are what it
+// explains of each document. One Corpus per topic, each in document order.
+std::vector<Corpus> topic_subdocuments(const Corpus& corpus, const LdaModel& model, int n_threads) {
+  const std::size_t n_topics = model.n_topics();
+  const TopicExpectations topics = topic_expectations(model.lambda, n_threads);
+  const double* exp_elog_beta = topics.exp_elog_beta.memptr();
+  // Per block of documents, per topic, the sub-documents' entries; joined in block order.
+  const BlockPartition blocks{corpus.n_docs(), kSubdocBlockDocs};
+  using Entries = std::vector<std::pair<WordId, Count>>;
+  std::vector<std::vector<std::vector<Entries>>> parts(blocks.n_blocks());
+  for_each_block(blocks, n_threads, [&](std::size_t b) {
+    auto& block = parts[b];
+    block.assign(n_topics, {});
+    std::vector<double> theta(n_topics), weight(n_topics);
+    std::vector<Entries> doc_entries(n_topics);
+    for (std::size_t d = blocks.begin(b); d < blocks.end(b); ++d) {
+      const DocView doc = corpus.doc(d);
+      const double* gamma = model.gamma.colptr(d);
+      double sum = 0.0;
+      for (std::size_t k = 0; k < n_topics; ++k) sum += gamma[k];
+      const double psi_sum = digamma(sum);
+      for (std::size_t k = 0; k < n_topics; ++k) theta[k] = std::exp(digamma(gamma[k]) - psi_sum);
+      for (auto& entries : doc_entries) entries.clear();
+      for (std::size_t i = 0; i < doc.n; ++i) {
+        const double* beta = exp_elog_beta + static_cast<std::size_t>(doc.ids[i]) * n_topics;
+        double norm = 0.0;
+        for (std::size_t k = 0; k < n_topics; ++k) {
+          weight[k] = theta[k] * beta[k];
+          norm += weight[k];
+        }
+        for (std::size_t k = 0; k < n_topics; ++k) {
+          const long tokens = std::lround(doc.counts[i] * weight[k] / norm);
+          if (tokens > 0) doc_entries[k].push_back({doc.ids[i], static_cast<Count>(tokens)});
+        }
+      }
+      for (std::size_t k = 0; k < n_topics; ++k) {
+        block[k].push_back(doc_entries[k]);  // empty when the topic explains nothing of d
+      }
+    }
+  });
+  std::vector<Corpus> subdocuments(n_topics, Corpus(corpus.vocab()));
+  for_each_block(BlockPartition{n_topics, 1}, n_threads, [&](std::size_t k) {
+    for (auto& block : parts) {
+      for (Entries& entries : block[k]) {
+        std::uint64_t tokens = 0;
+        for (const auto& entry : entries) tokens += entry.second;
+        if (tokens >= kMinSubdocTokens) subdocuments[k].add_document(std::move(entries));
+      }
+    }
+  });
+  return subdocuments;
+}
+
 }  // namespace
 
 std::vector<SplitProposal> rank_splits(const Corpus& corpus, const LdaModel& model, double min_gain,
                                        int n_threads, Communicator& comm) {
   const std::size_t n_topics = model.n_topics();
-  const arma::mat theta = document_topic_distributions(model);  // D x K
+  const std::vector<Corpus> subdocuments = topic_subdocuments(corpus, model, n_threads);
   std::vector<SplitProposal> slots(n_topics);
   std::vector<bool> usable(n_topics, false);
   const auto try_topic = [&](std::size_t k) {
-    std::vector<std::size_t> docs;
-    double counted[2] = {0.0, 0.0};  // documents and tokens, over every rank
-    for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
-      if (theta(d, k) >= kDominantShare) {
-        docs.push_back(d);
-        counted[1] += static_cast<double>(corpus.doc(d).n_tokens());
-      }
-    }
-    counted[0] = static_cast<double>(docs.size());
+    const Corpus& sub = subdocuments[k];
+    std::vector<std::size_t> docs(sub.n_docs());
+    for (std::size_t d = 0; d < docs.size(); ++d) docs[d] = d;
+    double counted[2] = {static_cast<double>(docs.size()),
+                         static_cast<double>(sub.n_tokens())};  // over every rank
     comm.sum(counted, 2);
     if (counted[0] < 2) return;
     std::vector<SpaSeed> seeds;
     try {
-      seeds = spa_seeds(corpus, docs, 2, 1, comm);
+      seeds = spa_seeds(sub, docs, 2, 1, comm);
     } catch (const UsageError&) {
-      return;  // too few documents long enough to seed two parts (on every rank alike)
+      return;  // too few sub-documents long enough to seed two parts (on every rank alike)
     }
     const TwoComponents parts =
-        fit_two_components(corpus, docs, counted[0], seeds[0].counts, seeds[1].counts, comm);
+        fit_two_components(sub, docs, counted[0], seeds[0].counts, seeds[1].counts, comm);
     SplitProposal& proposal = slots[k];
     proposal.topic = k;
     proposal.gain_per_token = parts.gain / counted[1];

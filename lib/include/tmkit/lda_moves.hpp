@@ -18,8 +18,9 @@
 namespace tmkit {
 
 /// A topic that looks like a mixture of two: a two-component mixture of multinomials fitted (EM,
-/// from two SPA seeds) to the documents the topic dominates explains them better than one
-/// multinomial by `gain_per_token` nats per token.
+/// from two SPA seeds) to the topic's sub-documents (what the topic explains of each document,
+/// n_dw phi_dwk rounded to whole tokens) explains them better than one multinomial by
+/// `gain_per_token` nats per token.
 struct SplitProposal {
   std::size_t topic = 0;
   double gain_per_token = 0;
@@ -34,8 +35,9 @@ struct MergeProposal {
       0;  ///< information lost (nats) for a word-side merge; usage cosine for a doc-side one
 };
 
-/// Split candidates, best first, with gain_per_token >= min_gain. A document is dominated by topic
-/// k when E[theta_dk] >= 1/2; topics dominating fewer than 2 documents are not candidates.
+/// Split candidates, best first, with gain_per_token >= min_gain. A topic's sub-documents are
+/// taken from every document it explains at least 2 tokens of (not only from the documents it
+/// dominates, which a prior alpha >= 1/K makes rare); topics with fewer than 2 are not candidates.
 /// Under a Communicator of several ranks, `corpus` and model.gamma hold this rank's documents and
 /// every rank returns the same list.
 std::vector<SplitProposal> rank_splits(const Corpus& corpus, const LdaModel& model, double min_gain,
