@@ -301,14 +301,19 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   tmkit::FitCallbacks callbacks;
   callbacks.on_pass = [&](const tmkit::PassReport& line) { progress.line(pass_line(line)); };
   callbacks.on_move = [&](const tmkit::MoveReport& move) {
-    char buffer[200];
+    char buffer[260];
     std::snprintf(buffer, sizeof buffer,
                   "try  merge %zu+%zu, split %zu (gain %.2f nats/token): elbo %.6e -> %.6e after "
-                  "%zu passes, %s",
+                  "%zu passes",
                   move.merge_keep, move.merge_drop, move.split_topic, move.split_gain,
-                  move.elbo_before, move.elbo_after, move.passes,
-                  move.accepted ? "kept" : "rejected");
-    progress.line(buffer);
+                  move.elbo_before, move.elbo_after, move.passes);
+    std::string text = buffer;
+    if (!std::isnan(move.heldout_after)) {
+      std::snprintf(buffer, sizeof buffer, ", held-out perplexity %.6g -> %.6g",
+                    move.heldout_before, move.heldout_after);
+      text += buffer;
+    }
+    progress.line(text + (move.accepted ? ", kept" : ", rejected"));
   };
   callbacks.on_warmup = [&](std::size_t pass, std::size_t total) {
     progress.line("warm " + std::to_string(pass) + "/" + std::to_string(total) +

@@ -66,6 +66,19 @@ def tmkit_peak(stdout):
     raise RuntimeError("tm-fit printed no peak memory line")
 
 
+def gcide_docword(data_dir):
+    """The dictionary corpus (gcide_corpus.py), imported by tm-import: stop words out, words in at
+    least 5 and at most half of the entries."""
+    docword = os.path.join(data_dir, "docword.gcide.txt")
+    if not os.path.exists(docword):
+        text = os.path.join(data_dir, "gcide.tsv")
+        subprocess.run([sys.executable, os.path.join(HERE, "gcide_corpus.py"), text], check=True)
+        subprocess.run([os.path.join(ROOT, "build", "release", "apps", "tm-import"), "--corpus", text,
+                        "--columns", "id-label-text", "--min-df", "5", "--max-df", "0.5",
+                        "--out", docword], check=True, stdout=subprocess.DEVNULL)
+    return docword
+
+
 def prepare(name, data_dir):
     os.makedirs(data_dir, exist_ok=True)
     train_path = os.path.join(data_dir, f"docword.{name}-train.txt")
@@ -77,6 +90,8 @@ def prepare(name, data_dir):
         return train_path, observed, heldout
     if name == "kjv":
         X, vocab = read_uci(os.path.join(ROOT, "corpora", "kjv", "docword.kjv.txt"))
+    elif name == "gcide":
+        X, vocab = read_uci(gcide_docword(data_dir))
     else:
         X, _ = generate_lda(50000, 20000, 50, 120, 0.1, 0.01, seed=20261122)
         vocab = [f"w{w}" for w in range(X.shape[1])]
@@ -92,13 +107,15 @@ def prepare(name, data_dir):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", choices=["kjv", "synthetic"], default="kjv")
+    parser.add_argument("--corpus", choices=["kjv", "gcide", "synthetic"], default="kjv")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--passes", type=int, default=None)
     parser.add_argument("--tools", default="tmkit,tmkit-converged,sklearn,gensim-1,gensim-2")
     args = parser.parse_args()
     if args.corpus == "kjv":
         k, alpha, eta, passes = 20, 1 / 20, 1 / 20, args.passes or 20
+    elif args.corpus == "gcide":
+        k, alpha, eta, passes = 50, 0.02, 0.02, args.passes or 10
     else:
         k, alpha, eta, passes = 50, 0.1, 0.01, args.passes or 10
     data_dir = os.path.join(HERE, "data")

@@ -61,7 +61,7 @@ std::vector<PassReport> lines_from_json(const json& j) {
 json move_to_json(const MoveReport& m) {
   return json::array({m.split_topic, m.merge_keep, m.merge_drop, number(m.split_gain),
                       m.merge_by_words, number(m.elbo_before), number(m.elbo_after), m.passes,
-                      m.accepted});
+                      m.accepted, number(m.heldout_before), number(m.heldout_after)});
 }
 MoveReport move_from_json(const json& j) {
   MoveReport m;
@@ -74,6 +74,10 @@ MoveReport move_from_json(const json& j) {
   m.elbo_after = to_double(j.at(6));
   m.passes = j.at(7).get<std::size_t>();
   m.accepted = j.at(8).get<bool>();
+  if (j.size() > 10) {
+    m.heldout_before = to_double(j.at(9));
+    m.heldout_after = to_double(j.at(10));
+  }
   return m;
 }
 

@@ -282,6 +282,9 @@ void neutral_gamma(const DocView& doc, const arma::vec& alpha, double* gamma) {
 
 namespace {
 
+constexpr double kSameModeTokens = 0.5;
+constexpr double kSameModeTolerances = 10.0;
+
 struct Run {
   std::size_t iterations = 0;
   bool converged = false;
@@ -352,9 +355,10 @@ DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
     fit.elbo_at_end = fit.elbo_at_start;
     return fit;
   }
-  if (opts.restart) {
-    double* fresh = ws.restart_gamma.data();
-    neutral_gamma(doc, prior.alpha, fresh);
+  double* fresh = ws.restart_gamma.data();
+  if (opts.restart) neutral_gamma(doc, prior.alpha, fresh);
+  // From the neutral start itself (a fit's first pass), a restart would repeat the same run.
+  if (opts.restart && !std::equal(fresh, fresh + n_topics, gamma)) {
     prepare(doc, topics, fresh, ws);
     const Run run = iterate(doc, topics, alpha, fresh, ws, opts);
     const double fresh_elbo = elbo_from_ratio(doc, topics, prior, fresh, ws);
@@ -381,10 +385,18 @@ DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
 }
 
 namespace {
-// Relative ELBO margin by which a fold-in candidate must beat the one before it: 1e-8, about 1e3
-// times the rounding differences of a fit spread over processes (lambda agrees to ~1e-11), and far
-// below any difference between two modes of a document's E-step.
-constexpr double kFoldInMargin = 1e-8;
+// Two fits of one document reached the same mode of its E-step when their gammas differ by less
+// than half a token in all (sum_k |a_k - b_k|), or by less than 10 K tol (what two runs stopped by
+// the tolerance can differ by) when that is more. Different modes move whole tokens between
+// topics; two ends of the same mode differ by the tolerance's scale. Deciding between them by
+// their ELBOs would hinge on the last bits of sums that a fit spread over processes rounds
+// differently, so the same mode is decided without them.
+bool same_mode(const double* a, const double* b, std::size_t n_topics, double tol) {
+  double distance = 0.0;
+  for (std::size_t k = 0; k < n_topics; ++k) distance += std::fabs(a[k] - b[k]);
+  return distance <
+         std::max(kSameModeTokens, kSameModeTolerances * static_cast<double>(n_topics) * tol);
+}
 }  // namespace
 
 FoldIn fold_in_document(const DocView& doc, const TopicExpectations& topics,
@@ -394,53 +406,38 @@ FoldIn fold_in_document(const DocView& doc, const TopicExpectations& topics,
   const double* alpha = prior.alpha.memptr();
   ws.resize(n_topics, doc.n);
   FoldIn result;
-  // `previous` may be `gamma` itself: score it (and refine a copy) before gamma is overwritten.
-  double previous_elbo = -HUGE_VAL;
-  double* refined = ws.refined_gamma.data();
-  double refined_elbo = -HUGE_VAL;
-  Run refined_run;
+  // The incumbent: `previous`, refined when asked (the E-step continued from it, which in exact
+  // arithmetic never lowers its ELBO). `previous` may be `gamma` itself, so it is copied first.
+  double* incumbent = ws.refined_gamma.data();
   if (previous) {
-    prepare(doc, topics, previous, ws);
-    previous_elbo = elbo_from_ratio(doc, topics, prior, previous, ws);
+    std::copy(previous, previous + n_topics, incumbent);
+    prepare(doc, topics, incumbent, ws);
     if (refine) {
-      std::copy(previous, previous + n_topics, refined);
-      refined_run = iterate(doc, topics, alpha, refined, ws, opts);
-      refined_elbo = elbo_from_ratio(doc, topics, prior, refined, ws);
+      const Run run = iterate(doc, topics, alpha, incumbent, ws, opts);
+      result.iterations += run.iterations;
+      result.converged = run.converged;
+      result.kept = FoldIn::Start::refined;
+    } else {
+      result.converged = true;
+      result.kept = FoldIn::Start::previous;
     }
+    result.elbo = elbo_from_ratio(doc, topics, prior, incumbent, ws);
   }
   double* fresh = ws.restart_gamma.data();
   neutral_gamma(doc, prior.alpha, fresh);
   prepare(doc, topics, fresh, ws);
   const Run fresh_run = iterate(doc, topics, alpha, fresh, ws, opts);
+  result.iterations += fresh_run.iterations;
   const double fresh_elbo = elbo_from_ratio(doc, topics, prior, fresh, ws);
-  result.iterations = fresh_run.iterations + refined_run.iterations;
-  // The previous gamma stays unless another candidate beats it by more than kFoldInMargin
-  // relative, then the refined one unless the fresh one beats it so: ties within rounding go to
-  // the gamma already there, so a fit spread over processes (whose sums round differently) keeps
-  // the same candidates as one process, and the ELBO never falls below that of `previous`.
-  const auto beats = [](double challenger, double incumbent) {
-    return challenger > incumbent + kFoldInMargin * std::fabs(incumbent);
-  };
-  const double* kept = nullptr;
-  if (previous) {
-    kept = previous;
-    result.kept = FoldIn::Start::previous;
-    result.elbo = previous_elbo;
-    result.converged = true;
-    if (refine && beats(refined_elbo, result.elbo)) {
-      kept = refined;
-      result.kept = FoldIn::Start::refined;
-      result.elbo = refined_elbo;
-      result.converged = refined_run.converged;
-    }
-  }
-  if (!kept || beats(fresh_elbo, result.elbo)) {
+  // The fresh fold-in replaces the incumbent only from another mode with a higher ELBO.
+  const double* kept = incumbent;
+  if (!previous || (!same_mode(fresh, incumbent, n_topics, opts.tol) && fresh_elbo > result.elbo)) {
     kept = fresh;
     result.kept = FoldIn::Start::neutral;
     result.elbo = fresh_elbo;
     result.converged = fresh_run.converged;
   }
-  if (kept != gamma) std::copy(kept, kept + n_topics, gamma);
+  std::copy(kept, kept + n_topics, gamma);
   return result;
 }
 

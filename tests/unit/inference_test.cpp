@@ -59,9 +59,13 @@ BOOST_AUTO_TEST_CASE(training_documents_reproduce_the_fitted_gamma) {
     const auto& trace = report.trace;
     BOOST_REQUIRE(trace.size() >= 2u);
     BOOST_TEST(trace.back().fold_in);
-    BOOST_TEST(trace.back().elbo >= trace[trace.size() - 2].elbo, "tol " << tol);
+    // Never below the line before, but for rounding (the refined gamma is kept without comparing).
+    BOOST_TEST(trace.back().elbo >=
+                   trace[trace.size() - 2].elbo - 1e-12 * std::fabs(trace[trace.size() - 2].elbo),
+               "tol " << tol);
     const tmkit::Inference fresh = tmkit::infer_documents(planted().train, model, options.estep, 2);
-    // A fresh fold-in replaces the fit's gamma only when better by more than a relative 1e-8.
+    // A fresh fold-in replaces the fit's gamma only from another mode with a higher ELBO; where
+    // the modes agree the fit's gamma stays, whichever is higher in the last digits.
     BOOST_TEST(arma::accu(fresh.elbo) <=
                arma::accu(folded.elbo) + 1e-8 * std::fabs(arma::accu(folded.elbo)));
     BOOST_TEST(folded.n_kept_previous <= planted().train.n_docs());

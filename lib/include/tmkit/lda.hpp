@@ -139,8 +139,13 @@ struct MoveReport {
   bool merge_by_words =
       true;  ///< merge candidate ranked by shared words (else by shared documents)
   double elbo_before = 0, elbo_after = 0;
+  /// Held-out perplexity before and after, when a slice is monitored (NaN otherwise).
+  double heldout_before = std::numeric_limits<double>::quiet_NaN();
+  double heldout_after = std::numeric_limits<double>::quiet_NaN();
   std::size_t passes = 0;  ///< passes the proposal ran
-  bool accepted = false;   ///< elbo_after > elbo_before
+  /// elbo_after > elbo_before and, when a slice is monitored, the perplexity not worse by more
+  /// than heldout_tol.
+  bool accepted = false;
 };
 
 /// The outcome of a fit; not converging within max_passes is a result, not an error.

@@ -105,13 +105,13 @@ struct FoldIn {
 };
 
 /// The fold-in of one document into fixed topics, shared by the last sweep of a batch fit and by
-/// tm-infer (docs/math/inference.md). The candidates: `previous` (K values, when given) as it is;
-/// with `refine`, gamma fitted on from `previous`; and gamma fitted from the neutral start. Each
-/// later candidate replaces the one kept so far only if its ELBO is higher by more than a relative
-/// 1e-8 (ties within rounding keep the earlier), and the kept one is written to `gamma`, which may
-/// be `previous` itself. So the result's ELBO is never below that of `previous`, and folding the
-/// result in again (previous = the result, refine = false) returns it bit for bit: how tm-infer
-/// reproduces the gamma a fit saved.
+/// tm-infer (docs/math/inference.md). The incumbent is `previous` (K values, when given), with
+/// `refine` fitted on from it (which never lowers its ELBO but by rounding); the challenger is
+/// gamma fitted from the neutral start. The challenger is kept only when it ended in another mode
+/// of the document's E-step (its gamma farther than half a token from the incumbent's) with a
+/// higher ELBO; the result goes to `gamma`, which may be `previous` itself. So a fold-in ends at
+/// least as high as its incumbent, and folding the result in again (previous = the result,
+/// refine = false) returns it bit for bit: how tm-infer reproduces the gamma a fit saved.
 FoldIn fold_in_document(const DocView& doc, const TopicExpectations& topics,
                         const DocumentPrior& prior, const double* previous, bool refine,
                         double* gamma, EstepWorkspace& ws, const EstepOptions& opts);
