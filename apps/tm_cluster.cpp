@@ -16,6 +16,7 @@
 #include "tmkit/error.hpp"
 #include "tmkit/io.hpp"
 #include "tmkit/matrix_io.hpp"
+#include "tmkit/model_dir.hpp"
 #include "tmkit/npy.hpp"
 #include "tmkit/process.hpp"
 #include "tmkit/topics.hpp"
@@ -169,7 +170,7 @@ int cluster(Settings s, const cli::RowSet& rows, const std::string& matrix_path,
   const std::size_t points = from_rows ? n : distances.n_points();
   if (!s.cut_given) s.cut = std::min(s.cut, double(points));  // the default: 10 or fewer
   if (s.criterion == tmkit::FlatCriterion::maxclust && s.cut > double(points)) {
-    throw tmkit::UsageError("--clusters " + tmkit::format_double(s.cut) + " is more than the " +
+    throw tmkit::UsageError("--clusters " + tmkit::format_shortest(s.cut) + " is more than the " +
                             std::to_string(points) + " points to cluster");
   }
   if (s.optimal_ordering && points > kMaxOrderedPoints) {
@@ -228,6 +229,13 @@ int cluster(Settings s, const cli::RowSet& rows, const std::string& matrix_path,
     tmkit::write_file_atomically(dir.file("labels.tsv"), out.str());
   }
   tmkit::write_file_atomically(dir.file("tree.nwk"), tmkit::to_newick(z, names));
+  // The manifest: what made this directory, so that a later run may replace it (output_guard.hpp).
+  tmkit::write_file_atomically(dir.file("cluster.json"),
+                               "{\"written_by\": \"tm-cluster\", \"tmkit_version\": \"" +
+                                   tmkit::tmkit_version() +
+                                   "\", \"points\": " + std::to_string(points) +
+                                   ", \"linkage\": \"" + tmkit::linkage_name(s.method) +
+                                   "\", \"flat_clusters\": \"" + criterion_text(s) + "\"}\n");
   tmkit::DendrogramOptions picture;
   picture.title = "tm-cluster: " + tmkit::linkage_name(s.method) + " linkage of " +
                   std::to_string(points) + " points";
@@ -282,19 +290,21 @@ int cluster(Settings s, const cli::RowSet& rows, const std::string& matrix_path,
 int cluster_main(int argc, char** argv) {
   namespace po = cli::po;
   Settings s;
-  bool normalize = false, float32 = false, no_cophenet = false;
+  bool normalize = false, float32 = false, no_cophenet = false, force = false;
   std::string model_dir, rows_path, matrix_path, labels_path, method = "average";
   std::string metric = "jsd", base = "e", zero = "inf", max_memory = "8G";
   double clusters = 0, threshold = -1, inconsistent = -1;
   po::options_description options("Options");
   cli::add_common_options(options, s.threads, s.quiet);
+  cli::add_force_option(options, force);
   options.add_options()("model,m", po::value<std::string>(&model_dir),
                         "model directory: cluster its documents by theta")(
       "rows", po::value<std::string>(&rows_path),
       "row-stochastic rows instead (.npy, CSV or text; e.g. theta from tm-infer)")(
       "matrix", po::value<std::string>(&matrix_path),
       "a distance matrix instead: condensed (scipy's pdist form) or square, .npy or text")(
-      "out,o", po::value<std::string>(&s.out)->required(), "output directory")(
+      "out,o", po::value<std::string>(&s.out)->required(),
+      "output directory: a new or empty one, or an earlier tm-cluster output")(
       "linkage", po::value<std::string>(&method)->default_value("average"),
       "single, complete, average, weighted, centroid, median, ward or ib")(
       "metric", po::value<std::string>(&metric)->default_value("jsd"),
@@ -371,6 +381,12 @@ int cluster_main(int argc, char** argv) {
     throw tmkit::UsageError("--optimal-ordering needs the distances that --no-cophenet drops");
   }
   s.max_bytes = cli::parse_memory_size(max_memory, "--max-memory");
+  tmkit::check_output({"--out", s.out, true, "cluster.json", "tm-cluster"},
+                      {{"--model", model_dir},
+                       {"--rows", rows_path},
+                       {"--matrix", matrix_path},
+                       {"--labels", labels_path}},
+                      force);
 
   const tmkit::RowPolicy policy{normalize, tmkit::parse_zero_policy(zero)};
   cli::RowSet rows;
@@ -383,7 +399,4 @@ int cluster_main(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  tmkit::cli::install_interrupt_handler();
-  return tmkit::cli::run("tm-cluster", argc, argv, cluster_main);
-}
+int main(int argc, char** argv) { return tmkit::cli::run("tm-cluster", argc, argv, cluster_main); }

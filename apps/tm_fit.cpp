@@ -73,9 +73,12 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   tmkit::OnlineOptions online;
   double heldout_fraction = 0;
   po::options_description options("Options");
+  bool force = false;
   tmkit::cli::add_common_options(options, threads, quiet);
+  tmkit::cli::add_force_option(options, force);
   options.add_options()("out,o", po::value<std::string>(&out),
-                        "model directory to write (replaced only by a complete new model)")(
+                        "model directory to write: a new or empty directory, or an earlier "
+                        "tm-fit model (replaced only by a complete new one)")(
       "topics,k", po::value<std::size_t>(&fit.n_topics), "number of topics K (1..V)")(
       "alpha", po::value<std::string>(&alpha)->default_value("symmetric"),
       "prior on document topics: a number, symmetric (1/K), asymmetric (gensim's 1/(k+sqrt K)), "
@@ -92,7 +95,7 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
       "heldout-patience",
       po::value<std::size_t>(&fit.heldout_patience)->default_value(fit.heldout_patience),
       "... and the fit stops after this many passes in a row that do not")(
-      "tol", po::value<double>(&fit.tol)->default_value(fit.tol, "1e-05"),
+      "tol", po::value<double>(&fit.tol)->default_value(fit.tol, "1e-5"),
       "elbo rule: converged when the relative ELBO change stays below this (0: run every pass) "
       "...")("patience", po::value<std::size_t>(&fit.patience)->default_value(fit.patience),
              "... for this many passes in a row")(
@@ -126,7 +129,7 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
       "online: documents per mini-batch")(
       "tau0", po::value<double>(&online.tau0)->default_value(online.tau0),
       "online: step size rho_t = (tau0 + t)^-kappa")(
-      "kappa", po::value<double>(&online.kappa)->default_value(online.kappa),
+      "kappa", po::value<double>(&online.kappa)->default_value(online.kappa, "0.7"),
       "online: forgetting rate, in (0.5, 1]")(
       "heldout-fraction", po::value<double>(&heldout_fraction)->default_value(0),
       "hold this fraction of the documents out of the fit and report their document-completion "
@@ -197,6 +200,12 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   // Open the output first, so that an unwritable path fails before the fit, not after it.
   // (Under mpirun, once every rank has read its documents: a rank that cannot stops the job, and
   // nothing must have been created by then.)
+  // Nothing the user owns is replaced: not a directory of theirs, not an input of this run.
+  std::vector<tmkit::InputPath> inputs = tmkit::cli::corpus_inputs(corpus_values);
+  tmkit::check_output({"--out", out, true, "model.json", "tm-fit"}, inputs, force);
+  if (!resume) inputs.push_back({"--out", out});
+  tmkit::check_output({"--checkpoint", checkpoint_dir, true, "checkpoint.json", "tm-fit"}, inputs,
+                      force);
   std::optional<tmkit::AtomicDirectory> output;
   if (!distributed) output.emplace(out);
   tmkit::cli::install_interrupt_handler();
@@ -211,7 +220,7 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
     fit.max_moves = 0;  // merge-split moves need the whole corpus at hand
   }
   if (!(heldout_fraction >= 0 && heldout_fraction < 1)) {
-    throw tmkit::UsageError("--heldout-fraction: " + tmkit::format_double(heldout_fraction) +
+    throw tmkit::UsageError("--heldout-fraction: " + tmkit::format_shortest(heldout_fraction) +
                             "; expected a fraction in [0, 1)");
   }
 
@@ -264,7 +273,7 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
     excluding.emplace(
         *source, tmkit::choose_heldout_documents(source->n_docs(), heldout_fraction, fit.seed));
     if (excluding->excluded().n_docs() == 0 || excluding->n_docs() == 0) {
-      throw tmkit::UsageError("--heldout-fraction " + tmkit::format_double(heldout_fraction) +
+      throw tmkit::UsageError("--heldout-fraction " + tmkit::format_shortest(heldout_fraction) +
                               " leaves " + std::to_string(excluding->excluded().n_docs()) +
                               " held-out and " + std::to_string(excluding->n_docs()) +
                               " training documents; expected some of each");
@@ -485,6 +494,10 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
   saved.corpus.vocab_path =
       corpus_values.vocab.empty() ? "" : std::filesystem::absolute(corpus_values.vocab).string();
   saved.corpus.format = tmkit::format_name(format);
+  if (format == tmkit::CorpusFormat::text || format == tmkit::CorpusFormat::text_dir) {
+    saved.corpus.has_text_options = true;
+    saved.corpus.text_options = read_options;
+  }
   saved.corpus.fingerprint = fingerprint;
   saved.corpus.n_tokens = n_tokens;
   saved.options_json = tmkit::options_to_json(fit);

@@ -42,9 +42,16 @@ int import_main(int argc, char** argv) {
                             "\" cannot be written; expected uci, ldac, mm or tmc");
   }
   const tmkit::CorpusReadOptions read_options = tmkit::cli::finish_corpus_options(corpus_values);
+  const tmkit::CorpusPaths paths = tmkit::companion_paths(out);
+  // No output file may replace an input (the corpus, or the vocabulary beside it).
+  const std::vector<tmkit::InputPath> inputs = tmkit::cli::corpus_inputs(corpus_values);
+  tmkit::check_output_file("--out", paths.corpus, inputs);
+  if (out_format != tmkit::CorpusFormat::tmc) {
+    tmkit::check_output_file("--out (its vocabulary)", paths.vocab, inputs);
+    tmkit::check_output_file("--out (its document table)", paths.docs, inputs);
+  }
   tmkit::TextImportReport report;
   const tmkit::Corpus corpus = tmkit::read_corpus(corpus_values.corpus, read_options, &report);
-  const tmkit::CorpusPaths paths = tmkit::companion_paths(out);
   tmkit::write_corpus(corpus, out_format, paths);
   std::printf("%zu documents, %zu words, %llu tokens written to %s", corpus.n_docs(),
               corpus.n_words(), static_cast<unsigned long long>(corpus.n_tokens()),

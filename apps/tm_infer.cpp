@@ -96,21 +96,33 @@ int infer_main(int argc, char** argv) {
   if (gamma_out.empty())
     gamma_out = companion(out, "gamma", std::filesystem::path(out).extension().string());
   if (elbo_out.empty()) elbo_out = companion(out, "elbo", ".txt");
-  const tmkit::CorpusReadOptions read_options = cli::finish_corpus_options(corpus_values);
-
   const tmkit::SavedModel saved = tmkit::load_model(model_dir);
+  const tmkit::CorpusReadOptions read_options =
+      cli::corpus_options_for_model(vm, corpus_values, saved.corpus);
   tmkit::EstepOptions estep = tmkit::saved_estep_options(saved);
   if (vm.count("estep-tol")) estep.tol = estep_tol;
   if (vm.count("estep-max-iter")) estep.max_iter = estep_max_iter;
+  if (estep.max_iter == 0) {
+    throw tmkit::UsageError("--estep-max-iter: 0; expected at least 1 update per document");
+  }
   if (!(estep.tol > 0) || !std::isfinite(estep.tol)) {
-    throw tmkit::UsageError("--estep-tol: " + tmkit::format_double(estep.tol) +
+    throw tmkit::UsageError("--estep-tol: " + tmkit::format_shortest(estep.tol) +
                             "; expected a tolerance > 0");
   }
 
+  // No output may replace an input (the model's own files, the corpus).
+  std::vector<tmkit::InputPath> inputs = cli::corpus_inputs(corpus_values);
+  inputs.push_back({"--model", model_dir});
+  inputs.push_back({"--heldout", heldout_path});
+  tmkit::check_output_file("--out", out, inputs);
+  tmkit::check_output_file("--gamma-out", gamma_out, inputs);
+  tmkit::check_output_file("--elbo-out", elbo_out, inputs);
+  if (out == gamma_out || out == elbo_out || gamma_out == elbo_out) {
+    throw tmkit::UsageError("--out, --gamma-out and --elbo-out name the same file; give three");
+  }
   // Open every output first: an unwritable path fails before the work, and nothing is left
   // half-written (each file appears complete at the end, or not at all).
   tmkit::AtomicFile theta_file(out, true), gamma_file(gamma_out, true), elbo_file(elbo_out);
-  cli::install_interrupt_handler();
 
   tmkit::VocabularyMapping mapping, heldout_mapping;
   tmkit::Corpus corpus =

@@ -62,6 +62,7 @@ int kl_main(int argc, char** argv) {
   const tmkit::RowPolicy policy{normalize, tmkit::parse_zero_policy(zero)};
   const double max_bytes = tmkit::cli::parse_memory_size(max_memory, "--max-memory");
 
+  tmkit::check_output_file("--out", out, {{"P", p_path}, {"Q", q_path}});
   auto p = tmkit::read_distributions(p_path);
   auto q = tmkit::read_distributions(q_path);
   if (q.columns.n_rows != p.columns.n_rows) {

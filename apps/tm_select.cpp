@@ -81,6 +81,13 @@ tmkit::EtaOption parse_eta(const std::string& item) { return tmkit::EtaOption::p
 
 // PSIS-LOO of given matrices (draws x observations), and loo_compare when there are several.
 int pointwise_main(const std::vector<std::string>& files, const std::string& out, int threads) {
+  if (!out.empty()) {
+    // Before any work: --out is one file of one model's results, never an input.
+    if (files.size() > 1) {
+      throw tmkit::UsageError("--out writes one model's PSIS-LOO; give one --pointwise file");
+    }
+    tmkit::check_output_file("--out", out, {{"--pointwise", files[0]}});
+  }
   std::vector<tmkit::LooResult> results;
   for (const std::string& path : files) {
     const arma::mat ll = tmkit::read_matrix(path, "log-likelihood").columns.t();
@@ -94,12 +101,7 @@ int pointwise_main(const std::vector<std::string>& files, const std::string& out
     std::printf("model comparison (as loo_compare):\n%s",
                 tmkit::format_loo_comparison(tmkit::compare_loo(pointers), files).c_str());
   }
-  if (!out.empty()) {
-    if (results.size() > 1) {
-      throw tmkit::UsageError("--out writes one model's PSIS-LOO; give one --pointwise file");
-    }
-    tmkit::write_file_atomically(out, tmkit::loo_json(results[0]));
-  }
+  if (!out.empty()) tmkit::write_file_atomically(out, tmkit::loo_json(results[0]));
   return cli::kExitOk;
 }
 
@@ -112,10 +114,13 @@ int select_main(int argc, char** argv) {
   std::vector<std::string> pointwise_files;
   tmkit::SelectionOptions options;
   po::options_description description("Options");
+  bool force = false;
   cli::add_common_options(description, threads, quiet);
+  cli::add_force_option(description, force);
   cli::add_corpus_options(description, corpus_values, false);
   description.add_options()("out,o", po::value<std::string>(&out),
-                            "output directory (a grid), or R.json (with --pointwise)")(
+                            "output directory of a grid (new, empty, or an earlier tm-select "
+                            "output), or R.json (with --pointwise)")(
       "topics,k", po::value<std::string>(&topics_text),
       "numbers of topics to try, comma-separated: 5,10,20,40")(
       "alpha", po::value<std::string>(&alpha_text)->default_value("symmetric"),
@@ -125,7 +130,7 @@ int select_main(int argc, char** argv) {
       "seeds", po::value<std::string>(&seeds_text)->default_value("1"),
       "seeds to try, comma-separated; two or more also measure stability across seeds")(
       "heldout-fraction",
-      po::value<double>(&options.heldout_fraction)->default_value(options.heldout_fraction),
+      po::value<double>(&options.heldout_fraction)->default_value(options.heldout_fraction, "0.1"),
       "documents held out of every fit, for perplexity and held-out elpd")(
       "split-seed", po::value<std::uint64_t>(&options.split_seed)->default_value(1),
       "seed of the held-out split, the folds and the draws")(
@@ -139,9 +144,9 @@ int select_main(int argc, char** argv) {
       "write each candidate's draws x documents log-likelihoods (pointwise_LABEL.npy)")(
       "passes",
       po::value<std::size_t>(&options.fit.max_passes)->default_value(options.fit.max_passes),
-      "most passes per fit")("tol",
-                             po::value<double>(&options.fit.tol)->default_value(options.fit.tol),
-                             "fit converged when the relative ELBO change stays below this")(
+      "most passes per fit")(
+      "tol", po::value<double>(&options.fit.tol)->default_value(options.fit.tol, "1e-5"),
+      "fit converged when the relative ELBO change stays below this")(
       "estep-tol", po::value<double>(&options.fit.estep.tol)->default_value(options.fit.estep.tol),
       "per-document E-step stop (fits and scoring)")(
       "moves", po::value<std::size_t>(&options.fit.max_moves)->default_value(options.fit.max_moves),
@@ -155,12 +160,16 @@ int select_main(int argc, char** argv) {
     if (!corpus_values.corpus.empty()) {
       throw tmkit::UsageError("give --pointwise or --corpus, not both");
     }
+    if (force)
+      throw tmkit::UsageError("--force replaces an output directory; --pointwise writes none");
     return pointwise_main(pointwise_files, out, threads);
   }
   if (corpus_values.corpus.empty()) {
     throw tmkit::UsageError("give --corpus PATH (a grid to fit) or --pointwise FILE");
   }
   if (out.empty()) throw tmkit::UsageError("--out DIR is required with --corpus");
+  tmkit::check_output({"--out", out, true, "selection.json", "tm-select"},
+                      cli::corpus_inputs(corpus_values), force);
   if (topics_text.empty())
     throw tmkit::UsageError("-k: give the numbers of topics, e.g. -k 5,10,20");
   const auto grid =
@@ -182,7 +191,6 @@ int select_main(int argc, char** argv) {
   cli::Progress progress("tm-select", root_quiet);
   tmkit::SelectionHooks hooks;
   if (world.size() == 1) {  // under mpirun, SIGINT stops the ranks (no graceful stop yet)
-    cli::install_interrupt_handler();
     hooks.stop_requested = [] { return cli::interrupt_requested(); };
   }
   hooks.on_job = [&](std::size_t done, std::size_t total, const std::string& line) {

@@ -119,13 +119,24 @@ int similarity_main(int argc, char** argv) {
       "refuse a full matrix larger than this")(
       "groups", po::value<std::string>(&groups_path),
       "topic drift: a file with one group label (e.g. a month) per document, in document order")(
-      "drift-threshold", po::value<double>(&drift_threshold)->default_value(0.05),
+      "drift-threshold", po::value<double>(&drift_threshold)->default_value(0.05, "0.05"),
       "flag steps whose JS (nats) is above this")("svg", po::value<std::string>(&svg),
                                                   "with --groups: write the drift plot here")(
       "top-words", po::value<std::size_t>(&top_words)->default_value(8),
       "with --against: words shown per topic");
   po::variables_map vm;
   if (!cli::parse(argc, argv, options, kHelp, vm)) return cli::kExitOk;
+  cli::requires_option(vm, "svg", "groups");
+  cli::requires_option(vm, "drift-threshold", "groups");
+  cli::requires_option(vm, "top-words", "against");
+  const std::vector<tmkit::InputPath> inputs = {{"--model", model_dir},
+                                                {"--rows", rows_path},
+                                                {"--with", with},
+                                                {"--against", against},
+                                                {"--groups", groups_path}};
+  tmkit::check_output_file("--out", out, inputs);
+  tmkit::check_output_file("--svg", svg, inputs);
+  if (!svg.empty() && svg == out) throw tmkit::UsageError("--svg and --out name the same file");
   if (model_dir.empty() == rows_path.empty()) {
     throw tmkit::UsageError("give exactly one of --model DIR and --rows FILE");
   }
@@ -225,11 +236,11 @@ int similarity_main(int argc, char** argv) {
   } else {
     tmkit::write_matrix(out, matrix);
   }
-  if (!quiet) {
-    std::fprintf(stderr, "tm-similarity: %s %s matrix, %zu x %zu, written to %s\n",
-                 similarity ? "similarity" : "divergence",
-                 tmkit::metric_name(divergence.metric).c_str(), static_cast<std::size_t>(n),
-                 static_cast<std::size_t>(m), out.empty() ? "stdout" : out.c_str());
+  if (!out.empty()) {  // the summary goes to stdout, unless the matrix itself did
+    std::printf("%s %s matrix, %zu x %zu, written to %s\n",
+                similarity ? "similarity" : "divergence",
+                tmkit::metric_name(divergence.metric).c_str(), static_cast<std::size_t>(n),
+                static_cast<std::size_t>(m), out.c_str());
   }
   return cli::kExitOk;
 }
@@ -237,7 +248,8 @@ int similarity_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Under mpirun (--top-k), SIGINT stops the ranks outright: no graceful stop across ranks yet.
-  if (tmkit::mpi_world(argc, argv).size() == 1) tmkit::cli::install_interrupt_handler();
+  // Under mpirun (--top-k), SIGINT stops the ranks outright: no graceful stop across ranks yet
+  // (cli::run installs the handler in one process only).
+  tmkit::mpi_world(argc, argv);
   return tmkit::cli::run("tm-similarity", argc, argv, similarity_main);
 }

@@ -41,13 +41,17 @@ int topics_main(int argc, char** argv) {
   po::variables_map vm;
   if (!tmkit::cli::parse(argc, argv, options, kHelp, vm)) return tmkit::cli::kExitOk;
   if (top == 0) throw tmkit::UsageError("--top: 0; expected at least 1 word");
+  std::vector<tmkit::InputPath> inputs = tmkit::cli::corpus_inputs(corpus_values);
+  inputs.push_back({"--model", model_dir});
+  tmkit::check_output_file("--out", out, inputs);
 
   const tmkit::SavedModel saved = tmkit::load_model(model_dir);
   std::vector<tmkit::TopicSummary> topics = tmkit::summarize_topics(saved.model, top, relevance);
   std::string note;
   if (!no_coherence) {
     // The reference corpus: the one given, else the training corpus if it is still where it was.
-    tmkit::CorpusReadOptions read_options = tmkit::cli::finish_corpus_options(corpus_values);
+    tmkit::CorpusReadOptions read_options =
+        tmkit::cli::corpus_options_for_model(vm, corpus_values, saved.corpus);
     std::string path = corpus_values.corpus;
     bool check_fingerprint = false;
     std::error_code ec;

@@ -11,19 +11,48 @@
 
 #include "tmkit/divergence.hpp"
 #include "tmkit/error.hpp"
+#include "tmkit/interrupt.hpp"
 #include "tmkit/model_dir.hpp"
 #include "tmkit/mpi_world.hpp"
 
 namespace tmkit::cli {
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
-
-extern "C" void on_signal(int) { g_interrupted = 1; }
+extern "C" void on_signal(int) { request_stop(); }
 
 constexpr double kQuietSeconds = 2.0;      // work shorter than this shows no progress
 constexpr double kRedrawSeconds = 0.2;     // bar redraw interval on a terminal
 constexpr double kPlainLineSeconds = 5.0;  // progress line interval when stderr is not a terminal
+
+// Program_options reads "-3" into an unsigned option as 2^64 - 3. Every value of an option of an
+// unsigned type must be written as digits only.
+template <class T>
+bool is_typed(const po::option_description& option) {
+  return dynamic_cast<const po::typed_value<T>*>(option.semantic().get()) != nullptr;
+}
+
+void check_whole_numbers(const po::parsed_options& parsed, const po::options_description& options) {
+  for (const po::option& given : parsed.options) {
+    const po::option_description* option = options.find_nothrow(given.string_key, false);
+    if (!option || !(is_typed<std::size_t>(*option) || is_typed<unsigned>(*option) ||
+                     is_typed<std::uint64_t>(*option))) {
+      continue;
+    }
+    for (const std::string& value : given.value) {
+      const bool digits =
+          !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits) {
+        // As the user wrote it: "-k" rather than "--topics".
+        std::string name = "--" + given.string_key;
+        if (!given.original_tokens.empty() && given.original_tokens.front().rfind('-', 0) == 0) {
+          name = given.original_tokens.front().substr(0, given.original_tokens.front().find('='));
+        }
+        throw UsageError(name + ": \"" + value +
+                         "\" is not a whole number; expected digits only (0, 1, 2, ...)");
+      }
+    }
+  }
+}
 
 }  // namespace
 
@@ -31,6 +60,9 @@ int run(const char* name, int argc, char** argv, const std::function<int(int, ch
   int code = kExitBadInput;
   std::string message;
   try {
+    // Every app: SIGINT/SIGTERM stop the work and nothing is written. Under mpirun, only apps that
+    // stop all ranks together (tm-fit) install it themselves; the others stop outright.
+    if (current_world().size() == 1) install_interrupt_handler();
     return body(argc, argv);
   } catch (const Interrupted& e) {
     // The library's own message says where it stopped; an app that saved something says what.
@@ -116,12 +148,43 @@ CorpusReadOptions finish_corpus_options(const CorpusOptionValues& v) {
   return options;
 }
 
+CorpusReadOptions corpus_options_for_model(const po::variables_map& vm,
+                                           const CorpusOptionValues& values,
+                                           const CorpusRecord& fitted) {
+  CorpusReadOptions options = finish_corpus_options(values);
+  if (!fitted.has_text_options) return options;
+  for (const char* name : {"columns", "min-length", "keep-case", "no-stop-words", "stop-words",
+                           "min-df", "max-df", "max-vocab", "keep-empty"}) {
+    if (vm.count(name) && !vm[name].defaulted()) return options;  // the user's choice
+  }
+  options.columns = fitted.text_options.columns;
+  options.tokenizer = fitted.text_options.tokenizer;
+  options.vocabulary = fitted.text_options.vocabulary;
+  options.keep_empty = fitted.text_options.keep_empty;
+  return options;
+}
+
+std::vector<InputPath> corpus_inputs(const CorpusOptionValues& v) {
+  std::vector<InputPath> inputs = {{"--corpus", v.corpus}, {"--stop-words", v.stop_words_file}};
+  inputs.push_back({"--vocab", v.vocab.empty() ? find_vocab_path(v.corpus) : v.vocab});
+  inputs.push_back({"--corpus (its document table)", find_docs_path(v.corpus)});
+  return inputs;
+}
+
+void add_force_option(po::options_description& options, bool& force) {
+  options.add_options()("force", po::bool_switch(&force),
+                        "replace an --out directory even if it holds something other than this "
+                        "app's output (never one of the inputs)");
+}
+
 bool parse(int argc, char** argv, const po::options_description& options, const AppHelp& help,
            po::variables_map& vm, const po::positional_options_description* positional) {
   po::command_line_parser parser(argc, argv);
   parser.options(options);
   if (positional) parser.positional(*positional);
-  po::store(parser.run(), vm);
+  const po::parsed_options parsed = parser.run();
+  check_whole_numbers(parsed, options);
+  po::store(parsed, vm);
   if (vm.count("help")) {
     std::cout
         << help.name << " - " << help.synopsis << "\n\nUsage: " << help.usage << "\n\n"
@@ -142,6 +205,17 @@ bool parse(int argc, char** argv, const po::options_description& options, const 
   return true;
 }
 
+void requires_option(const po::variables_map& vm, const std::string& option,
+                     const std::string& needed) {
+  const auto given = [&](const std::string& name) {
+    return vm.count(name) > 0 && !vm[name].defaulted();
+  };
+  if (given(option) && !given(needed)) {
+    throw UsageError("--" + option + " does nothing without --" + needed +
+                     "; give both, or neither");
+  }
+}
+
 void install_interrupt_handler() {
   struct sigaction action {};
   action.sa_handler = on_signal;
@@ -150,7 +224,7 @@ void install_interrupt_handler() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-bool interrupt_requested() noexcept { return g_interrupted != 0; }
+bool interrupt_requested() noexcept { return stop_requested(); }
 
 Progress::Progress(std::string label, bool quiet)
     : label_(std::move(label)),

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "tmkit/corpus_io.hpp"
+#include "tmkit/model_dir.hpp"
+#include "tmkit/output_guard.hpp"
 #include "tmkit/work_hooks.hpp"
 
 namespace tmkit::cli {
@@ -51,10 +53,29 @@ void add_corpus_options(po::options_description& options, CorpusOptionValues& va
                         bool corpus_required = true);
 CorpusReadOptions finish_corpus_options(const CorpusOptionValues& values);
 
+/// finish_corpus_options, with the raw-text options a model was fitted with (tokenizer, vocabulary
+/// rules, columns) in place of the defaults when none of them is given on the command line: raw
+/// text read for a model is read as the fit read it.
+CorpusReadOptions corpus_options_for_model(const po::variables_map& vm,
+                                           const CorpusOptionValues& values,
+                                           const CorpusRecord& fitted);
+
+/// The files the corpus options read (--corpus, the vocabulary and document table given or found
+/// beside it, --stop-words), as inputs that no output may replace.
+std::vector<InputPath> corpus_inputs(const CorpusOptionValues& values);
+
+/// Adds --force (replace a directory that holds something other than this app's output).
+void add_force_option(po::options_description& options, bool& force);
+
 /// Parses the command line; prints help or the version and returns false when one was asked for.
 /// Throws on unknown options or missing required ones (exit 2 through run()).
 bool parse(int argc, char** argv, const po::options_description& options, const AppHelp& help,
            po::variables_map& vm, const po::positional_options_description* positional = nullptr);
+
+/// Refuses (UsageError) an option given on the command line that does nothing without `needed`:
+/// "--svg does nothing without --groups".
+void requires_option(const po::variables_map& vm, const std::string& option,
+                     const std::string& needed);
 
 /// Installs SIGINT/SIGTERM handlers that only set a flag; long work polls interrupt_requested().
 void install_interrupt_handler();

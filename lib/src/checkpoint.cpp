@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "tmkit/error.hpp"
+#include "tmkit/interrupt.hpp"
 #include "tmkit/io.hpp"
+#include "tmkit/model_dir.hpp"
 #include "tmkit/npy.hpp"
 #include "tmkit/sha256.hpp"
 
@@ -118,6 +120,7 @@ std::vector<std::string> files_of(const std::string& algorithm) {
 }  // namespace
 
 void save_checkpoint(const std::string& dir, const Checkpoint& c) {
+  const CommitDespiteStop written_because_stopped;  // a checkpoint is what a stop leaves
   AtomicDirectory out(dir);
   write_npy_file(out.file("lambda.npy"), c.model.lambda);
   if (c.algorithm == "batch") write_npy_file(out.file("gamma.npy"), c.model.gamma.t());
@@ -162,6 +165,8 @@ void save_checkpoint(const std::string& dir, const Checkpoint& c) {
     files["lambda_m.npy"] = sha256_file(out.file("lambda_m.npy"));
   }
   const json j = {{"format_version", kCheckpointFormatVersion},
+                  {"written_by", "tm-fit"},
+                  {"tmkit_version", tmkit_version()},
                   {"algorithm", c.algorithm},
                   {"arguments", c.arguments},
                   {"corpus_fingerprint", c.corpus_fingerprint},

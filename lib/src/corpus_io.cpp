@@ -378,6 +378,20 @@ TextColumns parse_text_columns(const std::string& name) {
                    "\" is not a column layout; expected auto, text, id-text or id-label-text");
 }
 
+std::string text_columns_name(TextColumns columns) {
+  switch (columns) {
+    case TextColumns::text:
+      return "text";
+    case TextColumns::id_text:
+      return "id-text";
+    case TextColumns::id_label_text:
+      return "id-label-text";
+    case TextColumns::automatic:
+      break;
+  }
+  return "auto";
+}
+
 CorpusFormat detect_corpus_format(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return CorpusFormat::text_dir;

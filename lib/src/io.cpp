@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
 
 #include "tmkit/error.hpp"
+#include "tmkit/interrupt.hpp"
 
 namespace tmkit {
 namespace fs = std::filesystem;
@@ -76,6 +78,7 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::commit() {
+  if (!commits_allowed()) throw Interrupted("interrupted");  // a run asked to stop writes nothing
   stream_.flush();
   if (!stream_) throw InputError(path_, "write failed (disk full?)");
   stream_.close();
@@ -109,6 +112,7 @@ AtomicDirectory::~AtomicDirectory() {
 }
 
 void AtomicDirectory::commit() {
+  if (!commits_allowed()) throw Interrupted("interrupted");  // a run asked to stop writes nothing
   std::error_code ec;
   if (!fs::exists(path_, ec)) {
     if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
@@ -137,6 +141,14 @@ void write_file_atomically(const std::string& path, std::string_view contents) {
   AtomicFile file(path);
   file.stream().write(contents.data(), static_cast<std::streamsize>(contents.size()));
   file.commit();
+}
+
+std::string format_shortest(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
 }
 
 std::string format_double(double value) {

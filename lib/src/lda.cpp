@@ -204,22 +204,25 @@ void validate_fit_options(const Corpus& corpus, const FitOptions& options) {
                      std::to_string(corpus.n_words()) + "); expected 1 <= K <= V");
   }
   if (!(options.tol >= 0) || !std::isfinite(options.tol)) {
-    throw UsageError("--tol: " + format_double(options.tol) +
+    throw UsageError("--tol: " + format_shortest(options.tol) +
                      " is negative; expected a tolerance >= 0 (0: run every pass)");
   }
   if (!(options.heldout_tol >= 0) || !std::isfinite(options.heldout_tol)) {
-    throw UsageError("--heldout-tol: " + format_double(options.heldout_tol) +
+    throw UsageError("--heldout-tol: " + format_shortest(options.heldout_tol) +
                      " is negative; expected a fraction >= 0");
   }
   if (options.heldout_patience == 0) {
     throw UsageError("--heldout-patience: 0; expected at least 1 pass");
   }
   if (options.max_passes == 0) throw UsageError("--passes: 0; expected at least 1 pass");
+  if (options.estep.max_iter == 0) {
+    throw UsageError("--estep-max-iter: 0; expected at least 1 update per document");
+  }
   if (options.max_moves > 0 && options.move_passes == 0) {
     throw UsageError("--move-passes: 0; expected at least 1 pass per merge-split proposal");
   }
   if (!(options.estep.tol > 0) || !std::isfinite(options.estep.tol)) {
-    throw UsageError("--estep-tol: " + format_double(options.estep.tol) +
+    throw UsageError("--estep-tol: " + format_shortest(options.estep.tol) +
                      " is not positive; expected a tolerance > 0");
   }
   if (options.patience == 0) throw UsageError("--patience: 0; expected at least 1 pass");

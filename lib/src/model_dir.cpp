@@ -35,6 +35,47 @@ json number(double value) {
   return format_double(value);
 }
 
+// The raw-text options of a fit, for model.json's corpus.text.
+json text_options_json(const CorpusReadOptions& o) {
+  const auto limit = [](const DocFrequencyLimit& l) {
+    return json{{"value", l.value}, {"is_fraction", l.is_fraction}};
+  };
+  return {{"columns", text_columns_name(o.columns)},
+          {"lowercase", o.tokenizer.lowercase},
+          {"min_length", o.tokenizer.min_length},
+          {"builtin_stop_words", o.tokenizer.builtin_stop_words},
+          {"extra_stop_words", o.tokenizer.extra_stop_words},
+          {"min_df", limit(o.vocabulary.min_df)},
+          {"max_df", limit(o.vocabulary.max_df)},
+          {"max_vocab", o.vocabulary.max_vocab},
+          {"keep_empty", o.keep_empty}};
+}
+
+void read_text_options(const json& j, CorpusReadOptions& o) {
+  const auto limit = [](const json& l) {
+    return DocFrequencyLimit{l.at("value").get<double>(), l.at("is_fraction").get<bool>()};
+  };
+  o.columns = parse_text_columns(j.at("columns").get<std::string>());
+  o.tokenizer.lowercase = j.at("lowercase").get<bool>();
+  o.tokenizer.min_length = j.at("min_length").get<std::size_t>();
+  o.tokenizer.builtin_stop_words = j.at("builtin_stop_words").get<bool>();
+  o.tokenizer.extra_stop_words = j.at("extra_stop_words").get<std::vector<std::string>>();
+  o.vocabulary.min_df = limit(j.at("min_df"));
+  o.vocabulary.max_df = limit(j.at("max_df"));
+  o.vocabulary.max_vocab = j.at("max_vocab").get<std::size_t>();
+  o.keep_empty = j.at("keep_empty").get<bool>();
+}
+
+json corpus_json(const CorpusRecord& c) {
+  json j = {{"path", c.path},
+            {"vocab_path", c.vocab_path},
+            {"format", c.format},
+            {"fingerprint", c.fingerprint},
+            {"n_tokens", c.n_tokens}};
+  if (c.has_text_options) j["text"] = text_options_json(c.text_options);
+  return j;
+}
+
 std::string elbo_csv(const std::vector<PassReport>& trace) {
   // heldout_perplexity is empty on lines where none was computed.
   std::string out =
@@ -168,6 +209,7 @@ void save_model(AtomicDirectory& out, const SavedModel& saved, const std::vector
   json alpha = json::array();
   for (double a : model.alpha) alpha.push_back(number(a));
   json j = {{"format_version", kModelFormatVersion},
+            {"written_by", "tm-fit"},
             {"tmkit_version", tmkit_version()},
             {"K", model.n_topics()},
             {"V", model.n_words()},
@@ -181,12 +223,7 @@ void save_model(AtomicDirectory& out, const SavedModel& saved, const std::vector
             {"converged", saved.converged},
             {"final_elbo", number(saved.final_elbo)},
             {"seconds", number(saved.seconds)},
-            {"corpus",
-             {{"path", saved.corpus.path},
-              {"vocab_path", saved.corpus.vocab_path},
-              {"format", saved.corpus.format},
-              {"fingerprint", saved.corpus.fingerprint},
-              {"n_tokens", saved.corpus.n_tokens}}},
+            {"corpus", corpus_json(saved.corpus)},
             {"sha256", files}};
   write_file_atomically(out.file("model.json"), j.dump(2) + "\n");
 }
@@ -290,6 +327,10 @@ SavedModel load_model(const std::string& dir) {
     saved.corpus.format = corpus.at("format").get<std::string>();
     saved.corpus.fingerprint = corpus.at("fingerprint").get<std::string>();
     saved.corpus.n_tokens = corpus.at("n_tokens").get<std::uint64_t>();
+    if (corpus.contains("text")) {
+      saved.corpus.has_text_options = true;
+      read_text_options(corpus.at("text"), saved.corpus.text_options);
+    }
   } catch (const json::exception& e) {
     throw InputError(json_path, std::string("lacks or mistypes a field (") + e.what() + ")");
   }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tmkit/io.hpp"
+#include "tmkit/model_dir.hpp"
 #include "tmkit/svg.hpp"
 
 namespace tmkit {
@@ -179,7 +180,9 @@ std::string selection_json(const SelectionReport& report, std::size_t n_words) {
                        {"elpd_diff", number(c.elpd_diff)},
                        {"se_diff", number(c.se_diff)}});
   }
-  const json out = {{"candidates", candidates},
+  const json out = {{"written_by", "tm-select"},
+                    {"tmkit_version", tmkit_version()},
+                    {"candidates", candidates},
                     {"choice", choice},
                     {"choice_candidate", choice_label},
                     {"loo_compare", compare},

@@ -38,8 +38,8 @@ head -n 100 "$KJV" > docword.cut.txt && cp "$SRC/corpora/kjv/vocab.kjv.txt" voca
 expect_exit 2 'docword\.cut\.txt:101: file ends after 97 entries; expected NNZ' "truncated corpus" -- \
   "$BIN/tm-fit" --corpus docword.cut.txt -k 2 --algorithm online --out bad
 absent bad "truncated corpus"
-expect_exit 2 '^tm-fit: --kappa: 0; expected a number in \(0, 1\]' "bad kappa" -- \
-  "$BIN/tm-fit" --corpus "$KJV" -k 2 --algorithm online --kappa 0 --out bad
+expect_exit 2 '^tm-fit: --kappa: 0.3; expected a number in \(0.5, 1\]' "kappa outside (0.5, 1]" -- \
+  "$BIN/tm-fit" --corpus "$KJV" -k 2 --algorithm online --kappa 0.3 --out bad
 expect_exit 2 '^tm-fit: --algorithm: "gibbs"; expected batch or online' "bad algorithm" -- \
   "$BIN/tm-fit" --corpus "$KJV" -k 2 --algorithm gibbs --out bad
 expect_exit 2 '^tm-fit: --heldout-fraction: 1; expected a fraction in \[0, 1\)' "bad held-out fraction" -- \

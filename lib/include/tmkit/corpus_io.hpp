@@ -30,6 +30,7 @@ std::string format_name(CorpusFormat format);
 /// How raw-text lines split into columns.
 enum class TextColumns { automatic, text, id_text, id_label_text };
 TextColumns parse_text_columns(const std::string& name);
+std::string text_columns_name(TextColumns columns);
 
 /// Everything a reader may need; only the fields of the format at hand are used.
 struct CorpusReadOptions {

@@ -41,7 +41,8 @@ class AtomicFile {
 
   std::ofstream& stream() noexcept { return stream_; }
   const std::string& path() const noexcept { return path_; }
-  /// Flushes, checks the stream, closes and renames into place; InputError on any write failure.
+  /// Flushes, checks the stream, closes and renames into place; InputError on any write failure,
+  /// Interrupted (and nothing renamed) when a stop was requested (interrupt.hpp).
   void commit();
 
  private:
@@ -68,7 +69,8 @@ class AtomicDirectory {
   std::string file(const std::string& name) const { return temp_path_ + "/" + name; }
   const std::string& temp_path() const noexcept { return temp_path_; }
   const std::string& path() const noexcept { return path_; }
-  /// Moves the finished directory into place (replacing an old one); InputError on failure.
+  /// Moves the finished directory into place (replacing an old one); InputError on failure,
+  /// Interrupted (and nothing moved) when a stop was requested (interrupt.hpp).
   void commit();
 
  private:
@@ -82,5 +84,9 @@ void write_file_atomically(const std::string& path, std::string_view contents);
 
 /// A double as tmkit writes numbers in text: "%.17g" (round-trip exact), "inf", "-inf", "nan".
 std::string format_double(double value);
+
+/// A double as messages quote it: the shortest form that reads back as the same double ("0.3",
+/// not "0.29999999999999999"), "inf", "-inf", "nan".
+std::string format_shortest(double value);
 
 }  // namespace tmkit

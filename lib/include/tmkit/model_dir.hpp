@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tmkit/corpus.hpp"
+#include "tmkit/corpus_io.hpp"
 #include "tmkit/io.hpp"
 #include "tmkit/lda.hpp"
 
@@ -25,6 +26,10 @@ struct CorpusRecord {
   std::string format;       ///< format_name() of the detected or given format
   std::string fingerprint;  ///< Corpus::fingerprint()
   std::uint64_t n_tokens = 0;
+  /// Raw text only: how it was tokenized and which words were kept (columns, tokenizer,
+  /// vocabulary limits, empty documents), so that tm-topics and tm-infer read text as the fit did.
+  bool has_text_options = false;
+  CorpusReadOptions text_options;  ///< only its raw-text fields are meaningful
 };
 
 /// Everything in a model directory.
