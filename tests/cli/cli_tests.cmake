@@ -1,5 +1,5 @@
 # CLI tests: each script runs the apps as a user would and checks exit codes, messages and outputs.
-foreach(script IN ITEMS help_version bad_input_fit interrupt determinism end_to_end divergence cluster infer online resume select tmc)
+foreach(script IN ITEMS help_version bad_input_fit interrupt outputs signals determinism end_to_end divergence cluster infer online resume select tmc)
   add_test(NAME cli.${script}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/${script}.sh $<TARGET_FILE_DIR:tm-fit>
                    ${PROJECT_SOURCE_DIR})
