@@ -88,7 +88,8 @@ void compute_coherence(const Corpus& reference, std::vector<TopicSummary>& topic
         const double df_l = static_cast<double>(postings[w[l]].size());
         const double both = co_documents(w[m], w[l]);
         if (df_l > 0) {
-          umass += std::log((both + kCoherenceEpsilon) / df_l);
+          // gensim's m_lc: log((P(w_m, w_l) + eps) / P(w_l)), the epsilon on the probability.
+          umass += std::log((both / n_docs + kCoherenceEpsilon) / (df_l / n_docs));
           ++n_umass;
         }
         if (df_l > 0 && df_m > 0) {

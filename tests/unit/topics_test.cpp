@@ -35,6 +35,22 @@ BOOST_AUTO_TEST_CASE(coherence_matches_gensim) {
   }
 }
 
+// Words that never share a document: UMass is then the epsilon's alone, log(1e-12 N / df), and
+// gensim adds the epsilon to the probability (the co-document count / N), not to the count.
+BOOST_AUTO_TEST_CASE(umass_of_words_that_never_meet_matches_gensim) {
+  const tmkit::Corpus corpus =
+      tmkit::read_corpus(tmkit::test::source_path("corpora/kjv/docword.kjv.txt"));
+  std::ifstream file(tmkit::test::source_path("tests/reference/coherence/kjv_apart.txt"));
+  tmkit::TopicSummary topic;
+  topic.words.resize(3);
+  double expected = 0;
+  file >> topic.words[0] >> topic.words[1] >> topic.words[2] >> expected;
+  BOOST_REQUIRE(file);
+  std::vector<tmkit::TopicSummary> topics = {topic};
+  tmkit::compute_coherence(corpus, topics);
+  BOOST_TEST(topics[0].umass == expected, boost::test_tools::tolerance(1e-12));
+}
+
 tmkit::LdaModel two_topic_model() {
   tmkit::LdaModel model;
   model.eta = 0.5;
