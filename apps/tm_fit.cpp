@@ -522,8 +522,10 @@ int fit_with(const std::vector<std::string>& args, const tmkit::Checkpoint* resu
       is_online ? "ran the passes asked for" : tmkit::stop_summary(report, fit).c_str());
   std::printf("ELBO %.10g (%.4f per token)", report.final_elbo,
               report.final_elbo / static_cast<double>(n_tokens));
-  if (!is_online)
-    std::printf("; merge-split moves kept %zu of %zu tried", kept, report.moves.size());
+  if (!is_online) {
+    std::printf("; merge-split moves kept %zu of %zu tried%s", kept, report.moves.size(),
+                report.moves_budget_ran_out ? " (the pass budget ended them: raise --passes)" : "");
+  }
   std::printf("\n");
   if (heldout) {
     double perplexity = std::nan("");

@@ -41,7 +41,9 @@ int import_main(int argc, char** argv) {
     throw tmkit::UsageError("--to: \"" + to +
                             "\" cannot be written; expected uci, ldac, mm or tmc");
   }
-  const tmkit::CorpusReadOptions read_options = tmkit::cli::finish_corpus_options(corpus_values);
+  tmkit::CorpusReadOptions read_options = tmkit::cli::finish_corpus_options(corpus_values);
+  tmkit::cli::Progress progress("tm-import", quiet);
+  read_options.hooks = tmkit::cli::work_hooks(progress);
   const tmkit::CorpusPaths paths = tmkit::companion_paths(out);
   // No output file may replace an input (the corpus, or the vocabulary beside it).
   const std::vector<tmkit::InputPath> inputs = tmkit::cli::corpus_inputs(corpus_values);
@@ -52,6 +54,7 @@ int import_main(int argc, char** argv) {
   }
   tmkit::TextImportReport report;
   const tmkit::Corpus corpus = tmkit::read_corpus(corpus_values.corpus, read_options, &report);
+  progress.finish();
   tmkit::write_corpus(corpus, out_format, paths);
   std::printf("%zu documents, %zu words, %llu tokens written to %s", corpus.n_docs(),
               corpus.n_words(), static_cast<unsigned long long>(corpus.n_tokens()),

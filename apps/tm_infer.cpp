@@ -179,13 +179,26 @@ int infer_main(int argc, char** argv) {
       saved.model.n_topics(), mean_iterations, inference.n_not_converged, estep.max_iter);
   if (training_documents) {
     std::printf(
-        "these are the model's training documents: %zu of them keep the gamma of the fit, whose "
-        "ELBO is higher than a fresh fold-in's\n",
+        "these are the model's training documents: %zu of them keep the fit's gamma (a fresh "
+        "fold-in found no better mode)\n",
         inference.n_kept_previous);
+  }
+  std::size_t wordless = 0;
+  for (std::size_t d = 0; d < corpus.n_docs(); ++d) wordless += corpus.doc(d).n_tokens() == 0;
+  if (wordless > 0) {
+    std::fprintf(stderr,
+                 "tm-infer: warning: %zu of %zu documents hold no word the model knows; their theta "
+                 "is the prior's mean and their ELBO 0: they say nothing%s\n",
+                 wordless, corpus.n_docs(),
+                 wordless == corpus.n_docs() ? " (none of the documents does: is this the right "
+                                               "model, or the right tokenizer options?)"
+                                             : "");
   }
   report_unknown("corpus", mapping);
   if (!heldout_path.empty()) report_unknown("held-out", heldout_mapping);
-  std::printf("ELBO of these documents given the topics: %.10g\n", arma::accu(inference.elbo));
+  std::printf("ELBO of these documents given the topics (their terms of the bound, eq. 9 of "
+              "docs/math/lda.md): %.10g\n",
+              arma::accu(inference.elbo));
   if (heldout) {
     const tmkit::CompletionScore score = tmkit::score_heldout(
         tmkit::topic_word_distributions(saved.model), inference.gamma, *heldout, threads);

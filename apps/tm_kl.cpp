@@ -106,6 +106,12 @@ int kl_main(int argc, char** argv) {
   } else {
     tmkit::write_matrix(out, result);
   }
+  if (!out.empty()) {
+    std::printf("%zu x %zu values (%s) written to %s\n", static_cast<std::size_t>(result.n_rows),
+                static_cast<std::size_t>(result.n_cols),
+                mode == "all" ? "every metric" : tmkit::metric_name(divergence.metric).c_str(),
+                out.c_str());
+  }
   return tmkit::cli::kExitOk;
 }
 

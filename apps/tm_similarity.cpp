@@ -74,11 +74,13 @@ std::string neighbour_table(const tmkit::Neighbours& nb, const RowSet& queries,
   return out.str();
 }
 
+// The result on stdout, or into `out` with a line on stdout saying so.
 void emit(const std::string& out, const std::string& text) {
   if (out.empty()) {
     std::fputs(text.c_str(), stdout);
   } else {
     tmkit::write_file_atomically(out, text);
+    std::printf("written to %s\n", out.c_str());
   }
 }
 

@@ -600,13 +600,13 @@ Corpus read_corpus(const std::string& path, const CorpusReadOptions& options,
       if (options.vocab_path.empty()) {
         try {
           corpus = corpus_from_texts(documents, tokenizer, options.vocabulary, options.keep_empty,
-                                     &report);
+                                     &report, options.hooks);
         } catch (const UsageError& e) {
           throw InputError(path, e.what());  // name the file the words were missing from
         }
       } else {
         corpus = corpus_from_texts_with_vocab(documents, tokenizer, read_vocab(options.vocab_path),
-                                              &report);
+                                              &report, options.hooks);
       }
       if (corpus.n_docs() == 0) {
         throw InputError(path, "no document has a word left after tokenizing (" +

@@ -657,6 +657,7 @@ class BatchFit {
     report.stop = ctx_.rule;
     report.passes = p_.passes;
     report.heldout_docs = ctx_.slice_docs;
+    report.moves_budget_ran_out = moves_budget_ran_out_;
     report.trace = p_.trace;
     report.moves = p_.moves;
     report.final_elbo = p_.trace.back().elbo;
@@ -769,11 +770,18 @@ class BatchFit {
   // goes on with the finishing run, and a new round after it).
   bool try_round() {
     const FitOptions& options = ctx_.options;
-    if (p_.moves_left == 0 || p_.passes >= options.max_passes) return false;
+    // A trial is started only with its full --move-passes left: one cut short by the budget would
+    // be judged on too few passes, and "rejected" for it.
+    const auto budget_left = [&] {
+      const bool enough = options.max_passes - p_.passes >= options.move_passes;
+      if (!enough && p_.moves_left > 0) moves_budget_ran_out_ = true;
+      return enough;
+    };
+    if (p_.moves_left == 0 || !budget_left()) return false;
     const std::vector<Proposal> proposals =
         round_proposals(ctx_.corpus, model_, options, *ctx_.shard.comm);
     for (; p_.round_tried < proposals.size(); ++p_.round_tried) {
-      if (p_.moves_left == 0 || p_.passes >= options.max_passes) return false;
+      if (p_.moves_left == 0 || !budget_left()) return false;
       safe_point();
       const Proposal& proposal = proposals[p_.round_tried];
       LdaModel trial_model =
@@ -782,7 +790,7 @@ class BatchFit {
       RunState trial;
       const FitCallbacks& cb = ctx_.callbacks;
       run_passes(
-          ctx_, trial_model, trial, std::min(options.move_passes, options.max_passes - p_.passes),
+          ctx_, trial_model, trial, options.move_passes,
           p_.passes, Goal::explore, /*monitor=*/false, nullptr,
           [&] { return ctx_.shard.comm->any(cb.stop_requested && cb.stop_requested()); }, before);
       if (trial.stopped) {
@@ -881,6 +889,7 @@ class BatchFit {
   LdaModel& model_;
   BatchProgress p_;
   RunState run_;
+  bool moves_budget_ran_out_ = false;  ///< a proposal was left untried for want of passes
 };
 
 void check_shape(const Corpus& corpus, const FitOptions& options, const LdaModel& model) {

@@ -121,10 +121,16 @@ const std::vector<Criterion>& selection_criteria() {
   return criteria;
 }
 
+// PSIS-LOO of a candidate is unreliable when more than kUnreliableShare of its documents have
+// Pareto k-hat above kUnreliableParetoK (loo 2.5's threshold for a good estimate).
+constexpr double kUnreliableParetoK = 0.7;
+constexpr double kUnreliableShare = 0.1;
+
 bool SelectionReport::loo_unreliable() const {
   for (const CandidateResult& r : candidates) {
-    if (r.loo.n_observations() > 0 && static_cast<double>(r.loo.count_pareto_k_above(0.7)) >
-                                          0.1 * static_cast<double>(r.loo.n_observations())) {
+    if (r.loo.n_observations() > 0 &&
+        static_cast<double>(r.loo.count_pareto_k_above(kUnreliableParetoK)) >
+            kUnreliableShare * static_cast<double>(r.loo.n_observations())) {
       return true;
     }
   }
@@ -471,6 +477,14 @@ SelectionReport select_models(const Corpus& corpus, const std::vector<Candidate>
       }
     }
     if (best < grid.size()) report.choice[criterion.name] = best;
+  }
+  const auto loo_choice = report.choice.find("elpd_loo");
+  if (loo_choice != report.choice.end()) {
+    const LooResult& loo = report.candidates[loo_choice->second].loo;
+    if (static_cast<double>(loo.count_pareto_k_above(kUnreliableParetoK)) >
+        kUnreliableShare * static_cast<double>(loo.n_observations())) {
+      report.unreliable_choices.push_back("elpd_loo");
+    }
   }
 
   std::vector<const LooResult*> loos;

@@ -1,5 +1,6 @@
 #include "tmkit/selection_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -86,7 +87,9 @@ json candidate_json(const CandidateResult& r) {
               {"stability_js", number(r.stability_js)},
               {"fit_seconds", r.fit_seconds},
               {"loo_seconds", r.loo_seconds},
-              {"kfold_seconds", r.kfold_seconds}};
+              // null, like every value not computed, when no K-fold cross-validation ran
+              {"kfold_seconds",
+               std::isnan(r.kfold_elpd.value) ? json(nullptr) : json(r.kfold_seconds)}};
 }
 
 }  // namespace
@@ -133,8 +136,16 @@ std::string format_selection(const SelectionReport& report, std::size_t n_words)
     const auto found = report.choice.find(criterion.name);
     if (found == report.choice.end()) continue;
     const CandidateResult& r = report.candidates[found->second];
-    out += "  " + pad(display_names().at(criterion.name), 34, true) +
-           " K = " + std::to_string(r.candidate.n_topics) + "  (" + r.candidate.label() + ")\n";
+    const bool unreliable =
+        std::find(report.unreliable_choices.begin(), report.unreliable_choices.end(),
+                  criterion.name) != report.unreliable_choices.end();
+    out += "  " + pad(display_names().at(criterion.name), 34, true) + " K = " +
+           std::to_string(r.candidate.n_topics) + "  (" + r.candidate.label() + ")" +
+           (unreliable ? "  UNRELIABLE: " + std::to_string(r.loo.count_pareto_k_above(0.7)) +
+                             " of " + std::to_string(r.loo.n_observations()) +
+                             " documents have k-hat > 0.7"
+                       : "") +
+           "\n";
   }
   std::vector<std::string> names;
   for (const CandidateResult& r : report.candidates) names.push_back(r.candidate.label());
@@ -187,6 +198,7 @@ std::string selection_json(const SelectionReport& report, std::size_t n_words) {
                     {"choice_candidate", choice_label},
                     {"loo_compare", compare},
                     {"loo_unreliable", report.loo_unreliable()},
+                    {"choice_unreliable", report.unreliable_choices},
                     {"split",
                      {{"training_documents", report.n_training_docs},
                       {"heldout_documents", report.n_heldout_docs},

@@ -9,7 +9,13 @@ namespace {
 
 constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c",
                                     "#9467bd", "#ff7f0e", "#8c564b"};
-constexpr int kMarginLeft = 90, kMarginRight = 20, kMarginTop = 40, kMarginBottom = 60;
+constexpr int kMarginRight = 20, kMarginTop = 40, kMinMarginBottom = 60;
+// The left margin holds the y tick labels (right-aligned, kTickGap from the axis) and, left of
+// them, the rotated y-axis title: wide enough for the longest label at ~kCharWidth pixels a
+// character at font size 12, and never narrower than kMinMarginLeft.
+constexpr int kMinMarginLeft = 60, kTickGap = 6, kCharWidth = 7, kTitleBand = 24;
+// Category labels on the x axis: at most this many shown (every n-th beyond), turned by 30°.
+constexpr std::size_t kMaxCategoryLabels = 20;
 constexpr int kTargetTicks = 6;
 
 }  // namespace
@@ -104,9 +110,34 @@ std::string render_line_chart(const LineChart& chart, int width, int height) {
     }
   }
   if (x_lo > x_hi) x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
-  const std::vector<double> x_ticks = nice_ticks(x_lo, x_hi, kTargetTicks),
-                            y_ticks = nice_ticks(y_lo, y_hi, kTargetTicks);
-  const double xa = x_ticks.front(), xb = x_ticks.back(), ya = y_ticks.front(), yb = y_ticks.back();
+  std::vector<double> x_ticks = nice_ticks(x_lo, x_hi, kTargetTicks);
+  const std::vector<double> y_ticks = nice_ticks(y_lo, y_hi, kTargetTicks);
+  std::vector<std::string> x_labels = tick_labels(x_ticks);
+  const std::vector<std::string> y_labels = tick_labels(y_ticks);
+  if (!chart.x_categories.empty()) {
+    x_ticks.clear();
+    x_labels.clear();
+    const std::size_t every = (chart.x_categories.size() + kMaxCategoryLabels - 1) / kMaxCategoryLabels;
+    for (std::size_t i = 0; i < chart.x_categories.size(); i += every) {
+      x_ticks.push_back(chart.x_categories[i].first);
+      x_labels.push_back(xml_escape(chart.x_categories[i].second));
+    }
+    x_lo = std::min(x_lo, x_ticks.front());
+    x_hi = std::max(x_hi, x_ticks.back());
+  }
+  std::size_t longest = 0;
+  for (const auto& label : y_labels) longest = std::max(longest, label.size());
+  const int kMarginLeft =
+      std::max(kMinMarginLeft, kTickGap + kCharWidth * static_cast<int>(longest) + kTitleBand);
+  // Turned category labels reach down by about half their length (sin 30°), at ~6 px a character.
+  std::size_t longest_category = 0;
+  for (const auto& label : x_labels) {
+    if (!chart.x_categories.empty()) longest_category = std::max(longest_category, label.size());
+  }
+  const int kMarginBottom = kMinMarginBottom + static_cast<int>(3 * longest_category);
+  const double xa = chart.x_categories.empty() ? x_ticks.front() : x_lo - 0.5,
+               xb = chart.x_categories.empty() ? x_ticks.back() : x_hi + 0.5,
+               ya = y_ticks.front(), yb = y_ticks.back();
   const double plot_w = width - kMarginLeft - kMarginRight,
                plot_h = height - kMarginTop - kMarginBottom;
   const auto px = [&](double x) {
@@ -128,13 +159,21 @@ std::string render_line_chart(const LineChart& chart, int width, int height) {
   std::snprintf(buffer, sizeof buffer,
                 "<text x=\"%d\" y=\"22\" font-size=\"15\" text-anchor=\"middle\">", width / 2);
   svg += buffer + xml_escape(chart.title) + "</text>\n";
-  const std::vector<std::string> x_labels = tick_labels(x_ticks), y_labels = tick_labels(y_ticks);
   for (std::size_t i = 0; i < x_ticks.size(); ++i) {
     const double t = x_ticks[i];
-    std::snprintf(buffer, sizeof buffer,
-                  "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
-                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-                  px(t), kMarginTop, px(t), kMarginTop + plot_h, px(t), kMarginTop + plot_h + 16);
+    if (chart.x_categories.empty()) {
+      std::snprintf(buffer, sizeof buffer,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
+                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+                    px(t), kMarginTop, px(t), kMarginTop + plot_h, px(t), kMarginTop + plot_h + 16);
+    } else {  // names, turned so that neighbours do not run into each other
+      std::snprintf(buffer, sizeof buffer,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\" "
+                    "transform=\"rotate(-30 %.1f %.1f)\">",
+                    px(t), kMarginTop, px(t), kMarginTop + plot_h, px(t), kMarginTop + plot_h + 12,
+                    px(t), kMarginTop + plot_h + 12);
+    }
     svg += buffer + x_labels[i] + "</text>\n";
   }
   for (std::size_t i = 0; i < y_ticks.size(); ++i) {
@@ -142,7 +181,8 @@ std::string render_line_chart(const LineChart& chart, int width, int height) {
     std::snprintf(buffer, sizeof buffer,
                   "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
                   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
-                  kMarginLeft, py(t), kMarginLeft + plot_w, py(t), kMarginLeft - 6, py(t) + 4);
+                  kMarginLeft, py(t), kMarginLeft + plot_w, py(t), kMarginLeft - kTickGap,
+                  py(t) + 4);
     svg += buffer + y_labels[i] + "</text>\n";
   }
   std::snprintf(

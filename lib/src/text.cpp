@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "tmkit/error.hpp"
+#include "tmkit/interrupt.hpp"
 
 namespace tmkit {
 namespace {
@@ -236,13 +237,20 @@ struct TokenizedTexts {
 };
 
 // Also records the counts of documents, tokens and distinct tokens in `report`.
+// Documents tokenized between two looks at a stop request and the progress hook.
+constexpr std::size_t kDocsBetweenPolls = 1024;
+
 TokenizedTexts tokenize_all(const std::vector<TextDocument>& documents, const Tokenizer& tokenizer,
-                            TextImportReport& report) {
+                            TextImportReport& report, const WorkHooks& hooks) {
   TokenizedTexts result;
   std::unordered_map<std::string, std::uint32_t> index;
   std::vector<std::string> tokens;
   result.docs.resize(documents.size());
   for (std::size_t d = 0; d < documents.size(); ++d) {
+    if (d % kDocsBetweenPolls == 0) {
+      poll_stop(hooks);
+      if (hooks.on_progress) hooks.on_progress(d, documents.size());
+    }
     tokens.clear();
     tokenizer.tokenize(documents[d].text, tokens);
     auto& ids = result.docs[d];
@@ -293,9 +301,9 @@ void fill_corpus(Corpus& corpus, const std::vector<TextDocument>& documents,
 
 Corpus corpus_from_texts(const std::vector<TextDocument>& documents, const Tokenizer& tokenizer,
                          const VocabularyOptions& vocab_options, bool keep_empty,
-                         TextImportReport* report_out) {
+                         TextImportReport* report_out, const WorkHooks& hooks) {
   TextImportReport report;
-  const TokenizedTexts texts = tokenize_all(documents, tokenizer, report);
+  const TokenizedTexts texts = tokenize_all(documents, tokenizer, report, hooks);
   if (texts.types.empty()) {
     throw UsageError("the " + std::to_string(documents.size()) +
                      " documents hold no word the tokenizer keeps; expected text with words of at "
@@ -356,9 +364,9 @@ Corpus corpus_from_texts(const std::vector<TextDocument>& documents, const Token
 Corpus corpus_from_texts_with_vocab(const std::vector<TextDocument>& documents,
                                     const Tokenizer& tokenizer,
                                     const std::vector<std::string>& vocab,
-                                    TextImportReport* report_out) {
+                                    TextImportReport* report_out, const WorkHooks& hooks) {
   TextImportReport report;
-  const TokenizedTexts texts = tokenize_all(documents, tokenizer, report);
+  const TokenizedTexts texts = tokenize_all(documents, tokenizer, report, hooks);
   std::unordered_map<std::string, std::uint32_t> word_index;
   for (std::size_t w = 0; w < vocab.size(); ++w) {
     word_index.emplace(vocab[w], static_cast<std::uint32_t>(w));

@@ -86,12 +86,14 @@ std::string format_topic_drift(const TopicDrift& drift) {
 std::string render_topic_drift(const TopicDrift& drift) {
   LineChart chart;
   chart.title = "Topic drift between consecutive groups";
-  chart.x_label = "step (group i -> i+1, groups in order of appearance)";
+  chart.x_label = "step between consecutive groups (in order of appearance)";
   chart.y_label = "nats";
   LineSeries js{"JS", {}, {}, {}}, forward{"KL(a || b)", {}, {}, {}},
       backward{"KL(b || a)", {}, {}, {}}, threshold{"threshold", {}, {}, {}};
   for (std::size_t s = 0; s < drift.steps.size(); ++s) {
     const double x = static_cast<double>(s + 1);
+    chart.x_categories.emplace_back(
+        x, drift.groups[drift.steps[s].from] + " \u2192 " + drift.groups[drift.steps[s].to]);
     js.x.push_back(x);
     js.y.push_back(drift.steps[s].js);
     js.marked.push_back(drift.steps[s].flagged);

@@ -17,6 +17,7 @@
 #include "tmkit/corpus.hpp"
 #include "tmkit/error.hpp"
 #include "tmkit/text.hpp"
+#include "tmkit/work_hooks.hpp"
 
 namespace tmkit {
 
@@ -44,6 +45,8 @@ struct CorpusReadOptions {
   /// line "0", a UCI or MatrixMarket document without entries) instead of refusing or dropping
   /// them.
   bool keep_empty = false;
+  /// Progress (documents tokenized) and a stop request (interrupt.hpp) while raw text is read.
+  WorkHooks hooks;
 };
 
 /// Guesses the format of `path` from its content: a directory is text_dir; "%%MatrixMarket" starts

@@ -154,6 +154,8 @@ struct FitReport {
   StopRule stop = StopRule::elbo;  ///< the rule in force (never automatic)
   std::size_t passes = 0;        ///< M-steps run in all, warm-up and trial passes of moves included
   std::size_t heldout_docs = 0;  ///< documents of the stopping rule's slice (0: none)
+  /// Merge-split proposals were left untried because fewer than move_passes passes were left.
+  bool moves_budget_ran_out = false;
   double final_elbo = 0;
   std::vector<PassReport> trace;  ///< the monotone ELBO trace of the kept states
   std::vector<MoveReport> moves;

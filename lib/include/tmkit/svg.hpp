@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tmkit {
@@ -19,6 +20,9 @@ struct LineChart {
   std::string title, x_label, y_label;
   std::vector<LineSeries> series;
   std::string mark_legend;  ///< what a dot means, shown under the chart when any point is marked
+  /// Named x positions (x, name) to label the axis with instead of numbers (e.g. the groups of a
+  /// drift chart); at most 20 are shown, turned by 30 degrees.
+  std::vector<std::pair<double, std::string>> x_categories;
 };
 
 /// The chart as an SVG document: axes with round-numbered ticks (1, 2, 5 x 10^n), one polyline per

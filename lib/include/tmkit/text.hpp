@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tmkit/corpus.hpp"
+#include "tmkit/work_hooks.hpp"
 
 namespace tmkit {
 
@@ -96,7 +97,7 @@ struct TextImportReport {
 /// survives the limits.
 Corpus corpus_from_texts(const std::vector<TextDocument>& documents, const Tokenizer& tokenizer,
                          const VocabularyOptions& vocab_options, bool keep_empty,
-                         TextImportReport* report = nullptr);
+                         TextImportReport* report = nullptr, const WorkHooks& hooks = {});
 
 /// Maps raw documents onto a fixed vocabulary (a model's): unknown words are counted in the
 /// report, never mapped to another word. Empty documents are kept (a new document may share no word
@@ -104,6 +105,7 @@ Corpus corpus_from_texts(const std::vector<TextDocument>& documents, const Token
 Corpus corpus_from_texts_with_vocab(const std::vector<TextDocument>& documents,
                                     const Tokenizer& tokenizer,
                                     const std::vector<std::string>& vocab,
-                                    TextImportReport* report = nullptr);
+                                    TextImportReport* report = nullptr,
+                                    const WorkHooks& hooks = {});
 
 }  // namespace tmkit
