@@ -5,7 +5,7 @@
 # opens in tm-topics and tm-infer without repeating the tokenizer options.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
-mkdir data && cp "$KJV" "$SRC/corpora/kjv/vocab.kjv.txt" data/
+mkdir data && cp "$KJV" "$SRC/corpora/kjv/vocab.kjv.txt" "$SRC/corpora/kjv/docs.kjv.tsv" data/
 CORPUS=data/docword.kjv.txt
 FIT=("$BIN/tm-fit" --corpus "$CORPUS" -k 4 --passes 12 --quiet)
 
@@ -87,4 +87,27 @@ grep -q '"min_length": 3' text_model/model.json && pass "model.json records the 
 "$BIN/tm-infer" --model text_model --corpus themes.tsv --out theta.npy > infer.out || fail "tm-infer on the training text"
 cmp -s theta.gamma.npy text_model/gamma.npy && pass "tm-infer on the training text reproduces gamma.npy" \
   || fail "tm-infer on raw text tokenizes differently"
+
+# Outputs that say what they did.
+printf 'doc1\tx\tqqqq zzzz\n' > unknown.tsv
+"$BIN/tm-infer" --model text_model --corpus unknown.tsv --out none.npy > none.out 2> none.err \
+  && grep -q 'warning: 1 of 1 documents hold no word the model knows' none.err \
+  && pass "tm-infer warns about documents with no known word" || fail "no warning: $(cat none.err)"
+"$BIN/tm-kl" p.txt p.txt --out kl.npy > kl.out && grep -q 'written to kl.npy' kl.out \
+  && pass "tm-kl says on stdout where the result went" || fail "tm-kl summary: $(cat kl.out)"
+"$BIN/tm-fit" --corpus "$CORPUS" -k 6 --stop elbo --tol 0 --passes 14 --move-passes 8 --out budget --quiet > budget.out \
+  && grep -q 'the pass budget (14) ran out before the ELBO stopping rule was met' budget.out \
+  && grep -q 'the pass budget ended them' budget.out \
+  && pass "the summary says the pass budget ended the fit and its moves" || fail "budget summary: $(head -2 budget.out)"
+cut -f2 model/docs.tsv > books.txt
+"$BIN/tm-similarity" --model model --groups books.txt --svg drift.svg --out drift.txt > /dev/null \
+  && grep -q 'Genesis → Exodus' drift.svg && pass "the drift chart names its steps by group" || fail "drift.svg labels"
+"$BIN/tm-select" --corpus "$CORPUS" -k 2,3 --passes 6 --out sel --quiet > /dev/null \
+  && grep -q '"kfold_seconds": null' sel/selection.json && grep -q '"written_by": "tm-select"' sel/selection.json \
+  && pass "selection.json: kfold_seconds null without --kfold, written_by" || fail "selection.json fields"
+# Chapters of hundreds of tokens: most documents have Pareto k-hat > 0.7, so the PSIS-LOO choice
+# is marked, not offered as if it could be trusted.
+grep -q 'PSIS-LOO (max) .*UNRELIABLE: [0-9]* of [0-9]* documents have k-hat > 0.7' sel/summary.txt \
+  && tr -d ' \n' < sel/selection.json | grep -q '"choice_unreliable":\["elpd_loo"\]' \
+  && pass "an unreliable PSIS-LOO choice is marked" || fail "PSIS-LOO choice not marked: $(grep PSIS sel/summary.txt)"
 finish
