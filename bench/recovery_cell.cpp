@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
     const std::string algorithm = get("algorithm", "batch");
     if (args.count("passes")) options.max_passes = std::stoul(get("passes", ""));
     if (args.count("tol")) options.tol = std::stod(get("tol", ""));
+    if (args.count("min_split_gain")) options.min_split_gain = std::stod(get("min_split_gain", ""));
+    if (args.count("warmup")) options.warmup_passes = std::stoul(get("warmup", ""));
     if (args.count("stop")) options.stop = tmkit::parse_stop_rule(get("stop", ""));
     if (args.count("patience")) options.patience = std::stoul(get("patience", ""));
     if (args.count("move_passes")) options.move_passes = std::stoul(get("move_passes", ""));

@@ -37,7 +37,7 @@ LENGTHS = (40, 120)
 ALPHAS = (0.05, 0.1, 0.5)
 SEEDS = (1, 2, 3, 4, 5)
 MODES = {
-    "oracle": ["oracle=1", "moves=0", "stop=elbo"],
+    "oracle": ["oracle=1", "moves=0", "stop=elbo", "warmup=0"],
     "batch default": [],
     "batch --passes 40": ["passes=40"],
     "online 20 passes": ["algorithm=online", "passes=20"],
@@ -60,6 +60,10 @@ def key(cell, seed, mode):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, choices=DOCS, help="only cells with this D")
+    parser.add_argument("--k", type=int, nargs="+", choices=TOPICS, help="only cells with these K")
+    parser.add_argument("--v", type=int, nargs="+", choices=WORDS, help="only cells with these V")
+    parser.add_argument("--length", type=int, nargs="+", choices=LENGTHS, help="only these lengths")
+    parser.add_argument("--alpha", type=float, nargs="+", choices=ALPHAS, help="only these alphas")
     parser.add_argument("--quick", action="store_true", help="the subset of the test suite")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", default=os.path.join(HERE, "results", "recovery_runs.jsonl"))
@@ -69,8 +73,10 @@ def main():
         sys.exit(f"{CELL} is missing: build the release preset first (bash .ci/bootstrap demo)")
 
     cells = list(itertools.product(TOPICS, WORDS, DOCS, LENGTHS, ALPHAS))
-    if args.docs:
-        cells = [c for c in cells if c[2] == args.docs]
+    for index, chosen in ((0, args.k), (1, args.v), (2, [args.docs] if args.docs else None),
+                          (3, args.length), (4, args.alpha)):
+        if chosen:
+            cells = [c for c in cells if c[index] in chosen]
     if args.quick:
         cells = [(30, 5000, 4500, 80, 0.1), (10, 5000, 4500, 40, 0.5)]
     done = {}

@@ -553,6 +553,8 @@ struct Proposal {
   SplitProposal split;
   MergeProposal merge;
   bool by_word = true;
+  /// Further merge-split pairs made in the same trial (a round's first, joint proposal).
+  std::vector<std::pair<SplitProposal, MergeProposal>> more;
 };
 
 // The proposals of one round, from the model at its start (so a resumed fit finds the same list):
@@ -565,6 +567,33 @@ std::vector<Proposal> round_proposals(const Corpus& corpus, const LdaModel& mode
   const std::vector<MergeProposal> by_words = rank_word_merges(model, options.n_threads);
   const std::vector<MergeProposal> by_usage = rank_usage_merges(model, options.n_threads, comm);
   std::vector<Proposal> proposals;
+  // First, every split candidate with its best merge by shared words among topics no other pair
+  // of the proposal touches, made at once: a fit that left several planted pairs merged and split
+  // repairs them in one trial, not one trial and one finishing run each.
+  {
+    Proposal joint;
+    std::vector<bool> used(model.n_topics(), false);
+    std::size_t pairs = 0;
+    for (const SplitProposal& split : splits) {
+      if (used[split.topic]) continue;
+      for (const MergeProposal& merge : by_words) {
+        if (merge.keep == split.topic || merge.drop == split.topic || used[merge.keep] ||
+            used[merge.drop]) {
+          continue;
+        }
+        if (pairs == 0) {
+          joint.split = split;
+          joint.merge = merge;
+        } else {
+          joint.more.emplace_back(split, merge);
+        }
+        used[split.topic] = used[merge.keep] = used[merge.drop] = true;
+        ++pairs;
+        break;
+      }
+    }
+    if (pairs > 1) proposals.push_back(std::move(joint));
+  }
   for (std::size_t s = 0; s < std::min(splits.size(), kSplitsPerRound); ++s) {
     const SplitProposal& split = splits[s];
     const auto pick = [&](const std::vector<MergeProposal>& ranked) -> const MergeProposal* {
@@ -580,10 +609,12 @@ std::vector<Proposal> round_proposals(const Corpus& corpus, const LdaModel& mode
             std::minmax(word_pick->keep, word_pick->drop)) {
       usage_pick = nullptr;  // the same pair: try it once
     }
-    if (word_pick) proposals.push_back({split, *word_pick, true});
-    if (usage_pick) proposals.push_back({split, *usage_pick, false});
+    if (word_pick) proposals.push_back({split, *word_pick, true, {}});
+    if (usage_pick) proposals.push_back({split, *usage_pick, false, {}});
   }
-  if (proposals.size() > kProposalsPerRound) proposals.resize(kProposalsPerRound);
+  const std::size_t limit =
+      kProposalsPerRound + (proposals.empty() || proposals[0].more.empty() ? 0 : 1);
+  if (proposals.size() > limit) proposals.resize(limit);
   return proposals;
 }
 
@@ -786,12 +817,15 @@ class BatchFit {
       const Proposal& proposal = proposals[p_.round_tried];
       LdaModel trial_model =
           propose_merge_split(ctx_.corpus, model_, proposal.merge, proposal.split);
+      for (const auto& [split, merge] : proposal.more) {
+        trial_model = propose_merge_split(ctx_.corpus, trial_model, merge, split);
+      }
       const double before = p_.trace.back().elbo;
       RunState trial;
       const FitCallbacks& cb = ctx_.callbacks;
       run_passes(
-          ctx_, trial_model, trial, options.move_passes,
-          p_.passes, Goal::explore, /*monitor=*/false, nullptr,
+          ctx_, trial_model, trial, options.move_passes, p_.passes, Goal::explore,
+          /*monitor=*/false, nullptr,
           [&] { return ctx_.shard.comm->any(cb.stop_requested && cb.stop_requested()); }, before);
       if (trial.stopped) {
         // Abandon the trial: the state before it is consistent, and a resumed fit tries it again.
@@ -805,6 +839,7 @@ class BatchFit {
       move.merge_drop = proposal.merge.drop;
       move.split_gain = proposal.split.gain_per_token;
       move.merge_by_words = proposal.by_word;
+      move.n_pairs = 1 + proposal.more.size();
       move.elbo_before = before;
       move.elbo_after = trial.final_elbo();
       move.passes = trial.passes;

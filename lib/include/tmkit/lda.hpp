@@ -137,7 +137,8 @@ struct MoveReport {
   std::size_t split_topic = 0, merge_keep = 0, merge_drop = 0;
   double split_gain = 0;  ///< nats per token of the split candidate
   bool merge_by_words =
-      true;  ///< merge candidate ranked by shared words (else by shared documents)
+      true;                 ///< merge candidate ranked by shared words (else by shared documents)
+  std::size_t n_pairs = 1;  ///< merge-split pairs made at once (the first is reported above)
   double elbo_before = 0, elbo_after = 0;
   /// Held-out perplexity before and after, when a slice is monitored (NaN otherwise).
   double heldout_before = std::numeric_limits<double>::quiet_NaN();
