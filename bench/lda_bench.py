@@ -1,15 +1,21 @@
 #!/usr/bin/python3
-"""tm-fit against scikit-learn's batch LDA and gensim's LdaMulticore, side by side on the same
-training documents, with the same K, priors and number of passes; every model judged by the same
-document-completion evaluator (evaluate.py) on the same held-out documents.
+"""tm-fit against scikit-learn's batch LDA and gensim's LdaModel, side by side on the same training
+documents, with the same K and priors; every model judged by the same document-completion evaluator
+(evaluate.py) on the same held-out documents.
 
-usage: bench/lda_bench.py [--corpus kjv|synthetic] [--runs N] [--passes P] [--quick]
+usage: bench/lda_bench.py [--corpus kjv|gcide|synthetic] [--runs N] [--passes P] [--tools LIST]
   kjv        the bundled corpus (1189 chapters), K = 20, alpha = eta = 1/K
+  gcide      62,722 dictionary entries from Debian's dict-gcide (gcide_corpus.py), K = 50,
+             alpha = eta = 0.02
   synthetic  LDA-generated: D = 50,000, V = 20,000, K = 50, ~120 tokens, alpha = 0.1, eta = 0.01
-Reports, per tool: median fit seconds and process seconds over the runs, the ratio to tmkit, peak
-resident memory of the process, held-out perplexity. Results go to stdout and to
-bench/results/<corpus>.md. Needs the release build (build/release/apps/tm-fit), python3-sklearn,
-python3-gensim, python3-scipy (Debian 12).
+Tools: tmkit-default (tm-fit's defaults: it decides when to stop), tmkit-pN (the defaults within a
+budget of N passes), tmkit (exactly P passes, no moves, as the peers run), sklearn (batch, P
+passes), gensim-0 (LdaModel, P passes), gensim-W (LdaMulticore with W workers). P = 10.
+Reports, per tool: median fit seconds and process seconds over the runs, peak resident memory of
+the process, held-out perplexity; then, against each peer, the default fit's speed-up and how soon
+a tmkit fit reaches the peer's perplexity. Results go to stdout and to bench/results/<corpus>.md.
+Needs the release build (build/release/apps/tm-fit), python3-sklearn, python3-gensim,
+python3-scipy (Debian 12).
 """
 import argparse
 import json
@@ -105,15 +111,45 @@ def prepare(name, data_dir):
     return train_path, observed, heldout
 
 
+def run_tool(tool, run, scratch, train_path, k, alpha, eta, passes):
+    """One fit by one tool: (fit seconds, process seconds, peak MiB, passes, lambda, alpha used)."""
+    out = os.path.join(scratch, f"{tool}-{run}")
+    if tool.startswith("tmkit"):
+        command = [TM_FIT, "--corpus", train_path, "-k", str(k), "--alpha", repr(alpha),
+                   "--eta", repr(eta), "--seed", str(SEED), "--threads", "2", "--quiet", "--out", out]
+        if tool == "tmkit":  # exactly `passes` passes, as the peers run
+            command += ["--passes", str(passes), "--stop", "elbo", "--tol", "0", "--moves", "0"]
+        elif tool.startswith("tmkit-p"):  # the defaults within a budget of N passes
+            command += ["--passes", tool[len("tmkit-p"):]]
+        stdout, wall, _ = run_with_rusage(command)
+        with open(os.path.join(out, "model.json")) as f:
+            info = json.load(f)
+        return (info["seconds"], wall, tmkit_peak(stdout), info["passes"],
+                np.load(os.path.join(out, "lambda.npy")), np.asarray(info["alpha"]))
+    name, _, workers = tool.partition("-")
+    command = [sys.executable, os.path.join(HERE, "peers.py"), name, train_path, str(k), repr(alpha),
+               repr(eta), str(passes), workers or "2", str(SEED), out]
+    stdout, wall, _ = run_with_rusage(command)
+    report = json.loads(stdout.strip().splitlines()[-1])
+    return (report["fit_seconds"], wall, report["peak_mib"], passes,
+            np.load(os.path.join(out, "lambda.npy")), np.load(os.path.join(out, "alpha.npy")))
+
+
+TOOL_NAMES = {"tmkit-default": "tmkit, defaults", "tmkit": "tmkit, exactly P passes",
+              "sklearn": "scikit-learn batch", "gensim-0": "gensim LdaModel",
+              "gensim-1": "gensim LdaMulticore, 1 worker", "gensim-2": "gensim LdaMulticore, 2 workers"}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", choices=["kjv", "gcide", "synthetic"], default="kjv")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--passes", type=int, default=None)
-    parser.add_argument("--tools", default="tmkit,tmkit-converged,sklearn,gensim-1,gensim-2")
+    parser.add_argument("--tools", default="tmkit-default,tmkit-p4,tmkit-p8,tmkit-p12,tmkit-p16,"
+                                           "sklearn,gensim-0")
     args = parser.parse_args()
     if args.corpus == "kjv":
-        k, alpha, eta, passes = 20, 1 / 20, 1 / 20, args.passes or 20
+        k, alpha, eta, passes = 20, 1 / 20, 1 / 20, args.passes or 10
     elif args.corpus == "gcide":
         k, alpha, eta, passes = 50, 0.02, 0.02, args.passes or 10
     else:
@@ -121,61 +157,62 @@ def main():
     data_dir = os.path.join(HERE, "data")
     train_path, observed, heldout = prepare(args.corpus, data_dir)
     X_train, _ = read_uci(train_path)
-    print(f"{args.corpus}: {X_train.shape[0]} training documents, {observed.shape[0]} held out, "
-          f"V = {X_train.shape[1]}, {int(X_train.sum())} training tokens; K = {k}, alpha = {alpha:g}, "
-          f"eta = {eta:g}, {passes} passes, {args.runs} runs", flush=True)
+    header = (f"{args.corpus}: {X_train.shape[0]} training documents, {observed.shape[0]} held out, "
+              f"V = {X_train.shape[1]}, {int(X_train.sum())} training tokens; K = {k}, "
+              f"alpha = {alpha:g}, eta = {eta:g}; peers run {passes} passes; {args.runs} runs on "
+              f"{os.cpu_count()} cores")
+    print(header, flush=True)
     tools = args.tools.split(",")
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
         for run in range(args.runs):
             for tool in tools:
-                out = os.path.join(scratch, f"{tool}-{run}")
-                if tool.startswith("tmkit"):
-                    command = [TM_FIT, "--corpus", train_path, "-k", str(k), "--alpha", repr(alpha),
-                               "--eta", repr(eta), "--seed", str(SEED), "--threads", "2", "--quiet", "--out", out]
-                    if tool == "tmkit":  # exactly `passes` passes, as the peers run
-                        command += ["--passes", str(passes), "--tol", "1e-15", "--moves", "0"]
-                    stdout, wall, _ = run_with_rusage(command)
-                    rss = tmkit_peak(stdout)
-                    with open(os.path.join(out, "model.json")) as f:
-                        info = json.load(f)
-                    fit_seconds, passes_run = info["seconds"], info["passes"]
-                    lam = np.load(os.path.join(out, "lambda.npy"))
-                    alpha_used = np.asarray(info["alpha"])
-                else:
-                    name, _, workers = tool.partition("-")
-                    workers = workers or "2"
-                    command = [sys.executable, os.path.join(HERE, "peers.py"), name, train_path, str(k),
-                               repr(alpha), repr(eta), str(passes), workers, str(SEED), out]
-                    stdout, wall, _ = run_with_rusage(command)
-                    report = json.loads(stdout.strip().splitlines()[-1])
-                    fit_seconds, rss = report["fit_seconds"], report["peak_mib"]
-                    passes_run = passes
-                    lam = np.load(os.path.join(out, "lambda.npy"))
-                    alpha_used = np.load(os.path.join(out, "alpha.npy"))
-                entry = results.setdefault(tool, {"fit": [], "wall": [], "rss": [], "passes": passes_run})
-                entry["fit"].append(fit_seconds)
+                fit, wall, rss, passes_run, lam, alpha_used = run_tool(
+                    tool, run, scratch, train_path, k, alpha, eta, passes)
+                entry = results.setdefault(tool, {"fit": [], "wall": [], "rss": [], "passes": []})
+                entry["fit"].append(fit)
                 entry["wall"].append(wall)
                 entry["rss"].append(rss)
-                if "perplexity" not in entry:
-                    entry["perplexity"] = document_completion_perplexity(lam, alpha_used, observed, heldout)
-                print(f"  run {run + 1} {tool:16s} fit {fit_seconds:8.2f} s  process {wall:8.2f} s  "
-                      f"peak {rss:7.1f} MiB  perplexity {entry['perplexity']:.2f}", flush=True)
-    base = statistics.median(results["tmkit"]["fit"]) if "tmkit" in results else None
-    lines = [f"| tool | passes | fit s (median) | process s (median) | fit time / tmkit's | peak MiB | held-out perplexity |",
-             "|---|---|---|---|---|---|---|"]
+                entry["passes"].append(passes_run)
+                if "perplexity" not in entry:  # every run of a tool fits the same model
+                    entry["perplexity"] = document_completion_perplexity(lam, alpha_used, observed,
+                                                                         heldout)
+                print(f"  run {run + 1} {tool:14s} fit {fit:8.2f} s  process {wall:8.2f} s  "
+                      f"peak {rss:7.1f} MiB  {passes_run:3d} passes  perplexity "
+                      f"{entry['perplexity']:.2f}", flush=True)
+    median = {tool: statistics.median(entry["fit"]) for tool, entry in results.items()}
+    lines = ["| tool | passes | fit s (median) | process s (median) | peak MiB | held-out perplexity |",
+             "|---|---|---|---|---|---|"]
     for tool, entry in results.items():
-        fit = statistics.median(entry["fit"])
-        ratio = f"{fit / base:.1f}x" if base else "-"
-        lines.append(f"| {tool} | {entry['passes']} | {fit:.2f} | {statistics.median(entry['wall']):.2f} | "
-                     f"{ratio} | {max(entry['rss']):.0f} | {entry['perplexity']:.2f} |")
-    table = "\n".join(lines)
+        lines.append(f"| {TOOL_NAMES.get(tool, tool)} | {statistics.median(entry['passes']):g} | "
+                     f"{median[tool]:.2f} | {statistics.median(entry['wall']):.2f} | "
+                     f"{max(entry['rss']):.0f} | {entry['perplexity']:.2f} |")
+    # Against each peer: the default fit's speed-up at its perplexity, and how soon a tmkit fit
+    # (the defaults within some pass budget) reaches the peer's perplexity.
+    tmkit_runs = [t for t in results if t.startswith("tmkit") and t != "tmkit"]
+    peers = [t for t in results if not t.startswith("tmkit")]
+    comparison = ["", "| peer | peer fit s | peer perplexity | tmkit default: fit s, perplexity, "
+                  "speed-up | tmkit's time to the peer's perplexity (budget) | speed-up |",
+                  "|---|---|---|---|---|---|"]
+    for peer in peers:
+        target = results[peer]["perplexity"]
+        reached = [(median[t], t) for t in tmkit_runs if results[t]["perplexity"] <= target]
+        default = results.get("tmkit-default")
+        default_text = (f"{median['tmkit-default']:.2f} s, {default['perplexity']:.2f}, "
+                        f"{median[peer] / median['tmkit-default']:.1f}x") if default else "-"
+        if reached:
+            seconds, tool = min(reached)
+            budget = "defaults" if tool == "tmkit-default" else f"--passes {tool[len('tmkit-p'):]}"
+            reach_text, speedup = f"{seconds:.2f} s ({budget})", f"{median[peer] / seconds:.1f}x"
+        else:
+            reach_text, speedup = "not reached by the runs made", "-"
+        comparison.append(f"| {TOOL_NAMES.get(peer, peer)} | {median[peer]:.2f} | {target:.2f} | "
+                          f"{default_text} | {reach_text} | {speedup} |")
+    table = "\n".join(lines + comparison)
     print(table)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", f"{args.corpus}.md"), "w") as f:
-        f.write(f"Corpus {args.corpus}: {X_train.shape[0]} training documents, {observed.shape[0]} held out; "
-                f"K = {k}, alpha = {alpha:g}, eta = {eta:g}; {args.runs} runs on {os.cpu_count()} cores.\n\n"
-                + table + "\n")
+        f.write(header + ".\n\n" + table + "\n")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 separate process so that its wall time and peak memory are its own.
 
 usage: peers.py sklearn|gensim TRAIN_DOCWORD K ALPHA ETA PASSES WORKERS SEED OUT_DIR
+(gensim with WORKERS 0: LdaModel, gensim's single-process trainer; otherwise LdaMulticore)
                 [online BATCH_SIZE TAU0 KAPPA]
 Batch fits by default; with "online", each library's online VB (Hoffman et al. 2010) with that
 mini-batch size and step schedule rho_t = (tau0 + t)^-kappa (sklearn: batch_size, learning_offset,
@@ -59,7 +60,7 @@ def main():
         common = dict(corpus=corpus, id2word=id2word, num_topics=k, passes=passes,
                       alpha=np.full(k, alpha), eta=eta, iterations=100, gamma_threshold=1e-3,
                       eval_every=None, random_state=seed, **schedule)
-        if online and workers == 1:  # LdaModel: gensim's single-process online trainer
+        if (online and workers == 1) or workers == 0:  # LdaModel: gensim's single-process trainer
             model = LdaModel(**common)
         else:
             model = LdaMulticore(workers=workers, **common)
