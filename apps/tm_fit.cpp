@@ -10,19 +10,19 @@
 #include <optional>
 
 #include "common/cli.hpp"
-#include "tmkit/checkpoint.hpp"
-#include "tmkit/completion.hpp"
-#include "tmkit/corpus_shard.hpp"
-#include "tmkit/corpus_stream.hpp"
-#include "tmkit/error.hpp"
-#include "tmkit/io.hpp"
-#include "tmkit/lda.hpp"
-#include "tmkit/lda_online.hpp"
-#include "tmkit/model_dir.hpp"
-#include "tmkit/mpi_world.hpp"
-#include "tmkit/npy.hpp"
-#include "tmkit/process.hpp"
-#include "tmkit/topics.hpp"
+#include "tmkit/core/error.hpp"
+#include "tmkit/core/mpi_world.hpp"
+#include "tmkit/core/process.hpp"
+#include "tmkit/corpus/corpus_shard.hpp"
+#include "tmkit/corpus/corpus_stream.hpp"
+#include "tmkit/io/io.hpp"
+#include "tmkit/io/npy.hpp"
+#include "tmkit/lda/checkpoint.hpp"
+#include "tmkit/lda/completion.hpp"
+#include "tmkit/lda/lda.hpp"
+#include "tmkit/lda/lda_online.hpp"
+#include "tmkit/lda/model_dir.hpp"
+#include "tmkit/topics/topics.hpp"
 
 namespace {
 

@@ -2,8 +2,8 @@
 #include <cstdio>
 
 #include "common/cli.hpp"
-#include "tmkit/corpus_io.hpp"
-#include "tmkit/error.hpp"
+#include "tmkit/core/error.hpp"
+#include "tmkit/corpus/corpus_io.hpp"
 
 namespace {
 

@@ -6,12 +6,12 @@
 #include <optional>
 
 #include "common/cli.hpp"
-#include "tmkit/completion.hpp"
-#include "tmkit/error.hpp"
-#include "tmkit/inference.hpp"
-#include "tmkit/io.hpp"
-#include "tmkit/matrix_io.hpp"
-#include "tmkit/model_dir.hpp"
+#include "tmkit/core/error.hpp"
+#include "tmkit/io/io.hpp"
+#include "tmkit/io/matrix_io.hpp"
+#include "tmkit/lda/completion.hpp"
+#include "tmkit/lda/inference.hpp"
+#include "tmkit/lda/model_dir.hpp"
 
 namespace {
 
@@ -186,19 +186,21 @@ int infer_main(int argc, char** argv) {
   std::size_t wordless = 0;
   for (std::size_t d = 0; d < corpus.n_docs(); ++d) wordless += corpus.doc(d).n_tokens() == 0;
   if (wordless > 0) {
-    std::fprintf(stderr,
-                 "tm-infer: warning: %zu of %zu documents hold no word the model knows; their theta "
-                 "is the prior's mean and their ELBO 0: they say nothing%s\n",
-                 wordless, corpus.n_docs(),
-                 wordless == corpus.n_docs() ? " (none of the documents does: is this the right "
-                                               "model, or the right tokenizer options?)"
-                                             : "");
+    std::fprintf(
+        stderr,
+        "tm-infer: warning: %zu of %zu documents hold no word the model knows; their theta "
+        "is the prior's mean and their ELBO 0: they say nothing%s\n",
+        wordless, corpus.n_docs(),
+        wordless == corpus.n_docs() ? " (none of the documents does: is this the right "
+                                      "model, or the right tokenizer options?)"
+                                    : "");
   }
   report_unknown("corpus", mapping);
   if (!heldout_path.empty()) report_unknown("held-out", heldout_mapping);
-  std::printf("ELBO of these documents given the topics (their terms of the bound, eq. 9 of "
-              "docs/math/lda.md): %.10g\n",
-              arma::accu(inference.elbo));
+  std::printf(
+      "ELBO of these documents given the topics (their terms of the bound, eq. 9 of "
+      "docs/math/lda.md): %.10g\n",
+      arma::accu(inference.elbo));
   if (heldout) {
     const tmkit::CompletionScore score = tmkit::score_heldout(
         tmkit::topic_word_distributions(saved.model), inference.gamma, *heldout, threads);

@@ -3,10 +3,10 @@
 #include <cstdio>
 
 #include "common/cli.hpp"
-#include "tmkit/divergence.hpp"
-#include "tmkit/error.hpp"
-#include "tmkit/io.hpp"
-#include "tmkit/matrix_io.hpp"
+#include "tmkit/core/error.hpp"
+#include "tmkit/divergence/divergence.hpp"
+#include "tmkit/io/io.hpp"
+#include "tmkit/io/matrix_io.hpp"
 
 namespace {
 

@@ -6,16 +6,16 @@
 #include <sstream>
 
 #include "common/cli.hpp"
-#include "tmkit/corpus_io.hpp"
-#include "tmkit/error.hpp"
-#include "tmkit/io.hpp"
-#include "tmkit/matrix_io.hpp"
-#include "tmkit/mpi_world.hpp"
-#include "tmkit/npy.hpp"
-#include "tmkit/process.hpp"
-#include "tmkit/psis_loo.hpp"
-#include "tmkit/selection.hpp"
-#include "tmkit/selection_report.hpp"
+#include "tmkit/core/error.hpp"
+#include "tmkit/core/mpi_world.hpp"
+#include "tmkit/core/process.hpp"
+#include "tmkit/corpus/corpus_io.hpp"
+#include "tmkit/io/io.hpp"
+#include "tmkit/io/matrix_io.hpp"
+#include "tmkit/io/npy.hpp"
+#include "tmkit/selection/psis_loo.hpp"
+#include "tmkit/selection/selection.hpp"
+#include "tmkit/selection/selection_report.hpp"
 
 namespace {
 

@@ -6,15 +6,15 @@
 
 #include "common/cli.hpp"
 #include "common/rows.hpp"
-#include "tmkit/divergence.hpp"
-#include "tmkit/error.hpp"
-#include "tmkit/io.hpp"
-#include "tmkit/matrix_io.hpp"
-#include "tmkit/model_dir.hpp"
-#include "tmkit/mpi_world.hpp"
-#include "tmkit/npy.hpp"
-#include "tmkit/topic_drift.hpp"
-#include "tmkit/topic_matching.hpp"
+#include "tmkit/core/error.hpp"
+#include "tmkit/core/mpi_world.hpp"
+#include "tmkit/divergence/divergence.hpp"
+#include "tmkit/divergence/topic_drift.hpp"
+#include "tmkit/divergence/topic_matching.hpp"
+#include "tmkit/io/io.hpp"
+#include "tmkit/io/matrix_io.hpp"
+#include "tmkit/io/npy.hpp"
+#include "tmkit/lda/model_dir.hpp"
 
 namespace {
 

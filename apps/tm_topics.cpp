@@ -4,11 +4,11 @@
 #include <filesystem>
 
 #include "common/cli.hpp"
-#include "tmkit/corpus_stream.hpp"
-#include "tmkit/error.hpp"
-#include "tmkit/io.hpp"
-#include "tmkit/model_dir.hpp"
-#include "tmkit/topics.hpp"
+#include "tmkit/core/error.hpp"
+#include "tmkit/corpus/corpus_stream.hpp"
+#include "tmkit/io/io.hpp"
+#include "tmkit/lda/model_dir.hpp"
+#include "tmkit/topics/topics.hpp"
 
 namespace {
 

@@ -9,11 +9,11 @@
 #include <iostream>
 #include <new>
 
-#include "tmkit/divergence.hpp"
-#include "tmkit/error.hpp"
-#include "tmkit/interrupt.hpp"
-#include "tmkit/model_dir.hpp"
-#include "tmkit/mpi_world.hpp"
+#include "tmkit/core/error.hpp"
+#include "tmkit/core/interrupt.hpp"
+#include "tmkit/core/mpi_world.hpp"
+#include "tmkit/divergence/divergence.hpp"
+#include "tmkit/lda/model_dir.hpp"
 
 namespace tmkit::cli {
 namespace {

@@ -9,10 +9,10 @@
 #include <functional>
 #include <string>
 
-#include "tmkit/corpus_io.hpp"
-#include "tmkit/model_dir.hpp"
-#include "tmkit/output_guard.hpp"
-#include "tmkit/work_hooks.hpp"
+#include "tmkit/core/work_hooks.hpp"
+#include "tmkit/corpus/corpus_io.hpp"
+#include "tmkit/io/output_guard.hpp"
+#include "tmkit/lda/model_dir.hpp"
 
 namespace tmkit::cli {
 

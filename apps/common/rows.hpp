@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "tmkit/divergence.hpp"
-#include "tmkit/model_dir.hpp"
+#include "tmkit/divergence/divergence.hpp"
+#include "tmkit/lda/model_dir.hpp"
 
 namespace tmkit::cli {
 

@@ -7,8 +7,12 @@ build=$1 source=$2
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cmake --install "$build" --prefix "$scratch/prefix" >/dev/null
-for f in include/tmkit/lda.hpp bin/tm-fit bin/tm-topics bin/tm-import; do
+for f in include/tmkit/lda/lda.hpp include/tmkit/corpus/corpus.hpp bin/tm-fit bin/tm-topics bin/tm-import; do
   [[ -f $scratch/prefix/$f ]] || { echo "not installed: $f"; exit 1; }
+done
+# Internals are not installed.
+for f in include/tmkit/blocks.hpp include/tmkit/detail; do
+  [[ ! -e $scratch/prefix/$f ]] || { echo "an internal is installed: $f"; exit 1; }
 done
 config=$(find "$scratch/prefix" -name tmkitConfig.cmake | head -1)
 [[ -n $config ]] || { echo "tmkitConfig.cmake not installed"; exit 1; }

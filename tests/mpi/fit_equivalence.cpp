@@ -10,11 +10,11 @@
 #include <string>
 
 #include "support/test_support.hpp"
-#include "tmkit/communicator.hpp"
-#include "tmkit/corpus_io.hpp"
-#include "tmkit/lda.hpp"
-#include "tmkit/mpi_world.hpp"
-#include "tmkit/tmc.hpp"
+#include "tmkit/core/communicator.hpp"
+#include "tmkit/core/mpi_world.hpp"
+#include "tmkit/corpus/corpus_io.hpp"
+#include "tmkit/corpus/tmc.hpp"
+#include "tmkit/lda/lda.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <exception>
 
-#include "tmkit/npy.hpp"
+#include "tmkit/io/npy.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 4) {

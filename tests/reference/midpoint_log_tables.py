@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Prints the constants of lib/src/midpoint_xlogx.cpp, the table-driven log behind JS matrices.
+"""Prints the constants of lib/src/divergence/midpoint_xlogx.cpp, the table-driven log behind JS matrices.
 
 usage: tests/reference/midpoint_log_tables.py   (needs python3-mpmath; run by hand, not by tests)
 

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <numeric>
 
-#include "tmkit/assignment.hpp"
+#include "tmkit/divergence/assignment.hpp"
 
 namespace tmkit::test {
 namespace fs = std::filesystem;

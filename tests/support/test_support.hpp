@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "tmkit/corpus.hpp"
-#include "tmkit/lda.hpp"
-#include "tmkit/synthetic.hpp"
+#include "tmkit/corpus/corpus.hpp"
+#include "tmkit/corpus/synthetic.hpp"
+#include "tmkit/lda/lda.hpp"
 
 namespace tmkit::test {
 

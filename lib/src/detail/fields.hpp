@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "tmkit/corpus.hpp"
-#include "tmkit/error.hpp"
+#include "tmkit/corpus/corpus.hpp"
+#include "tmkit/core/error.hpp"
 
 namespace tmkit::detail {
 

@@ -10,7 +10,7 @@
 // log m = 2 atanh(s) = 2 (s + s^3/3 + ... + s^21/21); |s| <= 0.1716, so the first omitted term is
 // below 2e-19 of the result (Abramowitz & Stegun 4.1.27). ln 2 is split in two parts (Cody & Waite
 // 1980) so that e ln 2 adds no rounding error. Subnormal x is scaled by 2^54 first.
-// tests/unit/divergence_test.cpp bounds its error against std::log.
+// tests/unit/divergence/divergence_test.cpp bounds its error against std::log.
 #pragma once
 
 #include <cstddef>

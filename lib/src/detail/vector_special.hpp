@@ -5,7 +5,7 @@
 // GCC generic vectors: AVX2 (with FMA) instructions in the x86-64-v3 clone of the caller, SSE2
 // pairs in the baseline one; like the word loops, the two may differ in the last bits, never
 // between runs or thread counts. psi is split as in the scalar digamma (detail/digamma_parts.hpp,
-// one definition for both); tests/unit/special_test.cpp bounds exp against std::exp and
+// one definition for both); tests/unit/core/special_test.cpp bounds exp against std::exp and
 // exp(psi(x) - c) against the scalar one.
 #pragma once
 

@@ -1,8 +1,8 @@
 // Fits a small planted corpus through the installed headers and library; exits 0 when the ELBO
 // rose.
 #include <cstdio>
-#include <tmkit/lda.hpp>
-#include <tmkit/synthetic.hpp>
+#include <tmkit/corpus/synthetic.hpp>
+#include <tmkit/lda/lda.hpp>
 
 int main() {
   tmkit::SyntheticSpec spec;

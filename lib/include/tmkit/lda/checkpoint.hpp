@@ -1,0 +1,34 @@
+// Checkpoints of a running fit: a directory with the model state (lambda.npy, gamma.npy for a
+// batch fit), the progress of the fit (checkpoint.json: counters, trace, alpha, eta, the options
+// that started it) and the sha256 of every file. Written atomically, so a crash while writing one
+// leaves the previous checkpoint intact; read back only after every check passes, so a damaged or
+// truncated checkpoint is refused with a message naming the file, never resumed from.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tmkit/lda/lda.hpp"
+#include "tmkit/lda/lda_online.hpp"
+
+namespace tmkit {
+
+constexpr int kCheckpointFormatVersion = 1;
+
+struct Checkpoint {
+  std::string algorithm;               ///< "batch" or "online"
+  std::vector<std::string> arguments;  ///< the command line that started the fit (for --resume)
+  std::string corpus_fingerprint;      ///< of the training documents
+  LdaModel model;                      ///< lambda, alpha, eta; gamma for batch
+  BatchProgress batch;                 ///< when algorithm == "batch"
+  OnlineProgress online;               ///< when algorithm == "online"
+};
+
+/// Writes `checkpoint` to `dir`, replacing an older checkpoint there only once complete.
+/// InputError if `dir` cannot be written.
+void save_checkpoint(const std::string& dir, const Checkpoint& checkpoint);
+
+/// Reads and checks a checkpoint; InputError naming the file and the problem otherwise.
+Checkpoint load_checkpoint(const std::string& dir);
+
+}  // namespace tmkit

@@ -1,0 +1,22 @@
+#include "tmkit/core/error.hpp"
+
+#include <utility>
+
+namespace tmkit {
+
+InputError::InputError(std::string path, std::size_t line, const std::string& problem)
+    : std::runtime_error(path + ":" + std::to_string(line) + ": " + problem),
+      path_(std::move(path)),
+      line_(line) {}
+
+InputError::InputError(std::string path, const std::string& problem)
+    : std::runtime_error(path + ": " + problem), path_(std::move(path)), line_(0) {}
+
+namespace detail {
+void assertion_failed(const char* condition, const char* message, const char* file, int line) {
+  throw std::logic_error(std::string(file) + ":" + std::to_string(line) +
+                         ": internal invariant violated (" + condition + "): " + message);
+}
+}  // namespace detail
+
+}  // namespace tmkit

@@ -1,0 +1,221 @@
+#include "tmkit/io/npy.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <sstream>
+
+#include "tmkit/core/error.hpp"
+#include "tmkit/io/io.hpp"
+
+namespace tmkit {
+namespace {
+
+constexpr char kMagic[] = "\x93NUMPY";
+constexpr std::size_t kMagicLength = 6;
+constexpr std::size_t kHeaderAlignment = 64;  // numpy >= 1.x pads the header so data is aligned
+
+bool host_is_little_endian() {
+  const std::uint16_t probe = 1;
+  unsigned char first = 0;
+  std::memcpy(&first, &probe, 1);
+  return first == 1;
+}
+
+std::string shape_text(const std::vector<std::size_t>& shape) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    text += std::to_string(shape[i]);
+    if (shape.size() == 1 || i + 1 < shape.size()) text += ",";
+    if (i + 1 < shape.size()) text += " ";
+  }
+  return text + ")";
+}
+
+// Finds the value text after 'key': in a numpy header dict.
+std::string header_value(const std::string& header, const std::string& key,
+                         const std::string& path) {
+  const std::string quoted_key = "'" + key + "'";
+  std::size_t at = header.find(quoted_key);
+  if (at == std::string::npos) throw InputError(path, "npy header lacks '" + key + "'");
+  at = header.find(':', at + quoted_key.size());
+  if (at == std::string::npos) throw InputError(path, "npy header is malformed near '" + key + "'");
+  ++at;
+  while (at < header.size() && header[at] == ' ') ++at;
+  std::size_t end = at;
+  if (header[at] == '(') {
+    end = header.find(')', at);
+    if (end == std::string::npos) throw InputError(path, "npy header has an unclosed shape");
+    ++end;
+  } else if (header[at] == '\'' || header[at] == '"') {
+    end = header.find(header[at], at + 1);
+    if (end == std::string::npos) throw InputError(path, "npy header has an unclosed string");
+    ++end;
+  } else {
+    while (end < header.size() && header[end] != ',' && header[end] != '}') ++end;
+  }
+  return header.substr(at, end - at);
+}
+
+}  // namespace
+
+void write_npy_header(std::ostream& out, const std::vector<std::size_t>& shape) {
+  std::string header =
+      "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape_text(shape) + ", }";
+  // Pad with spaces and end with '\n' so that magic + version + length + header is a multiple
+  // of 64.
+  const std::size_t preamble = kMagicLength + 2 + 2;
+  const std::size_t total = preamble + header.size() + 1;
+  header.append((kHeaderAlignment - total % kHeaderAlignment) % kHeaderAlignment, ' ');
+  header += '\n';
+  out.write(kMagic, kMagicLength);
+  const char version[2] = {1, 0};
+  out.write(version, 2);
+  const auto length = static_cast<std::uint16_t>(header.size());
+  const char length_bytes[2] = {static_cast<char>(length & 0xFF), static_cast<char>(length >> 8)};
+  out.write(length_bytes, 2);
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+}
+
+void write_npy_values(std::ostream& out, const double* data, std::size_t count) {
+  if (host_is_little_endian()) {
+    out.write(reinterpret_cast<const char*>(data),
+              static_cast<std::streamsize>(count * sizeof(double)));
+  } else {
+    for (std::size_t i = 0; i < count; ++i) {
+      char bytes[8];
+      std::memcpy(bytes, data + i, 8);
+      for (int b = 7; b >= 0; --b) out.put(bytes[b]);
+    }
+  }
+}
+
+void write_npy(std::ostream& out, const double* data, const std::vector<std::size_t>& shape) {
+  write_npy_header(out, shape);
+  std::size_t count = 1;
+  for (std::size_t n : shape) count *= n;
+  write_npy_values(out, data, count);
+}
+
+void write_npy(std::ostream& out, const arma::mat& matrix) {
+  const arma::mat row_major = matrix.t();  // column-major n_cols x n_rows == row-major original
+  write_npy(out, row_major.memptr(), {matrix.n_rows, matrix.n_cols});
+}
+
+void write_npy_file(const std::string& path, const arma::mat& matrix) {
+  AtomicFile file(path, /*binary=*/true);
+  write_npy(file.stream(), matrix);
+  file.commit();
+}
+
+NpyArray read_npy(const std::string& path) {
+  const std::string bytes = read_file(path);
+  if (bytes.size() < kMagicLength + 4 ||
+      bytes.compare(0, kMagicLength, kMagic, kMagicLength) != 0) {
+    throw InputError(path, "is not a .npy file (bad magic string); expected NumPy's format");
+  }
+  const auto major = static_cast<unsigned char>(bytes[kMagicLength]);
+  std::size_t header_length = 0, header_start = 0;
+  if (major == 1) {
+    header_length = static_cast<unsigned char>(bytes[8]) |
+                    (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+    header_start = 10;
+  } else if (major == 2 || major == 3) {
+    if (bytes.size() < 12) throw InputError(path, "truncated .npy header");
+    for (int i = 3; i >= 0; --i) {
+      header_length = (header_length << 8) | static_cast<unsigned char>(bytes[8 + i]);
+    }
+    header_start = 12;
+  } else {
+    throw InputError(
+        path, ".npy version " + std::to_string(major) + " is not supported; expected 1, 2 or 3");
+  }
+  if (bytes.size() < header_start + header_length) throw InputError(path, "truncated .npy header");
+  const std::string header = bytes.substr(header_start, header_length);
+  std::string descr = header_value(header, "descr", path);
+  const std::string fortran = header_value(header, "fortran_order", path);
+  const std::string shape_str = header_value(header, "shape", path);
+  if (descr.size() < 2) throw InputError(path, "npy header has an empty dtype");
+  descr = descr.substr(1, descr.size() - 2);
+  NpyArray array;
+  {
+    std::string inner = shape_str.substr(1, shape_str.size() - 2);
+    std::istringstream parts(inner);
+    std::string part;
+    while (std::getline(parts, part, ',')) {
+      const std::size_t a = part.find_first_not_of(" L");
+      if (a == std::string::npos) continue;
+      try {
+        array.shape.push_back(static_cast<std::size_t>(std::stoull(part.substr(a))));
+      } catch (const std::exception&) {
+        throw InputError(path, "npy shape " + shape_str + " is malformed");
+      }
+    }
+  }
+  if (array.shape.size() > 2) {
+    throw InputError(path, "has " + std::to_string(array.shape.size()) +
+                               " dimensions; expected a vector or a matrix");
+  }
+  if (array.shape.empty()) array.shape.push_back(1);
+  std::size_t count = 1;
+  for (std::size_t n : array.shape) count *= n;
+  const char order = descr[0];
+  const std::string kind = descr.substr(1);
+  std::size_t item = 0;
+  if (kind == "f8" || kind == "i8")
+    item = 8;
+  else if (kind == "f4" || kind == "i4")
+    item = 4;
+  else
+    throw InputError(
+        path, "dtype '" + descr + "' is not supported; expected float64, float32, int64 or int32");
+  const bool little = order == '<' || (order == '=' && host_is_little_endian()) || order == '|';
+  const std::size_t data_start = header_start + header_length;
+  if (bytes.size() - data_start != count * item) {
+    throw InputError(path, "holds " + std::to_string(bytes.size() - data_start) +
+                               " data bytes; expected " + std::to_string(count * item) +
+                               " for shape " + shape_str + " (is the file truncated?)");
+  }
+  array.data.resize(count);
+  const bool swap = little != host_is_little_endian();
+  for (std::size_t i = 0; i < count; ++i) {
+    unsigned char raw[8];
+    std::memcpy(raw, bytes.data() + data_start + i * item, item);
+    if (swap) std::reverse(raw, raw + item);
+    if (kind == "f8") {
+      double v;
+      std::memcpy(&v, raw, 8);
+      array.data[i] = v;
+    } else if (kind == "f4") {
+      float v;
+      std::memcpy(&v, raw, 4);
+      array.data[i] = v;
+    } else if (kind == "i8") {
+      std::int64_t v;
+      std::memcpy(&v, raw, 8);
+      array.data[i] = static_cast<double>(v);
+    } else {
+      std::int32_t v;
+      std::memcpy(&v, raw, 4);
+      array.data[i] = v;
+    }
+  }
+  if (fortran.find("True") != std::string::npos && array.shape.size() == 2) {
+    const std::size_t rows = array.shape[0], cols = array.shape[1];
+    std::vector<double> c_order(count);
+    for (std::size_t j = 0; j < cols; ++j)
+      for (std::size_t i = 0; i < rows; ++i) c_order[i * cols + j] = array.data[j * rows + i];
+    array.data = std::move(c_order);
+  }
+  return array;
+}
+
+arma::mat read_npy_matrix(const std::string& path) {
+  const NpyArray array = read_npy(path);
+  const std::size_t rows = array.shape.size() == 2 ? array.shape[0] : 1;
+  const std::size_t cols = array.shape.size() == 2 ? array.shape[1] : array.shape[0];
+  // The row-major data is the column-major store of the transpose.
+  const arma::mat transposed(array.data.data(), cols, rows);
+  return transposed.t();
+}
+
+}  // namespace tmkit

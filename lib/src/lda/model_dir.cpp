@@ -1,0 +1,340 @@
+#include "tmkit/lda/model_dir.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tmkit/core/error.hpp"
+#include "tmkit/corpus/corpus_io.hpp"
+#include "tmkit/io/io.hpp"
+#include "tmkit/io/npy.hpp"
+#include "tmkit/io/sha256.hpp"
+#include "tmkit/io/svg.hpp"
+
+#ifndef TMKIT_VERSION
+#define TMKIT_VERSION "unknown"
+#endif
+
+namespace tmkit {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const char* const kHashedFiles[] = {"lambda.npy", "gamma.npy", "vocab.txt", "docs.tsv",
+                                    "elbo.csv",   "elbo.svg",  "topics.txt"};
+
+std::string join_path(const std::string& dir, const std::string& file) {
+  return (fs::path(dir) / file).string();
+}
+
+// JSON cannot hold inf/nan; tmkit writes them as strings, as its text outputs do.
+json number(double value) {
+  if (std::isfinite(value)) return value;
+  return format_double(value);
+}
+
+// The raw-text options of a fit, for model.json's corpus.text.
+json text_options_json(const CorpusReadOptions& o) {
+  const auto limit = [](const DocFrequencyLimit& l) {
+    return json{{"value", l.value}, {"is_fraction", l.is_fraction}};
+  };
+  return {{"columns", text_columns_name(o.columns)},
+          {"lowercase", o.tokenizer.lowercase},
+          {"min_length", o.tokenizer.min_length},
+          {"builtin_stop_words", o.tokenizer.builtin_stop_words},
+          {"extra_stop_words", o.tokenizer.extra_stop_words},
+          {"min_df", limit(o.vocabulary.min_df)},
+          {"max_df", limit(o.vocabulary.max_df)},
+          {"max_vocab", o.vocabulary.max_vocab},
+          {"keep_empty", o.keep_empty}};
+}
+
+void read_text_options(const json& j, CorpusReadOptions& o) {
+  const auto limit = [](const json& l) {
+    return DocFrequencyLimit{l.at("value").get<double>(), l.at("is_fraction").get<bool>()};
+  };
+  o.columns = parse_text_columns(j.at("columns").get<std::string>());
+  o.tokenizer.lowercase = j.at("lowercase").get<bool>();
+  o.tokenizer.min_length = j.at("min_length").get<std::size_t>();
+  o.tokenizer.builtin_stop_words = j.at("builtin_stop_words").get<bool>();
+  o.tokenizer.extra_stop_words = j.at("extra_stop_words").get<std::vector<std::string>>();
+  o.vocabulary.min_df = limit(j.at("min_df"));
+  o.vocabulary.max_df = limit(j.at("max_df"));
+  o.vocabulary.max_vocab = j.at("max_vocab").get<std::size_t>();
+  o.keep_empty = j.at("keep_empty").get<bool>();
+}
+
+json corpus_json(const CorpusRecord& c) {
+  json j = {{"path", c.path},
+            {"vocab_path", c.vocab_path},
+            {"format", c.format},
+            {"fingerprint", c.fingerprint},
+            {"n_tokens", c.n_tokens}};
+  if (c.has_text_options) j["text"] = text_options_json(c.text_options);
+  return j;
+}
+
+std::string elbo_csv(const std::vector<PassReport>& trace) {
+  // heldout_perplexity is empty on lines where none was computed.
+  std::string out =
+      "pass,elbo,relative_change,seconds,mean_estep_iterations,event,heldout_perplexity\n";
+  for (const auto& line : trace) {
+    out += std::to_string(line.pass) + "," + format_double(line.elbo) + "," +
+           format_double(line.relative_change) + "," + format_double(line.seconds) + "," +
+           format_double(line.mean_estep_iterations) + "," +
+           (line.fold_in      ? "fold-in"
+            : line.join       ? "join"
+            : line.after_move ? "move"
+                              : "pass") +
+           "," +
+           (std::isnan(line.heldout_perplexity) ? std::string()
+                                                : format_double(line.heldout_perplexity)) +
+           "\n";
+  }
+  return out;
+}
+
+std::string elbo_svg(const std::vector<PassReport>& trace) {
+  LineChart chart;
+  chart.title = "ELBO by pass";
+  chart.x_label = "pass (M-steps, warm-up and merge-split trials included)";
+  chart.y_label = "ELBO (nats)";
+  chart.mark_legend = "state reached by a kept merge-split move";
+  LineSeries series;
+  series.name = "ELBO";
+  // Without the first line (the initial state's bound would flatten the rest of the curve) and
+  // the join and fold-in lines (sums over more documents than the passes fitted).
+  for (const auto& line : trace) {
+    if ((&line == &trace.front() && trace.size() > 1) || line.fold_in || line.join) continue;
+    series.x.push_back(static_cast<double>(line.pass));
+    series.y.push_back(line.elbo);
+    series.marked.push_back(line.after_move);
+  }
+  chart.series.push_back(std::move(series));
+  return render_line_chart(chart);
+}
+
+void check_matrix(const arma::mat& m, const std::string& path, const char* what) {
+  for (std::size_t i = 0; i < m.n_elem; ++i) {
+    if (!std::isfinite(m[i]) || !(m[i] > 0)) {
+      throw InputError(path, std::string(what) + " holds " + format_double(m[i]) +
+                                 "; expected finite positive Dirichlet parameters");
+    }
+  }
+}
+
+std::vector<std::string> read_lines(const std::string& path) {
+  const std::string content = read_file(path);
+  LineReader lines(content);
+  std::string_view line;
+  std::vector<std::string> out;
+  while (lines.next(line)) out.emplace_back(line);
+  return out;
+}
+
+}  // namespace
+
+std::string tmkit_version() { return TMKIT_VERSION; }
+
+std::string options_to_json(const FitOptions& o) {
+  json j = {{"n_topics", o.n_topics},
+            {"alpha", o.alpha.to_string()},
+            {"eta", o.eta.to_string()},
+            {"max_passes", o.max_passes},
+            {"stop", stop_rule_name(o.stop)},
+            {"tol", o.tol},
+            {"patience", o.patience},
+            {"heldout_tol", o.heldout_tol},
+            {"heldout_patience", o.heldout_patience},
+            {"warmup_passes", o.warmup_passes},
+            {"move_tol", o.move_tol},
+            {"estep_tol", o.estep.tol},
+            {"estep_max_iter", o.estep.max_iter},
+            {"estep_restart", o.estep.restart},
+            {"fold_in_gamma", o.fold_in_gamma},
+            {"init", init_method_name(o.init)},
+            {"max_moves", o.max_moves},
+            {"min_split_gain", o.min_split_gain},
+            {"move_passes", o.move_passes},
+            {"seed", o.seed}};
+  return j.dump();
+}
+
+EstepOptions saved_estep_options(const SavedModel& saved) {
+  EstepOptions estep;
+  const json options = json::parse(saved.options_json, nullptr, /*allow_exceptions=*/false);
+  if (!options.is_object()) return estep;
+  if (options.contains("estep_tol") && options["estep_tol"].is_number())
+    estep.tol = options["estep_tol"].get<double>();
+  if (options.contains("estep_max_iter") && options["estep_max_iter"].is_number_unsigned())
+    estep.max_iter = options["estep_max_iter"].get<std::size_t>();
+  return estep;
+}
+
+void save_model(const std::string& dir, const SavedModel& saved,
+                const std::vector<PassReport>& trace, const std::string& topics_text) {
+  AtomicDirectory out(dir);
+  save_model(out, saved, trace, topics_text);
+  out.commit();
+}
+
+void save_model(AtomicDirectory& out, const SavedModel& saved, const std::vector<PassReport>& trace,
+                const std::string& topics_text) {
+  const LdaModel& model = saved.model;
+  const bool streamed = saved.streamed_docs > 0;
+  if (saved.vocab.size() != model.n_words() ||
+      (!streamed && saved.doc_ids.size() != model.n_docs())) {
+    throw UsageError("save_model: vocabulary or document ids do not match the model's shape");
+  }
+  write_npy_file(out.file("lambda.npy"), model.lambda);  // K x V
+  std::string vocab;
+  for (const auto& word : saved.vocab) vocab += word + "\n";
+  write_file_atomically(out.file("vocab.txt"), vocab);
+  if (!streamed) {
+    write_npy_file(out.file("gamma.npy"), model.gamma.t());  // D x K
+    std::string docs;
+    for (std::size_t d = 0; d < saved.doc_ids.size(); ++d) {
+      docs +=
+          saved.doc_ids[d] + "\t" + (saved.labels.empty() ? std::string() : saved.labels[d]) + "\n";
+    }
+    write_file_atomically(out.file("docs.tsv"), docs);
+  }
+  write_file_atomically(out.file("elbo.csv"), elbo_csv(trace));
+  write_file_atomically(out.file("elbo.svg"), elbo_svg(trace));
+  write_file_atomically(out.file("topics.txt"), topics_text);
+  json files = json::object();
+  for (const char* name : kHashedFiles) files[name] = sha256_file(out.file(name));
+  json alpha = json::array();
+  for (double a : model.alpha) alpha.push_back(number(a));
+  json j = {{"format_version", kModelFormatVersion},
+            {"written_by", "tm-fit"},
+            {"tmkit_version", tmkit_version()},
+            {"K", model.n_topics()},
+            {"V", model.n_words()},
+            {"D", streamed ? saved.streamed_docs : model.n_docs()},
+            {"alpha", alpha},
+            {"eta", number(model.eta)},
+            {"algorithm", saved.algorithm},
+            {"options", json::parse(saved.options_json)},
+            {"seed", saved.seed},
+            {"passes", saved.passes},
+            {"converged", saved.converged},
+            {"final_elbo", number(saved.final_elbo)},
+            {"seconds", number(saved.seconds)},
+            {"corpus", corpus_json(saved.corpus)},
+            {"sha256", files}};
+  write_file_atomically(out.file("model.json"), j.dump(2) + "\n");
+}
+
+SavedModel load_model(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw InputError(dir, "is not a model directory; expected the output of tm-fit");
+  }
+  const std::string json_path = join_path(dir, "model.json");
+  json j;
+  try {
+    j = json::parse(read_file(json_path));
+  } catch (const json::parse_error& e) {
+    throw InputError(json_path, std::string("is not valid JSON (") + e.what() + ")");
+  }
+  SavedModel saved;
+  try {
+    const int version = j.at("format_version").get<int>();
+    if (version != kModelFormatVersion) {
+      throw InputError(json_path, "format_version " + std::to_string(version) +
+                                      " is not supported; expected " +
+                                      std::to_string(kModelFormatVersion));
+    }
+    for (const char* name : kHashedFiles) {
+      const std::string path = join_path(dir, name);
+      const std::string expected = j.at("sha256").at(name).get<std::string>();
+      if (!fs::is_regular_file(path, ec))
+        throw InputError(path, "is missing from the model directory");
+      if (sha256_file(path) != expected) {
+        throw InputError(path, "sha256 does not match model.json; the file was changed or damaged");
+      }
+    }
+    const auto n_topics = j.at("K").get<std::size_t>();
+    const auto n_words = j.at("V").get<std::size_t>();
+    const auto n_docs = j.at("D").get<std::size_t>();
+    const std::string lambda_path = join_path(dir, "lambda.npy");
+    const std::string gamma_path = join_path(dir, "gamma.npy");
+    saved.model.lambda = read_npy_matrix(lambda_path);
+    if (saved.model.lambda.n_rows != n_topics || saved.model.lambda.n_cols != n_words) {
+      throw InputError(lambda_path, "has shape (" + std::to_string(saved.model.lambda.n_rows) +
+                                        ", " + std::to_string(saved.model.lambda.n_cols) +
+                                        "); expected (K, V) = (" + std::to_string(n_topics) + ", " +
+                                        std::to_string(n_words) + ")");
+    }
+    const arma::mat gamma = read_npy_matrix(gamma_path);
+    if (gamma.n_rows != n_docs || gamma.n_cols != n_topics) {
+      throw InputError(gamma_path, "has shape (" + std::to_string(gamma.n_rows) + ", " +
+                                       std::to_string(gamma.n_cols) + "); expected (D, K) = (" +
+                                       std::to_string(n_docs) + ", " + std::to_string(n_topics) +
+                                       ")");
+    }
+    saved.model.gamma = gamma.t();
+    check_matrix(saved.model.lambda, lambda_path, "lambda");
+    check_matrix(saved.model.gamma, gamma_path, "gamma");
+    const auto& alpha = j.at("alpha");
+    if (!alpha.is_array() || alpha.size() != n_topics) {
+      throw InputError(json_path,
+                       "alpha must be a list of K = " + std::to_string(n_topics) + " numbers");
+    }
+    saved.model.alpha.set_size(n_topics);
+    for (std::size_t k = 0; k < n_topics; ++k) {
+      if (!alpha[k].is_number()) throw InputError(json_path, "alpha holds a non-number");
+      saved.model.alpha[k] = alpha[k].get<double>();
+    }
+    if (!j.at("eta").is_number()) throw InputError(json_path, "eta is not a number");
+    saved.model.eta = j.at("eta").get<double>();
+    if (!saved.model.alpha.is_finite() || saved.model.alpha.min() <= 0 ||
+        !std::isfinite(saved.model.eta) || saved.model.eta <= 0) {
+      throw InputError(json_path, "alpha and eta must be finite and positive");
+    }
+    saved.vocab = read_lines(join_path(dir, "vocab.txt"));
+    if (saved.vocab.size() != n_words) {
+      throw InputError(join_path(dir, "vocab.txt"),
+                       "has " + std::to_string(saved.vocab.size()) +
+                           " words; expected V = " + std::to_string(n_words));
+    }
+    const auto docs = read_lines(join_path(dir, "docs.tsv"));
+    if (docs.size() != n_docs) {
+      throw InputError(
+          join_path(dir, "docs.tsv"),
+          "has " + std::to_string(docs.size()) + " lines; expected D = " + std::to_string(n_docs));
+    }
+    for (const auto& line : docs) {
+      const std::size_t tab = line.find('\t');
+      saved.doc_ids.push_back(line.substr(0, tab));
+      saved.labels.push_back(tab == std::string::npos ? std::string() : line.substr(tab + 1));
+    }
+    saved.algorithm = j.at("algorithm").get<std::string>();
+    saved.options_json = j.at("options").dump();
+    saved.seed = j.at("seed").get<std::uint64_t>();
+    saved.passes = j.at("passes").get<std::size_t>();
+    saved.converged = j.at("converged").get<bool>();
+    saved.final_elbo =
+        j.at("final_elbo").is_number() ? j.at("final_elbo").get<double>() : std::nan("");
+    saved.seconds = j.at("seconds").is_number() ? j.at("seconds").get<double>() : 0.0;
+    saved.tmkit_version = j.at("tmkit_version").get<std::string>();
+    const auto& corpus = j.at("corpus");
+    saved.corpus.path = corpus.at("path").get<std::string>();
+    saved.corpus.vocab_path = corpus.at("vocab_path").get<std::string>();
+    saved.corpus.format = corpus.at("format").get<std::string>();
+    saved.corpus.fingerprint = corpus.at("fingerprint").get<std::string>();
+    saved.corpus.n_tokens = corpus.at("n_tokens").get<std::uint64_t>();
+    if (corpus.contains("text")) {
+      saved.corpus.has_text_options = true;
+      read_text_options(corpus.at("text"), saved.corpus.text_options);
+    }
+  } catch (const json::exception& e) {
+    throw InputError(json_path, std::string("lacks or mistypes a field (") + e.what() + ")");
+  }
+  return saved;
+}
+
+}  // namespace tmkit

@@ -1,0 +1,194 @@
+// PSIS-LOO against R's loo 2.5.1 (tests/reference/generate_loo.R), information criteria by hand,
+// and the pointwise log-likelihoods of LDA.
+#include "tmkit/selection/selection.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <limits>
+
+#include "support/test_support.hpp"
+#include "tmkit/core/error.hpp"
+#include "tmkit/corpus/synthetic.hpp"
+#include "tmkit/io/npy.hpp"
+#include "tmkit/selection/information_criteria.hpp"
+#include "tmkit/selection/psis_loo.hpp"
+
+namespace {
+
+std::string reference(const std::string& name) {
+  return tmkit::test::source_path("tests/reference/loo/" + name);
+}
+
+void check_relative(double actual, double expected, double tolerance, const std::string& what) {
+  const double scale = std::max(std::abs(expected), 1e-300);
+  BOOST_TEST(std::abs(actual - expected) / scale <= tolerance,
+             what << ": " << actual << " vs R's " << expected);
+}
+
+void check_against_r(const std::string& name) {
+  BOOST_TEST_CONTEXT("case " << name) {
+    const arma::mat ll = tmkit::read_npy_matrix(reference(name + "_ll.npy"));
+    const arma::mat est = tmkit::read_npy_matrix(reference(name + "_estimates.npy"));
+    const arma::mat pw = tmkit::read_npy_matrix(reference(name + "_pointwise.npy"));
+    for (const int threads : {1, 2}) {
+      const tmkit::LooResult r = tmkit::psis_loo(ll, threads);
+      BOOST_REQUIRE_EQUAL(r.n_observations(), pw.n_rows);
+      check_relative(r.elpd_loo.value, est(0, 0), 1e-6, "elpd_loo");
+      check_relative(r.elpd_loo.se, est(0, 1), 1e-6, "se_elpd_loo");
+      check_relative(r.p_loo.value, est(0, 2), 1e-6, "p_loo");
+      check_relative(r.p_loo.se, est(0, 3), 1e-6, "se_p_loo");
+      check_relative(r.looic.value, est(0, 4), 1e-6, "looic");
+      check_relative(r.looic.se, est(0, 5), 1e-6, "se_looic");
+      double worst_k = 0, worst_elpd = 0;
+      for (std::size_t i = 0; i < pw.n_rows; ++i) {
+        worst_elpd =
+            std::max(worst_elpd, std::abs(r.pointwise_elpd_loo[i] - pw(i, 0)) / std::abs(pw(i, 0)));
+        worst_k = std::max(worst_k, std::abs(r.pareto_k[i] - pw(i, 2)));
+      }
+      BOOST_TEST(worst_k <= 1e-4, "largest |k-hat - R's| " << worst_k);
+      BOOST_TEST(worst_elpd <= 1e-6, "largest relative pointwise elpd error " << worst_elpd);
+    }
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(selection_reference)
+
+BOOST_AUTO_TEST_CASE(psis_loo_equals_r_loo_on_a_well_behaved_model) { check_against_r("normal"); }
+
+BOOST_AUTO_TEST_CASE(psis_loo_equals_r_loo_with_influential_observations) {
+  check_against_r("outliers");
+  const tmkit::LooResult r = tmkit::psis_loo(tmkit::read_npy_matrix(reference("outliers_ll.npy")));
+  BOOST_TEST(r.count_pareto_k_above(0.7) >= 2u);  // the case must exercise the bad classes
+  const auto counts = r.pareto_k_counts();
+  BOOST_TEST(counts[3] >= 1u);
+  BOOST_TEST(counts[0] + counts[1] + counts[2] + counts[3] == r.n_observations());
+}
+
+BOOST_AUTO_TEST_CASE(psis_loo_equals_r_loo_on_lda_pointwise_log_likelihoods) {
+  check_against_r("lda");
+}
+
+BOOST_AUTO_TEST_CASE(loo_compare_equals_r) {
+  const tmkit::LooResult a = tmkit::psis_loo(tmkit::read_npy_matrix(reference("outliers_ll.npy")));
+  const tmkit::LooResult b =
+      tmkit::psis_loo(tmkit::read_npy_matrix(reference("outliers_t_ll.npy")));
+  const arma::mat expected = tmkit::read_npy_matrix(reference("compare.npy"));
+  const auto comparison = tmkit::compare_loo({&a, &b});
+  BOOST_REQUIRE_EQUAL(comparison.size(), 2u);
+  for (std::size_t row = 0; row < 2; ++row) {
+    BOOST_TEST(comparison[row].model == static_cast<std::size_t>(expected(row, 0)));
+    BOOST_TEST(std::abs(comparison[row].elpd_diff - expected(row, 1)) <= 1e-6);
+    BOOST_TEST(std::abs(comparison[row].se_diff - expected(row, 2)) <= 1e-6);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(selection)
+
+BOOST_AUTO_TEST_CASE(information_criteria_by_hand) {
+  // log L = -100, k = 3, n = 50.
+  const auto ic = tmkit::information_criteria(-100, 3, 50);
+  BOOST_TEST(ic.aic == 206.0, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(ic.aicc == 206.0 + 24.0 / 46.0, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(ic.bic == 200 + 3 * 3.912023005428146, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(ic.hqic == 200 + 6 * 1.3640546328884455, boost::test_tools::tolerance(1e-12));
+  // AICc is undefined unless n > k + 1.
+  BOOST_TEST(std::isnan(tmkit::information_criteria(-10, 4, 5).aicc));
+  BOOST_TEST(std::isfinite(tmkit::information_criteria(-10, 4, 6).aicc));
+  BOOST_CHECK_THROW(tmkit::information_criteria(std::nan(""), 1, 10), tmkit::UsageError);
+  BOOST_CHECK_THROW(tmkit::information_criteria(-1, -1, 10), tmkit::UsageError);
+  BOOST_CHECK_THROW(tmkit::information_criteria(-1, 1, 0), tmkit::UsageError);
+}
+
+BOOST_AUTO_TEST_CASE(pareto_fit_recovers_a_known_shape) {
+  // Exceedances drawn from a generalized Pareto with k = 0.4, sigma = 2 by the quantile function.
+  std::vector<double> x(2000);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double p = (static_cast<double>(i) + 0.5) / static_cast<double>(x.size());
+    x[i] = 2 * std::expm1(-0.4 * std::log1p(-p)) / 0.4;
+  }
+  const tmkit::ParetoFit fit = tmkit::fit_generalized_pareto(x);
+  BOOST_TEST(std::abs(fit.k - 0.4) < 0.03, "k " << fit.k);
+  BOOST_TEST(std::abs(fit.sigma - 2) < 0.1, "sigma " << fit.sigma);
+}
+
+BOOST_AUTO_TEST_CASE(short_or_flat_tails_give_infinite_k) {
+  BOOST_TEST(tmkit::pareto_tail_length(1000) == 95u);  // ceil(3 sqrt(1000))
+  BOOST_TEST(tmkit::pareto_tail_length(100) == 20u);   // ceil(0.2 * 100)
+  // 20 draws: a tail of 4 < 5 is not fitted.
+  std::vector<double> ratios(20);
+  for (std::size_t i = 0; i < ratios.size(); ++i) ratios[i] = 0.1 * static_cast<double>(i);
+  BOOST_TEST(std::isinf(tmkit::pareto_smooth(ratios).pareto_k));
+  // A constant tail cannot be fitted either; the weights are then the raw ones.
+  std::vector<double> flat(100, 1.0);
+  const auto w = tmkit::pareto_smooth(flat);
+  BOOST_TEST(std::isinf(w.pareto_k));
+  for (const double v : w.log_weights) BOOST_TEST(v == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(non_finite_or_too_small_pointwise_matrices_are_refused) {
+  arma::mat ll(10, 3, arma::fill::value(-1.0));
+  ll(4, 2) = std::numeric_limits<double>::quiet_NaN();
+  try {
+    tmkit::check_pointwise(ll, "ll.npy");
+    BOOST_FAIL("NaN accepted");
+  } catch (const tmkit::UsageError& e) {
+    BOOST_TEST(std::string(e.what()).find("draw 5, observation 3 is NaN") != std::string::npos,
+               e.what());
+  }
+  ll(4, 2) = std::numeric_limits<double>::infinity();
+  BOOST_CHECK_THROW(tmkit::psis_loo(ll), tmkit::UsageError);
+  BOOST_CHECK_THROW(tmkit::psis_loo(arma::mat(1, 5, arma::fill::zeros)), tmkit::UsageError);
+  BOOST_CHECK_THROW(tmkit::psis_loo(arma::mat(5, 0)), tmkit::UsageError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(selection_properties)
+
+// A corpus drawn from LDA with K* = 10 topics: among K = 5, 10 and 20, both held-out criteria
+// (document-completion perplexity and held-out elpd) must prefer the true K.
+BOOST_AUTO_TEST_CASE(heldout_criteria_prefer_the_true_number_of_topics) {
+  for (const std::uint64_t corpus_seed : {11, 12, 13}) {
+    BOOST_TEST_CONTEXT("corpus seed " << corpus_seed) {
+      tmkit::SyntheticSpec spec;
+      spec.n_topics = 10;
+      spec.n_words = 400;
+      spec.n_docs = 700;
+      spec.mean_length = 80;
+      spec.alpha = 0.1;
+      spec.eta = 0.05;
+      spec.seed = corpus_seed;
+      const tmkit::Corpus corpus = tmkit::generate_lda_corpus(spec).corpus;
+      const auto grid =
+          tmkit::candidate_grid({5, 10, 20}, {tmkit::AlphaOption{}}, {tmkit::EtaOption{}}, {1});
+      tmkit::SelectionOptions options;
+      options.heldout_fraction = 0.2;
+      options.n_draws = 50;
+      options.fit.max_passes = 100;
+      const tmkit::SelectionReport report = tmkit::select_models(corpus, grid, options);
+      for (const auto& r : report.candidates) {
+        BOOST_TEST_MESSAGE(r.candidate.label()
+                           << ": perplexity " << r.heldout_perplexity << ", held-out elpd "
+                           << r.heldout_elpd.value << ", elpd_loo " << r.loo.elpd_loo.value
+                           << ", aic " << r.criteria.aic << ", bic " << r.criteria.bic);
+      }
+      const auto chosen = [&](const char* criterion) {
+        return report.candidates[report.choice.at(criterion)].candidate.n_topics;
+      };
+      BOOST_TEST(chosen("heldout_perplexity") == 10u);
+      BOOST_TEST(chosen("heldout_elpd") == 10u);
+      // The training documents' scores must agree with the counts they are made of.
+      for (const auto& r : report.candidates) {
+        BOOST_TEST(r.loo.n_observations() == report.n_training_docs);
+        BOOST_TEST(r.criteria.n_observations == static_cast<double>(report.n_training_tokens));
+        BOOST_TEST(r.criteria.n_parameters == static_cast<double>(r.candidate.n_topics * 399));
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
