@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <string>
 
-#include "tmkit/cluster.hpp"
-#include "tmkit/npy.hpp"
-#include "tmkit/process.hpp"
+#include "tmkit/cluster/cluster.hpp"
+#include "tmkit/core/process.hpp"
+#include "tmkit/io/npy.hpp"
 
 namespace {
 

@@ -12,9 +12,9 @@
 #include <fstream>
 #include <string>
 
-#include "tmkit/divergence.hpp"
-#include "tmkit/npy.hpp"
-#include "tmkit/process.hpp"
+#include "tmkit/core/process.hpp"
+#include "tmkit/divergence/divergence.hpp"
+#include "tmkit/io/npy.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 4 || (std::string(argv[1]) == "topk" && argc < 5)) {

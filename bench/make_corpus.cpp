@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <exception>
 
-#include "tmkit/synthetic.hpp"
-#include "tmkit/tmc.hpp"
+#include "tmkit/corpus/synthetic.hpp"
+#include "tmkit/corpus/tmc.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 7) {

@@ -11,12 +11,12 @@
 #include <map>
 #include <string>
 
-#include "tmkit/corpus_stream.hpp"
-#include "tmkit/lda.hpp"
-#include "tmkit/lda_online.hpp"
-#include "tmkit/npy.hpp"
-#include "tmkit/synthetic.hpp"
-#include "tmkit/topic_matching.hpp"
+#include "tmkit/corpus/corpus_stream.hpp"
+#include "tmkit/corpus/synthetic.hpp"
+#include "tmkit/divergence/topic_matching.hpp"
+#include "tmkit/io/npy.hpp"
+#include "tmkit/lda/lda.hpp"
+#include "tmkit/lda/lda_online.hpp"
 
 namespace {
 
