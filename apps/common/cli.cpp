@@ -71,6 +71,9 @@ int run(const char* name, int argc, char** argv, const std::function<int(int, ch
                   ? "interrupted; nothing was written and existing outputs are untouched"
                   : "interrupted; " + what;
     code = kExitInterrupted;
+  } catch (const OptionError& e) {
+    // The option as this front end spells it: -k, --tol.
+    message = (e.option().size() == 1 ? "-" : "--") + e.option() + ": " + e.problem();
   } catch (const UsageError& e) {
     message = e.what();
   } catch (const InputError& e) {
@@ -280,6 +283,58 @@ WorkHooks work_hooks(Progress& progress) {
     progress.update(done, total);
   };
   hooks.stop_requested = [] { return interrupt_requested(); };
+  return hooks;
+}
+
+namespace {
+std::string pass_line(const PassReport& line) {
+  char buffer[200];
+  const std::string iterations =
+      line.mean_estep_iterations > 0
+          ? "  (E-step " + std::to_string(static_cast<int>(line.mean_estep_iterations + 0.5)) +
+                " it/doc)"
+          : "";
+  std::snprintf(buffer, sizeof buffer, "%s %4zu  elbo %.6e  change %+.3e  %7.2fs%s",
+                line.fold_in      ? "fold"
+                : line.join       ? "join"
+                : line.after_move ? "move"
+                                  : "pass",
+                line.pass, line.elbo, line.relative_change, line.seconds, iterations.c_str());
+  return buffer;
+}
+
+std::string move_line(const MoveReport& move) {
+  char buffer[260];
+  std::snprintf(
+      buffer, sizeof buffer,
+      "try  merge %zu+%zu, split %zu%s (gain %.2f nats/token): elbo %.6e -> %.6e after "
+      "%zu passes",
+      move.merge_keep, move.merge_drop, move.split_topic,
+      move.n_pairs > 1 ? (" and " + std::to_string(move.n_pairs - 1) + " more pairs").c_str() : "",
+      move.split_gain, move.elbo_before, move.elbo_after, move.passes);
+  std::string text = buffer;
+  if (!std::isnan(move.heldout_after)) {
+    std::snprintf(buffer, sizeof buffer, ", held-out perplexity %.6g -> %.6g", move.heldout_before,
+                  move.heldout_after);
+    text += buffer;
+  }
+  return text + (move.accepted ? ", kept" : ", rejected");
+}
+}  // namespace
+
+RunHooks fit_hooks(Progress& progress) {
+  RunHooks hooks;
+  hooks.fit.on_pass = [&progress](const PassReport& line) { progress.line(pass_line(line)); };
+  hooks.fit.on_move = [&progress](const MoveReport& move) { progress.line(move_line(move)); };
+  hooks.fit.on_warmup = [&progress](std::size_t pass, std::size_t total) {
+    progress.line("warm " + std::to_string(pass) + "/" + std::to_string(total) +
+                  " (tempered passes that end the initialisation)");
+  };
+  hooks.fit.on_progress = [&progress](std::size_t done, std::size_t total) {
+    progress.update(done, total);
+  };
+  hooks.fit.stop_requested = [] { return interrupt_requested(); };
+  hooks.on_note = [&progress](const std::string& text) { progress.line("tm-fit: " + text); };
   return hooks;
 }
 

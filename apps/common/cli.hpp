@@ -13,6 +13,7 @@
 #include "tmkit/corpus/corpus_io.hpp"
 #include "tmkit/io/output_guard.hpp"
 #include "tmkit/lda/model_dir.hpp"
+#include "tmkit/lda/run_fit.hpp"
 
 namespace tmkit::cli {
 
@@ -104,6 +105,10 @@ class Progress {
 
 /// The library's work hooks wired to `progress` and to Ctrl-C (interrupt_requested()).
 WorkHooks work_hooks(Progress& progress);
+
+/// A fit's hooks wired to `progress`: a line per pass, per merge-split proposal, per warm-up pass
+/// and per note, the bar within a pass, and Ctrl-C.
+RunHooks fit_hooks(Progress& progress);
 
 /// A memory size: a number with an optional K, M, G or T suffix (powers of 1024), e.g. "4G".
 /// UsageError naming `option` otherwise.

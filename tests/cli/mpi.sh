@@ -98,7 +98,7 @@ expect_rank_failure 3 corrupt.tmc \
   "a corrupted block on one rank"
 # What is not spread over ranks yet says so; too many ranks for the documents says so.
 mpi 2 "$BIN/tm-fit" --corpus kjv.tmc -k 4 --heldout-fraction 0.1 --out bad > /dev/null 2> bad.err
-[ $? -ne 0 ] && grep -q -- '--heldout-fraction is not available under mpirun yet' bad.err \
+[ $? -ne 0 ] && grep -q -- '--heldout-fraction: not available under mpirun yet' bad.err \
   && pass "--heldout-fraction under mpirun refused" || fail "heldout under mpirun: $(head -c 300 bad.err)"
 awk 'NR > 3 && $1 <= 100' "$KJV" > body.txt
 { echo 100; sed -n 2p "$KJV"; wc -l < body.txt; cat body.txt; } > docword.small.txt

@@ -19,4 +19,7 @@ void assertion_failed(const char* condition, const char* message, const char* fi
 }
 }  // namespace detail
 
+OptionError::OptionError(std::string option, const std::string& problem)
+    : UsageError(option + ": " + problem), option_(std::move(option)), problem_(problem) {}
+
 }  // namespace tmkit

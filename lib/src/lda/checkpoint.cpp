@@ -168,7 +168,7 @@ void save_checkpoint(const std::string& dir, const Checkpoint& c) {
                   {"written_by", "tm-fit"},
                   {"tmkit_version", tmkit_version()},
                   {"algorithm", c.algorithm},
-                  {"arguments", c.arguments},
+                  {"plan", json::parse(c.plan)},
                   {"corpus_fingerprint", c.corpus_fingerprint},
                   {"alpha", alpha},
                   {"eta", number(c.model.eta)},
@@ -211,7 +211,9 @@ Checkpoint load_checkpoint(const std::string& dir) {
     if (j.at("format_version").get<int>() != kCheckpointFormatVersion) {
       throw InputError(json_path, "format_version " + j.at("format_version").dump() +
                                       " is not supported; expected " +
-                                      std::to_string(kCheckpointFormatVersion));
+                                      std::to_string(kCheckpointFormatVersion) +
+                                      " (a checkpoint of another tmkit version: start the fit "
+                                      "again)");
     }
     c.algorithm = j.at("algorithm").get<std::string>();
     if (c.algorithm != "batch" && c.algorithm != "online") {
@@ -226,7 +228,7 @@ Checkpoint load_checkpoint(const std::string& dir) {
                          "damaged (truncated by a crash?)");
       }
     }
-    c.arguments = j.at("arguments").get<std::vector<std::string>>();
+    c.plan = j.at("plan").dump();
     c.corpus_fingerprint = j.at("corpus_fingerprint").get<std::string>();
     c.model.lambda = read_npy_matrix((fs::path(dir) / "lambda.npy").string());
     if (c.algorithm == "batch") {

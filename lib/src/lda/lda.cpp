@@ -113,7 +113,7 @@ double parse_positive(const std::string& text, const std::string& option, const 
     used = 0;
   }
   if (used != text.size() || !(value > 0) || !std::isfinite(value)) {
-    throw UsageError(option + ": \"" + text + "\" is not valid; expected a positive number" + also);
+    throw OptionError(option, "\"" + text + "\" is not valid; expected a positive number" + also);
   }
   return value;
 }
@@ -145,7 +145,7 @@ AlphaOption AlphaOption::parse(const std::string& text) {
   } else {
     option.kind = Kind::symmetric;
     option.value = parse_positive(
-        text, "--alpha", ", \"symmetric\" (1/K), \"asymmetric\", \"auto\" or \"auto-symmetric\"");
+        text, "alpha", ", \"symmetric\" (1/K), \"asymmetric\", \"auto\" or \"auto-symmetric\"");
   }
   return option;
 }
@@ -180,7 +180,7 @@ EtaOption EtaOption::parse(const std::string& text) {
   if (text == "auto") {
     option.learn = true;
   } else if (text != "symmetric") {
-    option.value = parse_positive(text, "--eta", ", \"symmetric\" (1/K) or \"auto\"");
+    option.value = parse_positive(text, "eta", ", \"symmetric\" (1/K) or \"auto\"");
   }
   return option;
 }
@@ -198,35 +198,35 @@ void validate_fit_options(const Corpus& corpus, const FitOptions& options) {
   if (corpus.n_docs() == 0)
     throw UsageError("the corpus holds no documents; expected at least one");
   if (corpus.n_tokens() == 0) throw UsageError("the corpus holds no words; expected at least one");
-  if (options.n_topics == 0) throw UsageError("-k: 0 topics; expected K >= 1");
+  if (options.n_topics == 0) throw OptionError("k", "0 topics; expected K >= 1");
   if (options.n_topics > corpus.n_words()) {
-    throw UsageError("-k: " + std::to_string(options.n_topics) +
-                     " topics is more than the vocabulary has words (V = " +
-                     std::to_string(corpus.n_words()) + "); expected 1 <= K <= V");
+    throw OptionError("k", std::to_string(options.n_topics) +
+                               " topics is more than the vocabulary has words (V = " +
+                               std::to_string(corpus.n_words()) + "); expected 1 <= K <= V");
   }
   if (!(options.tol >= 0) || !std::isfinite(options.tol)) {
-    throw UsageError("--tol: " + format_shortest(options.tol) +
-                     " is negative; expected a tolerance >= 0 (0: run every pass)");
+    throw OptionError("tol", format_shortest(options.tol) +
+                                 " is negative; expected a tolerance >= 0 (0: run every pass)");
   }
   if (!(options.heldout_tol >= 0) || !std::isfinite(options.heldout_tol)) {
-    throw UsageError("--heldout-tol: " + format_shortest(options.heldout_tol) +
-                     " is negative; expected a fraction >= 0");
+    throw OptionError("heldout-tol", format_shortest(options.heldout_tol) +
+                                         " is negative; expected a fraction >= 0");
   }
   if (options.heldout_patience == 0) {
-    throw UsageError("--heldout-patience: 0; expected at least 1 pass");
+    throw OptionError("heldout-patience", "0; expected at least 1 pass");
   }
-  if (options.max_passes == 0) throw UsageError("--passes: 0; expected at least 1 pass");
+  if (options.max_passes == 0) throw OptionError("passes", "0; expected at least 1 pass");
   if (options.estep.max_iter == 0) {
-    throw UsageError("--estep-max-iter: 0; expected at least 1 update per document");
+    throw OptionError("estep-max-iter", "0; expected at least 1 update per document");
   }
   if (options.max_moves > 0 && options.move_passes == 0) {
-    throw UsageError("--move-passes: 0; expected at least 1 pass per merge-split proposal");
+    throw OptionError("move-passes", "0; expected at least 1 pass per merge-split proposal");
   }
   if (!(options.estep.tol > 0) || !std::isfinite(options.estep.tol)) {
-    throw UsageError("--estep-tol: " + format_shortest(options.estep.tol) +
-                     " is not positive; expected a tolerance > 0");
+    throw OptionError("estep-tol", format_shortest(options.estep.tol) +
+                                       " is not positive; expected a tolerance > 0");
   }
-  if (options.patience == 0) throw UsageError("--patience: 0; expected at least 1 pass");
+  if (options.patience == 0) throw OptionError("patience", "0; expected at least 1 pass");
 }
 
 LdaModel initialize_model(const Corpus& corpus, const FitOptions& options, const Shard& shard) {
@@ -942,7 +942,8 @@ StopRule parse_stop_rule(const std::string& name) {
   if (name == "auto") return StopRule::automatic;
   if (name == "heldout") return StopRule::heldout;
   if (name == "elbo") return StopRule::elbo;
-  throw UsageError("stopping rule \"" + name + "\" is unknown; expected auto, heldout or elbo");
+  throw OptionError("stop",
+                    "\"" + name + "\" is not a stopping rule; expected auto, heldout or elbo");
 }
 
 std::string stop_rule_name(StopRule rule) {

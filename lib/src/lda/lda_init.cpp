@@ -16,7 +16,7 @@ constexpr double kMinLengthOfMedian = 0.5;  // candidates hold at least half the
 InitMethod parse_init_method(const std::string& name) {
   if (name == "spa") return InitMethod::spa;
   if (name == "random") return InitMethod::random;
-  throw UsageError("--init: \"" + name + "\" is not an initialisation; expected spa or random");
+  throw OptionError("init", "\"" + name + "\" is not an initialisation; expected spa or random");
 }
 
 std::string init_method_name(InitMethod method) {
@@ -78,9 +78,9 @@ std::vector<SpaSeed> spa_seeds(const Corpus& corpus, const std::vector<std::size
     const int owner =
         static_cast<int>(std::max_element(bests.begin(), bests.end()) - bests.begin());
     if (bests[static_cast<std::size_t>(owner)] == -HUGE_VAL) {
-      throw UsageError("-k: " + std::to_string(n_topics) + " topics but only " +
-                       std::to_string(seeds.size()) +
-                       " documents can seed them; use fewer topics or --init random");
+      throw OptionError("k", std::to_string(n_topics) + " topics but only " +
+                                 std::to_string(seeds.size()) +
+                                 " documents can seed them; use fewer topics or --init random");
     }
     SpaSeed seed;
     seed.counts.zeros(corpus.n_words());

@@ -180,14 +180,15 @@ void batch_estep(const LocalBatch& batch, const TopicExpectations& topics, const
 }  // namespace
 
 void validate_online_options(const OnlineOptions& online) {
-  if (online.batch_size == 0) throw UsageError("--batch-size: 0; expected at least 1 document");
+  if (online.batch_size == 0) throw OptionError("batch-size", "0; expected at least 1 document");
   if (!(online.tau0 >= 0) || !std::isfinite(online.tau0)) {
-    throw UsageError("--tau0: " + format_shortest(online.tau0) + "; expected a number >= 0");
+    throw OptionError("tau0", format_shortest(online.tau0) + "; expected a number >= 0");
   }
   if (!(online.kappa > 0.5 && online.kappa <= 1)) {
-    throw UsageError("--kappa: " + format_shortest(online.kappa) +
-                     "; expected a number in (0.5, 1], where the steps provably converge "
-                     "(Hoffman et al. 2010)");
+    throw OptionError("kappa",
+                      format_shortest(online.kappa) +
+                          "; expected a number in (0.5, 1], where the steps provably converge "
+                          "(Hoffman et al. 2010)");
   }
 }
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "detail/read_options_json.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/corpus/corpus_io.hpp"
 #include "tmkit/io/io.hpp"
@@ -35,44 +36,13 @@ json number(double value) {
   return format_double(value);
 }
 
-// The raw-text options of a fit, for model.json's corpus.text.
-json text_options_json(const CorpusReadOptions& o) {
-  const auto limit = [](const DocFrequencyLimit& l) {
-    return json{{"value", l.value}, {"is_fraction", l.is_fraction}};
-  };
-  return {{"columns", text_columns_name(o.columns)},
-          {"lowercase", o.tokenizer.lowercase},
-          {"min_length", o.tokenizer.min_length},
-          {"builtin_stop_words", o.tokenizer.builtin_stop_words},
-          {"extra_stop_words", o.tokenizer.extra_stop_words},
-          {"min_df", limit(o.vocabulary.min_df)},
-          {"max_df", limit(o.vocabulary.max_df)},
-          {"max_vocab", o.vocabulary.max_vocab},
-          {"keep_empty", o.keep_empty}};
-}
-
-void read_text_options(const json& j, CorpusReadOptions& o) {
-  const auto limit = [](const json& l) {
-    return DocFrequencyLimit{l.at("value").get<double>(), l.at("is_fraction").get<bool>()};
-  };
-  o.columns = parse_text_columns(j.at("columns").get<std::string>());
-  o.tokenizer.lowercase = j.at("lowercase").get<bool>();
-  o.tokenizer.min_length = j.at("min_length").get<std::size_t>();
-  o.tokenizer.builtin_stop_words = j.at("builtin_stop_words").get<bool>();
-  o.tokenizer.extra_stop_words = j.at("extra_stop_words").get<std::vector<std::string>>();
-  o.vocabulary.min_df = limit(j.at("min_df"));
-  o.vocabulary.max_df = limit(j.at("max_df"));
-  o.vocabulary.max_vocab = j.at("max_vocab").get<std::size_t>();
-  o.keep_empty = j.at("keep_empty").get<bool>();
-}
-
 json corpus_json(const CorpusRecord& c) {
   json j = {{"path", c.path},
             {"vocab_path", c.vocab_path},
             {"format", c.format},
             {"fingerprint", c.fingerprint},
             {"n_tokens", c.n_tokens}};
-  if (c.has_text_options) j["text"] = text_options_json(c.text_options);
+  if (c.has_text_options) j["text"] = detail::text_options_json(c.text_options);
   return j;
 }
 
@@ -329,7 +299,7 @@ SavedModel load_model(const std::string& dir) {
     saved.corpus.n_tokens = corpus.at("n_tokens").get<std::uint64_t>();
     if (corpus.contains("text")) {
       saved.corpus.has_text_options = true;
-      read_text_options(corpus.at("text"), saved.corpus.text_options);
+      detail::read_text_options(corpus.at("text"), saved.corpus.text_options);
     }
   } catch (const json::exception& e) {
     throw InputError(json_path, std::string("lacks or mistypes a field (") + e.what() + ")");

@@ -1,9 +1,10 @@
-// The three kinds of error the library throws, and TMKIT_ASSERT for internal invariants.
+// The errors the library throws, and TMKIT_ASSERT for internal invariants.
 //
 // The library never prints, exits or aborts: it throws, and the apps turn the exception into a
-// one-line message and an exit code (apps/common/cli.cpp): InputError and UsageError exit 2,
-// anything else is an internal error and exits 1. Every message is complete in what(): the place,
-// the problem, what was expected, and the numbers involved.
+// one-line message and an exit code (apps/common/cli.cpp): InputError and UsageError (with its
+// OptionError) exit 2, Interrupted exits 130, anything else is an internal error and exits 1. Every
+// message is complete in what(): the place, the problem, what was expected, and the numbers
+// involved.
 #pragma once
 
 #include <cstddef>
@@ -33,6 +34,20 @@ class InputError : public std::runtime_error {
 class UsageError : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
+};
+
+/// A bad value of one named option of a fit, a run or a computation. what() reads
+/// "OPTION: PROBLEM" ("heldout-fraction: 1; expected a fraction in [0, 1)"); the name is the
+/// option's in every front end (tm-fit's --heldout-fraction), which adds its own prefix.
+class OptionError : public UsageError {
+ public:
+  OptionError(std::string option, const std::string& problem);
+  const std::string& option() const noexcept { return option_; }
+  const std::string& problem() const noexcept { return problem_; }
+
+ private:
+  std::string option_;
+  std::string problem_;
 };
 
 /// A NaN or infinity where the mathematics forbids one, with where it appeared.

@@ -1,0 +1,493 @@
+#include "tmkit/lda/run_fit.hpp"
+
+#include <cmath>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "detail/read_options_json.hpp"
+#include "tmkit/core/error.hpp"
+#include "tmkit/corpus/corpus_shard.hpp"
+#include "tmkit/corpus/corpus_stream.hpp"
+#include "tmkit/io/io.hpp"
+#include "tmkit/io/npy.hpp"
+#include "tmkit/lda/checkpoint.hpp"
+#include "tmkit/lda/completion.hpp"
+#include "tmkit/lda/model_dir.hpp"
+#include "tmkit/topics/topics.hpp"
+
+namespace tmkit {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Algorithm parse_algorithm(const std::string& name) {
+  if (name == "batch") return Algorithm::batch;
+  if (name == "online") return Algorithm::online;
+  throw OptionError("algorithm", "\"" + name + "\"; expected batch or online");
+}
+
+std::string algorithm_name(Algorithm algorithm) {
+  return algorithm == Algorithm::online ? "online" : "batch";
+}
+
+namespace {
+
+std::string absolute(const std::string& path) {
+  return path.empty() ? path : fs::absolute(path).lexically_normal().string();
+}
+
+std::string checkpoint_dir_of(const FitPlan& plan) {
+  return plan.checkpoint.empty() ? plan.out + ".checkpoint" : plan.checkpoint;
+}
+
+json fit_options_json(const FitOptions& o) {
+  return {{"n_topics", o.n_topics},
+          {"alpha", {{"kind", static_cast<int>(o.alpha.kind)}, {"value", o.alpha.value}}},
+          {"eta", {{"learn", o.eta.learn}, {"value", o.eta.value}}},
+          {"max_passes", o.max_passes},
+          {"stop", stop_rule_name(o.stop)},
+          {"tol", o.tol},
+          {"patience", o.patience},
+          {"heldout_tol", o.heldout_tol},
+          {"heldout_patience", o.heldout_patience},
+          {"estep",
+           {{"tol", o.estep.tol}, {"max_iter", o.estep.max_iter}, {"restart", o.estep.restart}}},
+          {"restart_warmup", o.restart_warmup},
+          {"restart_period", o.restart_period},
+          {"init", init_method_name(o.init)},
+          {"warmup_passes", o.warmup_passes},
+          {"max_moves", o.max_moves},
+          {"min_split_gain", o.min_split_gain},
+          {"move_tol", o.move_tol},
+          {"move_passes", o.move_passes},
+          {"fold_in_gamma", o.fold_in_gamma},
+          {"seed", o.seed}};
+}
+
+FitOptions fit_options_from(const json& j) {
+  FitOptions o;
+  o.n_topics = j.at("n_topics").get<std::size_t>();
+  o.alpha.kind = static_cast<AlphaOption::Kind>(j.at("alpha").at("kind").get<int>());
+  o.alpha.value = j.at("alpha").at("value").get<double>();
+  o.eta.learn = j.at("eta").at("learn").get<bool>();
+  o.eta.value = j.at("eta").at("value").get<double>();
+  o.max_passes = j.at("max_passes").get<std::size_t>();
+  o.stop = parse_stop_rule(j.at("stop").get<std::string>());
+  o.tol = j.at("tol").get<double>();
+  o.patience = j.at("patience").get<std::size_t>();
+  o.heldout_tol = j.at("heldout_tol").get<double>();
+  o.heldout_patience = j.at("heldout_patience").get<std::size_t>();
+  o.estep.tol = j.at("estep").at("tol").get<double>();
+  o.estep.max_iter = j.at("estep").at("max_iter").get<std::size_t>();
+  o.estep.restart = j.at("estep").at("restart").get<bool>();
+  o.restart_warmup = j.at("restart_warmup").get<std::size_t>();
+  o.restart_period = j.at("restart_period").get<std::size_t>();
+  o.init = parse_init_method(j.at("init").get<std::string>());
+  o.warmup_passes = j.at("warmup_passes").get<std::size_t>();
+  o.max_moves = j.at("max_moves").get<std::size_t>();
+  o.min_split_gain = j.at("min_split_gain").get<double>();
+  o.move_tol = j.at("move_tol").get<double>();
+  o.move_passes = j.at("move_passes").get<std::size_t>();
+  o.fold_in_gamma = j.at("fold_in_gamma").get<bool>();
+  o.seed = j.at("seed").get<std::uint64_t>();
+  return o;
+}
+
+// The documents of a run, however they are held.
+struct Documents {
+  CorpusFormat format = CorpusFormat::automatic;
+  TextImportReport text_report;
+  std::optional<Corpus> in_memory;
+  std::unique_ptr<DocumentSource> source;
+  std::optional<CorpusShard> shard;  ///< under MPI, a batch fit's share
+  DocumentSource* training = nullptr;
+  std::optional<ExcludingSource> excluding;
+  std::optional<CompletionSplit> heldout;
+  std::optional<Corpus> batch_corpus;
+  const Corpus* corpus = nullptr;  ///< the training documents in memory (batch)
+};
+
+// Reads the documents as the plan says: streamed for an online fit of a streamable file, in
+// memory otherwise; under MPI every rank learns whether all could read theirs before anything is
+// created.
+void read_documents(const FitPlan& plan, Communicator& world, Documents& d) {
+  const bool online = plan.algorithm == Algorithm::online;
+  d.format = plan.read.format == CorpusFormat::automatic ? detect_corpus_format(plan.corpus)
+                                                         : plan.read.format;
+  if (world.size() > 1) {
+    std::exception_ptr read_error;
+    try {
+      if (!online) {
+        d.shard = read_corpus_shard(plan.corpus, plan.read, world, kFitBlockDocs);
+      } else if (streamable(d.format)) {
+        d.source = open_document_stream(plan.corpus, plan.read);
+      } else {
+        throw UsageError("an online fit under mpirun streams the corpus file; import " +
+                         plan.corpus + " first (as .tmc)");
+      }
+    } catch (...) {
+      read_error = std::current_exception();
+    }
+    if (world.any(read_error != nullptr)) {
+      if (read_error) std::rethrow_exception(read_error);
+      throw InputError(plan.corpus,
+                       "another rank could not read its documents (its message says why)");
+    }
+    if (d.shard) {
+      d.in_memory = std::move(d.shard->documents);
+      d.source = std::make_unique<CorpusSource>(*d.in_memory);
+    }
+  } else if (online && streamable(d.format)) {
+    d.source = open_document_stream(plan.corpus, plan.read);
+  } else {
+    d.in_memory = read_corpus(plan.corpus, plan.read, &d.text_report);
+    d.source = std::make_unique<CorpusSource>(*d.in_memory);
+  }
+  d.training = d.source.get();
+  if (plan.heldout_fraction > 0) {
+    d.excluding.emplace(*d.source, choose_heldout_documents(d.source->n_docs(),
+                                                            plan.heldout_fraction, plan.fit.seed));
+    if (d.excluding->excluded().n_docs() == 0 || d.excluding->n_docs() == 0) {
+      throw OptionError("heldout-fraction", format_shortest(plan.heldout_fraction) + " leaves " +
+                                                std::to_string(d.excluding->excluded().n_docs()) +
+                                                " held-out and " +
+                                                std::to_string(d.excluding->n_docs()) +
+                                                " training documents; expected some of each");
+    }
+    d.heldout = split_documents(d.excluding->excluded(), plan.fit.seed);
+    d.training = &*d.excluding;
+  }
+  if (!online) {
+    if (d.excluding) {
+      d.batch_corpus = read_all(*d.training);
+      d.corpus = &*d.batch_corpus;
+    } else {
+      d.corpus = &*d.in_memory;
+    }
+    validate_fit_options(*d.corpus, plan.fit);
+  }
+  if (plan.fit.n_topics > d.training->vocab().size()) {
+    throw OptionError("k", std::to_string(plan.fit.n_topics) +
+                               " topics is more than the vocabulary has words (V = " +
+                               std::to_string(d.training->vocab().size()) +
+                               "); expected 1 <= K <= V");
+  }
+}
+
+// The checks a plan must pass before anything is read or created.
+void check_plan(const FitPlan& plan, const Checkpoint* resume, Communicator& world) {
+  if (plan.corpus.empty() || plan.out.empty()) {
+    throw UsageError("a fit needs a corpus and an output directory");
+  }
+  if (!(plan.heldout_fraction >= 0 && plan.heldout_fraction < 1)) {
+    throw OptionError("heldout-fraction",
+                      format_shortest(plan.heldout_fraction) + "; expected a fraction in [0, 1)");
+  }
+  if (plan.fit.restart_period == 0) throw OptionError("restart-period", "0; expected at least 1");
+  if (plan.algorithm == Algorithm::online) validate_online_options(plan.online);
+  if (world.size() > 1) {
+    const auto not_yet = [](const std::string& option) {
+      return OptionError(option,
+                         "not available under mpirun yet; run it as one process (the "
+                         "batch and online fits are spread over ranks)");
+    };
+    if (plan.heldout_fraction > 0) throw not_yet("heldout-fraction");
+    if (plan.checkpoint_every > 0) throw not_yet("checkpoint-every");
+    if (resume) throw not_yet("resume");
+  }
+  // Nothing the user owns is replaced: not a directory of theirs, not an input of this run.
+  std::vector<InputPath> inputs = plan.more_inputs;
+  inputs.push_back({"--corpus", plan.corpus});
+  inputs.push_back({"--vocab", plan.read.vocab_path.empty() ? find_vocab_path(plan.corpus)
+                                                            : plan.read.vocab_path});
+  inputs.push_back({"--corpus (its document table)", find_docs_path(plan.corpus)});
+  check_output({"--out", plan.out, true, "model.json", "tm-fit"}, inputs, plan.force);
+  if (!resume) inputs.push_back({"--out", plan.out});
+  check_output({"--checkpoint", checkpoint_dir_of(plan), true, "checkpoint.json", "tm-fit"}, inputs,
+               plan.force);
+}
+
+FitOutcome run(const FitPlan& plan_in, int n_threads, const RunHooks& hooks, Communicator& world,
+               const Checkpoint* resume) {
+  FitPlan plan = plan_in;
+  plan.fit.n_threads = n_threads;
+  if (plan.algorithm == Algorithm::online) plan.fit.max_moves = 0;  // moves need every document
+  const FitOptions& fit = plan.fit;
+  const bool distributed = world.size() > 1;
+  const bool online = plan.algorithm == Algorithm::online;
+  const std::string checkpoint_dir = checkpoint_dir_of(plan);
+  check_plan(plan, resume, world);
+  // The output is opened first, so that an unwritable path fails before the fit (under mpirun,
+  // once every rank has read its documents: nothing may be created before a rank fails).
+  std::optional<AtomicDirectory> output;
+  if (!distributed) output.emplace(plan.out);
+
+  Documents docs;
+  read_documents(plan, world, docs);
+  if (distributed && world.is_root()) output.emplace(plan.out);
+  DocumentSource& training = *docs.training;
+  FitOutcome outcome;
+  outcome.plan = plan;
+  outcome.n_docs = docs.shard ? docs.shard->n_docs : training.n_docs();
+  outcome.n_tokens = docs.shard ? docs.shard->n_tokens : training.n_tokens();
+  outcome.n_words = training.vocab().size();
+  outcome.ranks = world.size();
+  outcome.heldout_docs = docs.heldout ? docs.heldout->heldout.n_docs() : 0;
+  outcome.dropped_documents = docs.text_report.dropped_documents.size();
+  const std::string fingerprint = docs.shard ? docs.shard->fingerprint : training.fingerprint();
+  const auto note = [&](const std::string& text) {
+    if (hooks.on_note && world.is_root()) hooks.on_note(text);
+  };
+  note(std::to_string(outcome.n_docs) + " documents, " + std::to_string(outcome.n_words) +
+       " words, " + std::to_string(outcome.n_tokens) +
+       " tokens; K = " + std::to_string(fit.n_topics) + (online ? "; online" : "") +
+       (distributed ? "; " + std::to_string(world.size()) + " MPI ranks" : "") +
+       (docs.heldout ? "; " + std::to_string(outcome.heldout_docs) + " held out" : ""));
+
+  FitCallbacks callbacks = hooks.fit;
+  if (docs.heldout) {
+    callbacks.evaluate_heldout = [&](const LdaModel& m) {
+      return document_completion(m, *docs.heldout, fit.estep, fit.n_threads).perplexity();
+    };
+  }
+  // Checkpoints: the state at a safe point, with the plan of the fit.
+  if (resume && (resume->algorithm != algorithm_name(plan.algorithm) ||
+                 resume->corpus_fingerprint != training.fingerprint())) {
+    throw InputError(checkpoint_dir,
+                     "was written by a fit of another corpus or algorithm than the one its plan "
+                     "now reads; expected the same corpus, unchanged");
+  }
+  std::size_t last_checkpoint = static_cast<std::size_t>(-1);
+  const auto checkpoint_due = [&](std::size_t units) {
+    return plan.checkpoint_every > 0 && units > 0 && units % plan.checkpoint_every == 0 &&
+           units != last_checkpoint;
+  };
+  const std::string stored_plan = plan_to_json(plan);
+  const auto write_checkpoint = [&](const LdaModel& state, std::size_t units,
+                                    const BatchProgress* batch,
+                                    const OnlineProgress* online_state) {
+    Checkpoint c;
+    c.algorithm = algorithm_name(plan.algorithm);
+    c.plan = stored_plan;
+    c.corpus_fingerprint = training.fingerprint();
+    c.model = state;
+    if (batch) c.batch = *batch;
+    if (online_state) c.online = *online_state;
+    save_checkpoint(checkpoint_dir, c);
+    last_checkpoint = units;
+    note("checkpoint written to " + checkpoint_dir);
+  };
+  callbacks.checkpoint_due = checkpoint_due;
+  if (!distributed) {
+    callbacks.on_checkpoint = [&](const LdaModel& state, const BatchProgress& p) {
+      write_checkpoint(state, p.passes, &p, nullptr);
+    };
+  }
+  const std::string stopped =
+      distributed ? "no model was written (an existing one is untouched); checkpoints are not "
+                    "written under mpirun yet"
+                  : "no model was written (an existing one is untouched); the fit so far is "
+                    "saved in " +
+                        checkpoint_dir;
+
+  LdaModel model;
+  SavedModel saved;
+  if (!online) {
+    try {
+      if (resume) {
+        model = resume->model;
+        outcome.report = resume_batch(*docs.corpus, fit, model, resume->batch, callbacks);
+      } else {
+        const Shard fit_shard{&world, docs.shard ? docs.shard->first_doc : 0};
+        model = initialize_model(*docs.corpus, fit, fit_shard);
+        outcome.report = fit_batch(*docs.corpus, fit, model, callbacks, fit_shard);
+      }
+    } catch (const Interrupted&) {
+      throw Interrupted(stopped);
+    }
+    if (docs.shard) {
+      // Rank 0 collects every rank's gamma and writes the model; the others are done.
+      const std::vector<double> local(model.gamma.begin(), model.gamma.end());
+      const std::vector<double> all = world.gather(local, 0);
+      if (!world.is_root()) return outcome;
+      model.gamma = arma::mat(all.data(), fit.n_topics, outcome.n_docs);
+      for (const std::string& line : docs.shard->doc_table) {
+        const std::size_t tab = line.find('\t');
+        saved.doc_ids.push_back(line.substr(0, tab));
+        saved.labels.push_back(line.substr(tab + 1));
+      }
+    } else {
+      saved.doc_ids = docs.corpus->doc_ids();
+      saved.labels = docs.corpus->labels();
+    }
+  } else {
+    model = resume ? resume->model : initialize_online_model(training, fit);
+    // gamma.npy and docs.tsv are written as the final pass folds each mini-batch in (under mpirun,
+    // by rank 0, to which the other ranks send their gamma).
+    std::ofstream gamma_file, docs_file;
+    if (output) {
+      gamma_file.open(output->file("gamma.npy"), std::ios::binary);
+      docs_file.open(output->file("docs.tsv"), std::ios::binary);
+      write_npy_header(gamma_file, {outcome.n_docs, fit.n_topics});
+    }
+    OnlineCallbacks online_callbacks;
+    online_callbacks.fit = callbacks;
+    online_callbacks.on_gamma = [&](const DocumentBatch& batch, const arma::mat& gamma) {
+      write_npy_values(gamma_file, gamma.memptr(), gamma.n_elem);
+      for (std::size_t i = 0; i < batch.n_docs(); ++i) {
+        docs_file << training.doc_table_line(batch.first + i) << "\n";
+      }
+    };
+    online_callbacks.checkpoint_due = checkpoint_due;
+    if (!distributed) {
+      online_callbacks.on_checkpoint = [&](const LdaModel& state, const OnlineProgress& p) {
+        write_checkpoint(state, p.updates, nullptr, &p);
+      };
+    }
+    OnlineProgress state = resume ? resume->online : OnlineProgress{};
+    try {
+      outcome.report =
+          fit_online(training, fit, plan.online, model, state, online_callbacks, world);
+    } catch (const Interrupted&) {
+      throw Interrupted(stopped);
+    }
+    if (!output) return outcome;  // another rank than 0: rank 0 writes the model
+    gamma_file.close();
+    docs_file.close();
+    if (!gamma_file || !docs_file) {
+      throw InputError(output->temp_path(), "could not be written (disk full?)");
+    }
+    saved.streamed_docs = outcome.n_docs;
+  }
+
+  // Coherence on the training documents (for a streamed corpus, on its first documents).
+  std::vector<TopicSummary> topics = summarize_topics(model, plan.top_words);
+  if (docs.corpus) {
+    compute_coherence(*docs.corpus, topics);
+    if (docs.shard) {
+      outcome.coherence_note = "coherence computed on rank 0's " +
+                               std::to_string(docs.corpus->n_docs()) +
+                               " documents; tm-topics --corpus computes it on any corpus";
+    }
+  } else {
+    const Corpus sample = read_all(training, kInitSampleDocs);
+    compute_coherence(sample, topics);
+    if (sample.n_docs() < outcome.n_docs) {
+      outcome.coherence_note = "coherence computed on the first " +
+                               std::to_string(sample.n_docs()) +
+                               " documents; tm-topics --corpus computes it on any corpus";
+    }
+  }
+  outcome.topics_table = format_topics(topics, training.vocab());
+
+  saved.model = model;
+  saved.vocab = training.vocab();
+  saved.algorithm = algorithm_name(plan.algorithm);
+  saved.corpus.path = absolute(plan.corpus);
+  saved.corpus.vocab_path = absolute(plan.read.vocab_path);
+  saved.corpus.format = format_name(docs.format);
+  saved.corpus.fingerprint = fingerprint;
+  saved.corpus.n_tokens = outcome.n_tokens;
+  if (docs.format == CorpusFormat::text || docs.format == CorpusFormat::text_dir) {
+    saved.corpus.has_text_options = true;
+    saved.corpus.text_options = plan.read;
+  }
+  saved.options_json = options_to_json(fit);
+  saved.seed = fit.seed;
+  saved.passes = outcome.report.passes;
+  saved.converged = outcome.report.converged;
+  saved.final_elbo = outcome.report.final_elbo;
+  saved.seconds = outcome.report.seconds;
+  save_model(*output, saved, outcome.report.trace, outcome.topics_table);
+  output->commit();
+  outcome.written = true;
+  std::error_code ec;
+  fs::remove_all(checkpoint_dir, ec);  // the fit is complete: its checkpoint has served
+
+  outcome.heldout_perplexity = std::nan("");
+  for (const PassReport& line : outcome.report.trace) {
+    if (docs.heldout && !std::isnan(line.heldout_perplexity)) {
+      outcome.heldout_perplexity = line.heldout_perplexity;
+    }
+  }
+  if (distributed) {
+    outcome.mib_summed_per_pass =
+        static_cast<double>(world.bytes_summed()) / 1048576.0 /
+        static_cast<double>(std::max<std::size_t>(1, outcome.report.passes));
+  }
+  return outcome;
+}
+
+}  // namespace
+
+std::string plan_to_json(const FitPlan& p) {
+  json inputs = json::array();
+  for (const InputPath& input : p.more_inputs)
+    inputs.push_back({input.option, absolute(input.path)});
+  json read = detail::text_options_json(p.read);
+  read["format"] = format_name(p.read.format);
+  read["vocab_path"] = absolute(p.read.vocab_path);
+  read["docs_path"] = absolute(p.read.docs_path);
+  return json{
+      {"corpus", absolute(p.corpus)},
+      {"read", read},
+      {"more_inputs", inputs},
+      {"algorithm", algorithm_name(p.algorithm)},
+      {"fit", fit_options_json(p.fit)},
+      {"online",
+       {{"batch_size", p.online.batch_size}, {"tau0", p.online.tau0}, {"kappa", p.online.kappa}}},
+      {"heldout_fraction", p.heldout_fraction},
+      {"out", absolute(p.out)},
+      {"checkpoint", absolute(checkpoint_dir_of(p))},
+      {"checkpoint_every", p.checkpoint_every},
+      {"top_words", p.top_words},
+      {"force", p.force}}
+      .dump(1);
+}
+
+FitPlan plan_from_json(const std::string& text, const std::string& source) {
+  FitPlan p;
+  try {
+    const json j = json::parse(text);
+    p.corpus = j.at("corpus").get<std::string>();
+    const json& read = j.at("read");
+    detail::read_text_options(read, p.read);
+    p.read.format = parse_corpus_format(read.at("format").get<std::string>());
+    p.read.vocab_path = read.at("vocab_path").get<std::string>();
+    p.read.docs_path = read.at("docs_path").get<std::string>();
+    for (const json& input : j.at("more_inputs")) {
+      p.more_inputs.push_back({input.at(0).get<std::string>(), input.at(1).get<std::string>()});
+    }
+    p.algorithm = parse_algorithm(j.at("algorithm").get<std::string>());
+    p.fit = fit_options_from(j.at("fit"));
+    p.online.batch_size = j.at("online").at("batch_size").get<std::size_t>();
+    p.online.tau0 = j.at("online").at("tau0").get<double>();
+    p.online.kappa = j.at("online").at("kappa").get<double>();
+    p.heldout_fraction = j.at("heldout_fraction").get<double>();
+    p.out = j.at("out").get<std::string>();
+    p.checkpoint = j.at("checkpoint").get<std::string>();
+    p.checkpoint_every = j.at("checkpoint_every").get<std::size_t>();
+    p.top_words = j.at("top_words").get<std::size_t>();
+    p.force = j.at("force").get<bool>();
+  } catch (const json::exception& e) {
+    throw InputError(source, std::string("the fit's plan is malformed: ") + e.what());
+  } catch (const UsageError& e) {
+    throw InputError(source, std::string("the fit's plan is malformed: ") + e.what());
+  }
+  return p;
+}
+
+FitOutcome run_fit(const FitPlan& plan, int n_threads, const RunHooks& hooks, Communicator& world) {
+  return run(plan, n_threads, hooks, world, nullptr);
+}
+
+FitOutcome resume_fit(const std::string& dir, int n_threads, const RunHooks& hooks) {
+  const Checkpoint checkpoint = load_checkpoint(dir);
+  const FitPlan plan = plan_from_json(checkpoint.plan, dir + "/checkpoint.json");
+  return run(plan, n_threads, hooks, single_process(), &checkpoint);
+}
+
+}  // namespace tmkit
