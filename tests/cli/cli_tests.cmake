@@ -5,3 +5,8 @@ foreach(script IN ITEMS help_version bad_input_fit interrupt outputs signals det
                    ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli.${script} PROPERTIES LABELS cli TIMEOUT 600)
 endforeach()
+# The tutorial, every command as written (slow: left out of the sanitizer run).
+add_test(NAME cli.tutorial
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/tutorial.sh $<TARGET_FILE_DIR:tm-fit>
+                 ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.tutorial PROPERTIES LABELS "cli;slow" TIMEOUT 900)
