@@ -39,7 +39,7 @@ bad_kl word       '0.5 half 0\n'             '^tm-kl: word\.txt:1: value 2 "half
 bad_kl empty      ''                         '^tm-kl: empty\.txt: no rows of numbers'
 bad_kl count      '0.5 0.5 0\n'              '^tm-kl: q\.csv: has 2 rows; --mode rows pairs row i with row i and expected 1'
 bad_kl mode       '0.5 0.5 0\n'              '^tm-kl: --mode: .cosine.; expected rows, pairwise or all$' --mode cosine
-bad_kl metric     '0.5 0.5 0\n'              "^tm-kl: unknown metric 'l2'" --metric l2
+bad_kl metric     '0.5 0.5 0\n'              '^tm-kl: --metric: "l2" is not a metric; expected kl, rkl, skl, js, jsd, hellinger or tv' --metric l2
 bad_kl zero_pol   '0.5 0.5 0\n'              "^tm-kl: zero policy 'epsilon=0' is not understood" --zero epsilon=0
 bad_kl base       '0.5 0.5 0\n'              "^tm-kl: --base: '10'; expected e or 2" --base 10
 expect_exit 2 '^tm-kl: missing\.txt: ' "tm-kl missing file" -- "$BIN/tm-kl" missing.txt q.csv

@@ -40,7 +40,7 @@ expect_exit 2 'docword\.cut\.txt:101: file ends after 97 entries; expected NNZ' 
 absent bad "truncated corpus"
 expect_exit 2 '^tm-fit: --kappa: 0.3; expected a number in \(0.5, 1\]' "kappa outside (0.5, 1]" -- \
   "$BIN/tm-fit" --corpus "$KJV" -k 2 --algorithm online --kappa 0.3 --out bad
-expect_exit 2 '^tm-fit: --algorithm: "gibbs"; expected batch or online' "bad algorithm" -- \
+expect_exit 2 '^tm-fit: --algorithm: "gibbs" is not an algorithm; expected batch or online' "bad algorithm" -- \
   "$BIN/tm-fit" --corpus "$KJV" -k 2 --algorithm gibbs --out bad
 expect_exit 2 '^tm-fit: --heldout-fraction: 1; expected a fraction in \[0, 1\)' "bad held-out fraction" -- \
   "$BIN/tm-fit" --corpus "$KJV" -k 2 --heldout-fraction 1 --out bad

@@ -18,6 +18,7 @@
 
 #include "detail/blocks.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/names.hpp"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -433,36 +434,19 @@ std::vector<Merge> generic_linkage(CondensedMatrix<T>& d, Merged merged, Distanc
 
 }  // namespace
 
+namespace {
+constexpr Named<Linkage> kLinkages[] = {
+    {Linkage::single, "single"},     {Linkage::complete, "complete"},
+    {Linkage::average, "average"},   {Linkage::weighted, "weighted"},
+    {Linkage::centroid, "centroid"}, {Linkage::median, "median"},
+    {Linkage::ward, "ward"},         {Linkage::ib, "ib"}};
+}  // namespace
+
 Linkage parse_linkage(const std::string& name) {
-  for (const Linkage m : {Linkage::single, Linkage::complete, Linkage::average, Linkage::weighted,
-                          Linkage::centroid, Linkage::median, Linkage::ward, Linkage::ib}) {
-    if (linkage_name(m) == name) return m;
-  }
-  throw UsageError("unknown linkage '" + name +
-                   "'; expected single, complete, average, weighted, centroid, median, ward or ib");
+  return parse_named(kLinkages, name, "linkage", "a linkage");
 }
 
-std::string linkage_name(Linkage method) {
-  switch (method) {
-    case Linkage::single:
-      return "single";
-    case Linkage::complete:
-      return "complete";
-    case Linkage::average:
-      return "average";
-    case Linkage::weighted:
-      return "weighted";
-    case Linkage::centroid:
-      return "centroid";
-    case Linkage::median:
-      return "median";
-    case Linkage::ward:
-      return "ward";
-    case Linkage::ib:
-      return "ib";
-  }
-  return "?";
-}
+std::string linkage_name(Linkage method) { return name_of(kLinkages, method); }
 
 template <class T>
 arma::mat linkage(CondensedMatrix<T> distances, Linkage method, int n_threads,

@@ -8,6 +8,7 @@
 
 #include "detail/fields.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/names.hpp"
 #include "tmkit/corpus/tmc.hpp"
 #include "tmkit/io/io.hpp"
 
@@ -336,61 +337,34 @@ InputError empty_document_error(const std::string& path, std::size_t d) {
                               "(remove it, or re-import with tm-import, which drops them)");
 }
 
+namespace {
+// The first name of each format is its own; "lda-c" and "mtx" are accepted too.
+constexpr Named<CorpusFormat> kFormats[] = {{CorpusFormat::automatic, "auto"},
+                                            {CorpusFormat::uci, "uci"},
+                                            {CorpusFormat::ldac, "ldac"},
+                                            {CorpusFormat::ldac, "lda-c"},
+                                            {CorpusFormat::mm, "mm"},
+                                            {CorpusFormat::mm, "mtx"},
+                                            {CorpusFormat::tmc, "tmc"},
+                                            {CorpusFormat::text, "text"},
+                                            {CorpusFormat::text_dir, "text-dir"}};
+constexpr Named<TextColumns> kColumns[] = {{TextColumns::automatic, "auto"},
+                                           {TextColumns::text, "text"},
+                                           {TextColumns::id_text, "id-text"},
+                                           {TextColumns::id_label_text, "id-label-text"}};
+}  // namespace
+
 CorpusFormat parse_corpus_format(const std::string& name) {
-  if (name == "auto") return CorpusFormat::automatic;
-  if (name == "uci") return CorpusFormat::uci;
-  if (name == "ldac" || name == "lda-c") return CorpusFormat::ldac;
-  if (name == "mm" || name == "mtx") return CorpusFormat::mm;
-  if (name == "text") return CorpusFormat::text;
-  if (name == "text-dir") return CorpusFormat::text_dir;
-  if (name == "tmc") return CorpusFormat::tmc;
-  throw UsageError("--format: \"" + name +
-                   "\" is not a corpus format; expected auto, uci, ldac, "
-                   "mm, tmc, text or text-dir");
+  return parse_named(kFormats, name, "format", "a corpus format");
 }
 
-std::string format_name(CorpusFormat format) {
-  switch (format) {
-    case CorpusFormat::automatic:
-      return "auto";
-    case CorpusFormat::uci:
-      return "uci";
-    case CorpusFormat::ldac:
-      return "ldac";
-    case CorpusFormat::mm:
-      return "mm";
-    case CorpusFormat::text:
-      return "text";
-    case CorpusFormat::text_dir:
-      return "text-dir";
-    case CorpusFormat::tmc:
-      return "tmc";
-  }
-  return "?";
-}
+std::string format_name(CorpusFormat format) { return name_of(kFormats, format); }
 
 TextColumns parse_text_columns(const std::string& name) {
-  if (name == "auto") return TextColumns::automatic;
-  if (name == "text") return TextColumns::text;
-  if (name == "id-text") return TextColumns::id_text;
-  if (name == "id-label-text") return TextColumns::id_label_text;
-  throw UsageError("--columns: \"" + name +
-                   "\" is not a column layout; expected auto, text, id-text or id-label-text");
+  return parse_named(kColumns, name, "columns", "a column layout");
 }
 
-std::string text_columns_name(TextColumns columns) {
-  switch (columns) {
-    case TextColumns::text:
-      return "text";
-    case TextColumns::id_text:
-      return "id-text";
-    case TextColumns::id_label_text:
-      return "id-label-text";
-    case TextColumns::automatic:
-      break;
-  }
-  return "auto";
-}
+std::string text_columns_name(TextColumns columns) { return name_of(kColumns, columns); }
 
 CorpusFormat detect_corpus_format(const std::string& path) {
   std::error_code ec;

@@ -10,6 +10,7 @@
 
 #include "detail/blocks.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/names.hpp"
 #include "tmkit/io/io.hpp"
 
 namespace tmkit {
@@ -18,11 +19,7 @@ namespace {
 
 constexpr double kLn2 = 0.693147180559945309417232121458;
 
-struct MetricName {
-  Metric metric;
-  const char* name;
-};
-constexpr MetricName kMetricNames[] = {
+constexpr Named<Metric> kMetricNames[] = {
     {Metric::kl, "kl"}, {Metric::rkl, "rkl"}, {Metric::skl, "skl"},
     {Metric::js, "js"}, {Metric::jsd, "jsd"}, {Metric::hellinger, "hellinger"},
     {Metric::tv, "tv"},
@@ -57,19 +54,10 @@ double kl_nats(const double* p, const double* q, std::size_t n) noexcept {
 }  // namespace
 
 Metric parse_metric(const std::string& name) {
-  for (const auto& entry : kMetricNames) {
-    if (name == entry.name) return entry.metric;
-  }
-  throw UsageError("unknown metric '" + name +
-                   "'; expected one of kl, rkl, skl, js, jsd, hellinger, tv");
+  return parse_named(kMetricNames, name, "metric", "a metric");
 }
 
-std::string metric_name(Metric metric) {
-  for (const auto& entry : kMetricNames) {
-    if (metric == entry.metric) return entry.name;
-  }
-  return "?";
-}
+std::string metric_name(Metric metric) { return name_of(kMetricNames, metric); }
 
 bool is_symmetric(Metric metric) noexcept { return metric != Metric::kl && metric != Metric::rkl; }
 

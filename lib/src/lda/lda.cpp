@@ -11,6 +11,7 @@
 #include "detail/blocks.hpp"
 #include "detail/lda_moves.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/names.hpp"
 #include "tmkit/core/random.hpp"
 #include "tmkit/io/io.hpp"
 #include "tmkit/lda/completion.hpp"
@@ -938,25 +939,16 @@ void check_shape(const Corpus& corpus, const FitOptions& options, const LdaModel
 
 }  // namespace
 
+namespace {
+constexpr Named<StopRule> kStopRules[] = {
+    {StopRule::automatic, "auto"}, {StopRule::heldout, "heldout"}, {StopRule::elbo, "elbo"}};
+}  // namespace
+
 StopRule parse_stop_rule(const std::string& name) {
-  if (name == "auto") return StopRule::automatic;
-  if (name == "heldout") return StopRule::heldout;
-  if (name == "elbo") return StopRule::elbo;
-  throw OptionError("stop",
-                    "\"" + name + "\" is not a stopping rule; expected auto, heldout or elbo");
+  return parse_named(kStopRules, name, "stop", "a stopping rule");
 }
 
-std::string stop_rule_name(StopRule rule) {
-  switch (rule) {
-    case StopRule::heldout:
-      return "heldout";
-    case StopRule::elbo:
-      return "elbo";
-    case StopRule::automatic:
-      break;
-  }
-  return "auto";
-}
+std::string stop_rule_name(StopRule rule) { return name_of(kStopRules, rule); }
 
 StopRule resolve_stop_rule(const FitOptions& options, std::size_t n_docs, bool caller_heldout) {
   if (options.stop != StopRule::automatic) return options.stop;

@@ -6,6 +6,7 @@
 
 #include "detail/blocks.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/names.hpp"
 
 namespace tmkit {
 namespace {
@@ -13,15 +14,16 @@ constexpr std::size_t kDocsPerTask = 512;   // projection updates per parallel t
 constexpr double kMinLengthOfMedian = 0.5;  // candidates hold at least half the median length
 }  // namespace
 
+namespace {
+constexpr Named<InitMethod> kInitMethods[] = {{InitMethod::spa, "spa"},
+                                              {InitMethod::random, "random"}};
+}  // namespace
+
 InitMethod parse_init_method(const std::string& name) {
-  if (name == "spa") return InitMethod::spa;
-  if (name == "random") return InitMethod::random;
-  throw OptionError("init", "\"" + name + "\" is not an initialisation; expected spa or random");
+  return parse_named(kInitMethods, name, "init", "an initialisation");
 }
 
-std::string init_method_name(InitMethod method) {
-  return method == InitMethod::spa ? "spa" : "random";
-}
+std::string init_method_name(InitMethod method) { return name_of(kInitMethods, method); }
 
 std::vector<std::size_t> spa_seed_documents(const Corpus& corpus, std::size_t n_topics,
                                             int n_threads) {

@@ -10,6 +10,7 @@
 
 #include "detail/read_options_json.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/names.hpp"
 #include "tmkit/corpus/corpus_shard.hpp"
 #include "tmkit/corpus/corpus_stream.hpp"
 #include "tmkit/io/io.hpp"
@@ -23,15 +24,16 @@ namespace tmkit {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+namespace {
+constexpr Named<Algorithm> kAlgorithms[] = {{Algorithm::batch, "batch"},
+                                            {Algorithm::online, "online"}};
+}  // namespace
+
 Algorithm parse_algorithm(const std::string& name) {
-  if (name == "batch") return Algorithm::batch;
-  if (name == "online") return Algorithm::online;
-  throw OptionError("algorithm", "\"" + name + "\"; expected batch or online");
+  return parse_named(kAlgorithms, name, "algorithm", "an algorithm");
 }
 
-std::string algorithm_name(Algorithm algorithm) {
-  return algorithm == Algorithm::online ? "online" : "batch";
-}
+std::string algorithm_name(Algorithm algorithm) { return name_of(kAlgorithms, algorithm); }
 
 namespace {
 
