@@ -194,10 +194,10 @@ int fit_main(int argc, char** argv) {
                        : tmkit::run_fit(plan, g.threads, hooks, world);
   } catch (const tmkit::Interrupted& e) {
     // The library says where the fit is saved (when it is); the app says how to go on.
-    const std::string what = e.what();
-    const std::string dir = what.substr(what.rfind(' ') + 1);
-    if (what.find("saved in ") == std::string::npos) throw;
-    throw tmkit::Interrupted(what + ": continue it with tm-fit --resume " + dir);
+    if (e.saved_to().empty()) throw;
+    throw tmkit::Interrupted(std::string(e.what()) + ": continue it with tm-fit --resume " +
+                                 e.saved_to(),
+                             e.saved_to());
   }
   progress.finish();
   if (outcome.written) print_summary(outcome, resuming ? outcome.plan : plan);

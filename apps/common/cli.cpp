@@ -65,11 +65,11 @@ int run(const char* name, int argc, char** argv, const std::function<int(int, ch
     if (current_world().size() == 1) install_interrupt_handler();
     return body(argc, argv);
   } catch (const Interrupted& e) {
-    // The library's own message says where it stopped; an app that saved something says what.
-    const std::string what = e.what();
-    message = what.rfind("interrupted", 0) == 0
+    // When the work was saved, the message says where and how to go on; otherwise nothing was
+    // written at all.
+    message = e.saved_to().empty()
                   ? "interrupted; nothing was written and existing outputs are untouched"
-                  : "interrupted; " + what;
+                  : "interrupted; " + std::string(e.what());
     code = kExitInterrupted;
   } catch (const OptionError& e) {
     // The option as this front end spells it: -k, --tol.

@@ -308,7 +308,7 @@ FitOutcome run(const FitPlan& plan_in, int n_threads, const RunHooks& hooks, Com
         outcome.report = fit_batch(*docs.corpus, fit, model, callbacks, fit_shard);
       }
     } catch (const Interrupted&) {
-      throw Interrupted(stopped);
+      throw Interrupted(stopped, distributed ? "" : checkpoint_dir);
     }
     if (docs.shard) {
       // Rank 0 collects every rank's gamma and writes the model; the others are done.
@@ -354,7 +354,7 @@ FitOutcome run(const FitPlan& plan_in, int n_threads, const RunHooks& hooks, Com
       outcome.report =
           fit_online(training, fit, plan.online, model, state, online_callbacks, world);
     } catch (const Interrupted&) {
-      throw Interrupted(stopped);
+      throw Interrupted(stopped, distributed ? "" : checkpoint_dir);
     }
     if (!output) return outcome;  // another rank than 0: rank 0 writes the model
     gamma_file.close();

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace tmkit {
 
@@ -60,6 +61,14 @@ class NumericError : public std::runtime_error {
 class Interrupted : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+  /// Stopped with the work saved: `saved_to` is where (a checkpoint directory), what() says so.
+  Interrupted(const std::string& what, std::string saved_to)
+      : std::runtime_error(what), saved_to_(std::move(saved_to)) {}
+  /// Where the work so far was saved; empty when nothing was.
+  const std::string& saved_to() const noexcept { return saved_to_; }
+
+ private:
+  std::string saved_to_;
 };
 
 namespace detail {
