@@ -7,6 +7,7 @@
 
 #include "detail/read_options_json.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/names.hpp"
 #include "tmkit/corpus/corpus_io.hpp"
 #include "tmkit/io/io.hpp"
 #include "tmkit/io/npy.hpp"
@@ -108,10 +109,18 @@ std::vector<std::string> read_lines(const std::string& path) {
 
 std::string tmkit_version() { return TMKIT_VERSION; }
 
+namespace {
+constexpr Named<AlphaOption::Kind> kAlphaKinds[] = {
+    {AlphaOption::Kind::symmetric, "symmetric"},
+    {AlphaOption::Kind::asymmetric, "asymmetric"},
+    {AlphaOption::Kind::learn, "auto"},
+    {AlphaOption::Kind::learn_symmetric, "auto-symmetric"}};
+}  // namespace
+
 std::string options_to_json(const FitOptions& o) {
   json j = {{"n_topics", o.n_topics},
-            {"alpha", o.alpha.to_string()},
-            {"eta", o.eta.to_string()},
+            {"alpha", {{"kind", name_of(kAlphaKinds, o.alpha.kind)}, {"value", o.alpha.value}}},
+            {"eta", {{"learn", o.eta.learn}, {"value", o.eta.value}}},
             {"max_passes", o.max_passes},
             {"stop", stop_rule_name(o.stop)},
             {"tol", o.tol},
@@ -123,6 +132,8 @@ std::string options_to_json(const FitOptions& o) {
             {"estep_tol", o.estep.tol},
             {"estep_max_iter", o.estep.max_iter},
             {"estep_restart", o.estep.restart},
+            {"restart_warmup", o.restart_warmup},
+            {"restart_period", o.restart_period},
             {"fold_in_gamma", o.fold_in_gamma},
             {"init", init_method_name(o.init)},
             {"max_moves", o.max_moves},
@@ -130,6 +141,37 @@ std::string options_to_json(const FitOptions& o) {
             {"move_passes", o.move_passes},
             {"seed", o.seed}};
   return j.dump();
+}
+
+FitOptions options_from_json(const std::string& text) {
+  const json j = json::parse(text);
+  FitOptions o;
+  o.n_topics = j.at("n_topics").get<std::size_t>();
+  o.alpha.kind = parse_named(kAlphaKinds, j.at("alpha").at("kind").get<std::string>(), "alpha",
+                             "a kind of prior");
+  o.alpha.value = j.at("alpha").at("value").get<double>();
+  o.eta.learn = j.at("eta").at("learn").get<bool>();
+  o.eta.value = j.at("eta").at("value").get<double>();
+  o.max_passes = j.at("max_passes").get<std::size_t>();
+  o.stop = parse_stop_rule(j.at("stop").get<std::string>());
+  o.tol = j.at("tol").get<double>();
+  o.patience = j.at("patience").get<std::size_t>();
+  o.heldout_tol = j.at("heldout_tol").get<double>();
+  o.heldout_patience = j.at("heldout_patience").get<std::size_t>();
+  o.warmup_passes = j.at("warmup_passes").get<std::size_t>();
+  o.move_tol = j.at("move_tol").get<double>();
+  o.estep.tol = j.at("estep_tol").get<double>();
+  o.estep.max_iter = j.at("estep_max_iter").get<std::size_t>();
+  o.estep.restart = j.at("estep_restart").get<bool>();
+  o.restart_warmup = j.at("restart_warmup").get<std::size_t>();
+  o.restart_period = j.at("restart_period").get<std::size_t>();
+  o.fold_in_gamma = j.at("fold_in_gamma").get<bool>();
+  o.init = parse_init_method(j.at("init").get<std::string>());
+  o.max_moves = j.at("max_moves").get<std::size_t>();
+  o.min_split_gain = j.at("min_split_gain").get<double>();
+  o.move_passes = j.at("move_passes").get<std::size_t>();
+  o.seed = j.at("seed").get<std::uint64_t>();
+  return o;
 }
 
 EstepOptions saved_estep_options(const SavedModel& saved) {

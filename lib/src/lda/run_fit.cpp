@@ -45,59 +45,6 @@ std::string checkpoint_dir_of(const FitPlan& plan) {
   return plan.checkpoint.empty() ? plan.out + ".checkpoint" : plan.checkpoint;
 }
 
-json fit_options_json(const FitOptions& o) {
-  return {{"n_topics", o.n_topics},
-          {"alpha", {{"kind", static_cast<int>(o.alpha.kind)}, {"value", o.alpha.value}}},
-          {"eta", {{"learn", o.eta.learn}, {"value", o.eta.value}}},
-          {"max_passes", o.max_passes},
-          {"stop", stop_rule_name(o.stop)},
-          {"tol", o.tol},
-          {"patience", o.patience},
-          {"heldout_tol", o.heldout_tol},
-          {"heldout_patience", o.heldout_patience},
-          {"estep",
-           {{"tol", o.estep.tol}, {"max_iter", o.estep.max_iter}, {"restart", o.estep.restart}}},
-          {"restart_warmup", o.restart_warmup},
-          {"restart_period", o.restart_period},
-          {"init", init_method_name(o.init)},
-          {"warmup_passes", o.warmup_passes},
-          {"max_moves", o.max_moves},
-          {"min_split_gain", o.min_split_gain},
-          {"move_tol", o.move_tol},
-          {"move_passes", o.move_passes},
-          {"fold_in_gamma", o.fold_in_gamma},
-          {"seed", o.seed}};
-}
-
-FitOptions fit_options_from(const json& j) {
-  FitOptions o;
-  o.n_topics = j.at("n_topics").get<std::size_t>();
-  o.alpha.kind = static_cast<AlphaOption::Kind>(j.at("alpha").at("kind").get<int>());
-  o.alpha.value = j.at("alpha").at("value").get<double>();
-  o.eta.learn = j.at("eta").at("learn").get<bool>();
-  o.eta.value = j.at("eta").at("value").get<double>();
-  o.max_passes = j.at("max_passes").get<std::size_t>();
-  o.stop = parse_stop_rule(j.at("stop").get<std::string>());
-  o.tol = j.at("tol").get<double>();
-  o.patience = j.at("patience").get<std::size_t>();
-  o.heldout_tol = j.at("heldout_tol").get<double>();
-  o.heldout_patience = j.at("heldout_patience").get<std::size_t>();
-  o.estep.tol = j.at("estep").at("tol").get<double>();
-  o.estep.max_iter = j.at("estep").at("max_iter").get<std::size_t>();
-  o.estep.restart = j.at("estep").at("restart").get<bool>();
-  o.restart_warmup = j.at("restart_warmup").get<std::size_t>();
-  o.restart_period = j.at("restart_period").get<std::size_t>();
-  o.init = parse_init_method(j.at("init").get<std::string>());
-  o.warmup_passes = j.at("warmup_passes").get<std::size_t>();
-  o.max_moves = j.at("max_moves").get<std::size_t>();
-  o.min_split_gain = j.at("min_split_gain").get<double>();
-  o.move_tol = j.at("move_tol").get<double>();
-  o.move_passes = j.at("move_passes").get<std::size_t>();
-  o.fold_in_gamma = j.at("fold_in_gamma").get<bool>();
-  o.seed = j.at("seed").get<std::uint64_t>();
-  return o;
-}
-
 // The documents of a run, however they are held.
 struct Documents {
   CorpusFormat format = CorpusFormat::automatic;
@@ -438,7 +385,7 @@ std::string plan_to_json(const FitPlan& p) {
       {"read", read},
       {"more_inputs", inputs},
       {"algorithm", algorithm_name(p.algorithm)},
-      {"fit", fit_options_json(p.fit)},
+      {"fit", json::parse(options_to_json(p.fit))},
       {"online",
        {{"batch_size", p.online.batch_size}, {"tau0", p.online.tau0}, {"kappa", p.online.kappa}}},
       {"heldout_fraction", p.heldout_fraction},
@@ -464,7 +411,7 @@ FitPlan plan_from_json(const std::string& text, const std::string& source) {
       p.more_inputs.push_back({input.at(0).get<std::string>(), input.at(1).get<std::string>()});
     }
     p.algorithm = parse_algorithm(j.at("algorithm").get<std::string>());
-    p.fit = fit_options_from(j.at("fit"));
+    p.fit = options_from_json(j.at("fit").dump());
     p.online.batch_size = j.at("online").at("batch_size").get<std::size_t>();
     p.online.tau0 = j.at("online").at("tau0").get<double>();
     p.online.kappa = j.at("online").at("kappa").get<double>();

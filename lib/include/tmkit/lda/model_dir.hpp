@@ -58,6 +58,9 @@ std::string tmkit_version();
 /// The fit's options as a JSON object (for model.json and reports).
 std::string options_to_json(const FitOptions& options);
 
+/// The options back from options_to_json's text (nlohmann's exceptions on a malformed one).
+FitOptions options_from_json(const std::string& json);
+
 /// The E-step options the model was fitted with (tolerance, most iterations), as recorded in its
 /// options; the defaults where a field is missing.
 EstepOptions saved_estep_options(const SavedModel& saved);
