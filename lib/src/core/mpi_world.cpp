@@ -138,7 +138,6 @@ void finalize_at_exit() {
 
 }  // namespace
 
-bool mpi_available() noexcept { return true; }
 
 // True when this process was started by mpirun (Open MPI, or a PMI/PMIx launcher such as srun):
 // without one, MPI is not initialized at all (no singleton start-up, no daemons).
@@ -184,7 +183,6 @@ void abort_world(int exit_code) {
 
 #else
 
-bool mpi_available() noexcept { return false; }
 Communicator& mpi_world(int&, char**&) { return single_process(); }
 bool in_parallel_job() noexcept { return false; }
 Communicator& current_world() noexcept { return single_process(); }

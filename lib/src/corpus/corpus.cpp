@@ -63,14 +63,6 @@ bool Corpus::has_labels() const noexcept {
   return std::any_of(labels_.begin(), labels_.end(), [](const auto& l) { return !l.empty(); });
 }
 
-void Corpus::set_vocab(std::vector<std::string> vocab) {
-  if (vocab.size() != vocab_.size()) {
-    throw UsageError("vocabulary has " + std::to_string(vocab.size()) + " words; expected " +
-                     std::to_string(vocab_.size()));
-  }
-  vocab_ = std::move(vocab);
-}
-
 void Corpus::set_doc_ids(std::vector<std::string> ids) {
   if (ids.size() != n_docs()) {
     throw UsageError("got " + std::to_string(ids.size()) + " document ids; expected " +

@@ -10,9 +10,6 @@
 
 namespace tmkit {
 
-/// True when this build has MPI.
-bool mpi_available() noexcept;
-
 /// The world communicator: initializes MPI on the first call when the program was started by
 /// mpirun (or another MPI launcher); otherwise, and when this build has no MPI, the trivial
 /// single_process() communicator, without initializing anything.

@@ -59,9 +59,7 @@ class Corpus {
   /// True when at least one document has a non-empty label.
   bool has_labels() const noexcept;
 
-  /// Replaces the vocabulary (same size) or the ids/labels (one per document); UsageError
-  /// otherwise.
-  void set_vocab(std::vector<std::string> vocab);
+  /// Replaces the ids or the labels (one per document); UsageError otherwise.
   void set_doc_ids(std::vector<std::string> ids);
   void set_labels(std::vector<std::string> labels);
 
