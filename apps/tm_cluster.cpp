@@ -152,14 +152,8 @@ int cluster(Settings s, const cli::RowSet& rows, const std::string& matrix_path,
       if (s.method != tmkit::Linkage::ib || s.cophenet) {
         const double bytes = double(n) * double(n - 1) / 2 * sizeof(T) *
                              (s.cophenet && s.method != tmkit::Linkage::ib ? 2 : 1);
-        if (bytes > s.max_bytes) {
-          char message[300];
-          std::snprintf(message, sizeof message,
-                        "%zu rows need %.3g GiB of distances, more than --max-memory (%.3g GiB); "
-                        "use --float32 or --no-cophenet, or raise --max-memory",
-                        n, bytes / 1073741824.0, s.max_bytes / 1073741824.0);
-          throw tmkit::UsageError(message);
-        }
+        cli::check_memory(bytes, std::to_string(n) + " rows' distances", s.max_bytes,
+                          "use --float32 or --no-cophenet");
         distances = tmkit::condensed_divergences<T>(rows.columns, s.divergence, s.threads,
                                                     cli::work_hooks(progress));
       }
@@ -290,13 +284,16 @@ int cluster(Settings s, const cli::RowSet& rows, const std::string& matrix_path,
 int cluster_main(int argc, char** argv) {
   namespace po = cli::po;
   Settings s;
-  bool normalize = false, float32 = false, no_cophenet = false, force = false;
+  bool float32 = false, no_cophenet = false, force = false;
   std::string model_dir, rows_path, matrix_path, labels_path, method = "average";
-  std::string metric = "jsd", base = "e", zero = "inf", max_memory = "8G";
+  cli::DivergenceOptionValues divergence_values;
   double clusters = 0, threshold = -1, inconsistent = -1;
   po::options_description options("Options");
   cli::add_common_options(options, s.threads, s.quiet);
   cli::add_force_option(options, force);
+  cli::add_divergence_options(
+      options, divergence_values, "jsd",
+      "distance between rows: jsd (sqrt of JS, a metric), js, hellinger, tv or skl");
   options.add_options()("model,m", po::value<std::string>(&model_dir),
                         "model directory: cluster its documents by theta")(
       "rows", po::value<std::string>(&rows_path),
@@ -307,11 +304,7 @@ int cluster_main(int argc, char** argv) {
       "output directory: a new or empty one, or an earlier tm-cluster output")(
       "linkage", po::value<std::string>(&method)->default_value("average"),
       "single, complete, average, weighted, centroid, median, ward or ib")(
-      "metric", po::value<std::string>(&metric)->default_value("jsd"),
-      "distance between rows: jsd (sqrt of JS, a metric), js, hellinger, tv or skl")(
-      "base", po::value<std::string>(&base)->default_value("e"), "logarithm: e or 2")(
-      "zero", po::value<std::string>(&zero)->default_value("inf"), "inf or epsilon=E (as tm-kl)")(
-      "normalize", po::bool_switch(&normalize), "accept rows with any positive sum")(
+
       "clusters,k", po::value<double>(&clusters),
       "flat clusters: at most K (scipy's maxclust; default 10)")(
       "threshold,t", po::value<double>(&threshold),
@@ -330,8 +323,7 @@ int cluster_main(int argc, char** argv) {
       "scipy's optimal_leaf_ordering; up to 5000 points)")(
       "no-cophenet", po::bool_switch(&no_cophenet),
       "skip the cophenetic correlation, which keeps a second copy of the distances")(
-      "max-memory", po::value<std::string>(&max_memory)->default_value("8G"),
-      "refuse distance matrices larger than this")(
+
       "truncate", po::value<std::size_t>(&s.truncate)->default_value(50),
       "dendrogram.svg shows at most this many leaves (the last merges)")(
       "top-words", po::value<std::size_t>(&s.top_words)->default_value(6),
@@ -341,13 +333,11 @@ int cluster_main(int argc, char** argv) {
   if (int(!model_dir.empty()) + int(!rows_path.empty()) + int(!matrix_path.empty()) != 1) {
     throw tmkit::UsageError("give exactly one of --model DIR, --rows FILE and --matrix FILE");
   }
-  if (base != "e" && base != "2") {
-    throw tmkit::UsageError("--base: '" + base + "'; expected e or 2");
-  }
+  const cli::DivergenceChoice choice = cli::finish_divergence_options(divergence_values);
   s.method = tmkit::parse_linkage(method);
-  s.divergence = {tmkit::parse_metric(metric), base == "2"};
+  s.divergence = choice.divergence;
   if (!tmkit::is_symmetric(s.divergence.metric)) {
-    throw tmkit::UsageError("--metric " + metric +
+    throw tmkit::UsageError("--metric " + divergence_values.metric +
                             " is not symmetric, so not a distance; use jsd, js, hellinger, tv "
                             "or skl");
   }
@@ -380,7 +370,7 @@ int cluster_main(int argc, char** argv) {
   if (s.optimal_ordering && no_cophenet) {
     throw tmkit::UsageError("--optimal-ordering needs the distances that --no-cophenet drops");
   }
-  s.max_bytes = cli::parse_memory_size(max_memory, "--max-memory");
+  s.max_bytes = choice.max_bytes;
   tmkit::check_output({"--out", s.out, true, "cluster.json", "tm-cluster"},
                       {{"--model", model_dir},
                        {"--rows", rows_path},
@@ -388,7 +378,7 @@ int cluster_main(int argc, char** argv) {
                        {"--labels", labels_path}},
                       force);
 
-  const tmkit::RowPolicy policy{normalize, tmkit::parse_zero_policy(zero)};
+  const tmkit::RowPolicy& policy = choice.policy;
   cli::RowSet rows;
   if (matrix_path.empty()) rows = cli::load_rows(model_dir, rows_path, false, policy);
   std::vector<std::string> labels = rows.labels;

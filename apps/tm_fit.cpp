@@ -195,9 +195,8 @@ int fit_main(int argc, char** argv) {
   } catch (const tmkit::Interrupted& e) {
     // The library says where the fit is saved (when it is); the app says how to go on.
     if (e.saved_to().empty()) throw;
-    throw tmkit::Interrupted(std::string(e.what()) + ": continue it with tm-fit --resume " +
-                                 e.saved_to(),
-                             e.saved_to());
+    throw tmkit::Interrupted(
+        std::string(e.what()) + ": continue it with tm-fit --resume " + e.saved_to(), e.saved_to());
   }
   progress.finish();
   if (outcome.written) print_summary(outcome, resuming ? outcome.plan : plan);

@@ -28,27 +28,21 @@ const tmkit::Metric kAll[] = {tmkit::Metric::kl, tmkit::Metric::rkl, tmkit::Metr
 int kl_main(int argc, char** argv) {
   namespace po = tmkit::cli::po;
   int threads = 0;
-  bool quiet = false, normalize = false;
-  std::string p_path, q_path, mode = "rows", metric_name = "kl", zero = "inf", base = "e", out;
-  std::string max_memory = "4G";
+  bool quiet = false;
+  std::string p_path, q_path, mode = "rows", out;
+  tmkit::cli::DivergenceOptionValues divergence_values;
   po::options_description options("Options");
   tmkit::cli::add_common_options(options, threads, quiet);
+  tmkit::cli::add_divergence_options(
+      options, divergence_values, "kl",
+      "kl, rkl (KL(q||p)), skl ((KL+rKL)/2), js, jsd (sqrt js, scipy's jensenshannon), hellinger, "
+      "tv");
   options.add_options()("p", po::value<std::string>(&p_path)->required(), "first file (rows p_i)")(
       "q", po::value<std::string>(&q_path)->required(), "second file (rows q_j)")(
       "mode", po::value<std::string>(&mode)->default_value("rows"),
       "rows: d(p_i, q_i); pairwise: d(p_i, q_j) for all i, j; all: every metric for each row pair")(
-      "metric", po::value<std::string>(&metric_name)->default_value("kl"),
-      "kl, rkl (KL(q||p)), skl ((KL+rKL)/2), js, jsd (sqrt js, scipy's jensenshannon), hellinger, "
-      "tv")("zero", po::value<std::string>(&zero)->default_value("inf"),
-            "inf: exact (0 log 0 = 0, +inf where q = 0 < p); epsilon=E: add E to every entry, "
-            "renormalize")(
-      "normalize", po::bool_switch(&normalize),
-      "accept rows with any positive sum (otherwise they must sum to 1 within 1e-9)")(
-      "base", po::value<std::string>(&base)->default_value("e"), "logarithm: e (nats) or 2 (bits)")(
       "out,o", po::value<std::string>(&out),
-      "write here instead of stdout (.npy, .csv or text by extension)")(
-      "max-memory", po::value<std::string>(&max_memory)->default_value("4G"),
-      "refuse a pairwise matrix larger than this");
+      "write here instead of stdout (.npy, .csv or text by extension)");
   po::positional_options_description positional;
   positional.add("p", 1).add("q", 1);
   po::variables_map vm;
@@ -56,11 +50,11 @@ int kl_main(int argc, char** argv) {
   if (mode != "rows" && mode != "pairwise" && mode != "all") {
     throw tmkit::UsageError("--mode: '" + mode + "'; expected rows, pairwise or all");
   }
-  if (base != "e" && base != "2")
-    throw tmkit::UsageError("--base: '" + base + "'; expected e or 2");
-  const tmkit::DivergenceOptions divergence{tmkit::parse_metric(metric_name), base == "2"};
-  const tmkit::RowPolicy policy{normalize, tmkit::parse_zero_policy(zero)};
-  const double max_bytes = tmkit::cli::parse_memory_size(max_memory, "--max-memory");
+  const tmkit::cli::DivergenceChoice choice =
+      tmkit::cli::finish_divergence_options(divergence_values);
+  const tmkit::DivergenceOptions& divergence = choice.divergence;
+  const tmkit::RowPolicy& policy = choice.policy;
+  const double max_bytes = choice.max_bytes;
 
   tmkit::check_output_file("--out", out, {{"P", p_path}, {"Q", q_path}});
   auto p = tmkit::read_distributions(p_path);

@@ -87,13 +87,16 @@ void emit(const std::string& out, const std::string& text) {
 int similarity_main(int argc, char** argv) {
   namespace po = cli::po;
   int threads = 0;
-  bool quiet = false, topics = false, normalize = false, condensed = false, similarity = false;
-  std::string model_dir, rows_path, against, with, metric_name = "js", base = "e", zero = "inf";
-  std::string out, max_memory = "4G", groups_path, svg;
+  bool quiet = false, topics = false, condensed = false, similarity = false;
+  std::string model_dir, rows_path, against, with;
+  std::string out, groups_path, svg;
+  cli::DivergenceOptionValues divergence_values;
   std::size_t top_k = 0, top_words = 8;
   double drift_threshold = 0.05;
   po::options_description options("Options");
   cli::add_common_options(options, threads, quiet);
+  cli::add_divergence_options(options, divergence_values, "js",
+                              "kl, rkl, skl, js, jsd, hellinger, tv");
   options.add_options()("model,m", po::value<std::string>(&model_dir),
                         "model directory: its documents' theta (or with --topics its topics)")(
       "topics", po::bool_switch(&topics),
@@ -104,11 +107,6 @@ int similarity_main(int argc, char** argv) {
       "a second file of rows: compare every row of the first set with these")(
       "against", po::value<std::string>(&against),
       "a second model: its topics against the first's, matched one to one")(
-      "metric", po::value<std::string>(&metric_name)->default_value("js"),
-      "kl, rkl, skl, js, jsd, hellinger, tv")(
-      "base", po::value<std::string>(&base)->default_value("e"), "logarithm: e or 2")(
-      "zero", po::value<std::string>(&zero)->default_value("inf"), "inf or epsilon=E (as tm-kl)")(
-      "normalize", po::bool_switch(&normalize), "accept rows with any positive sum")(
       "top-k", po::value<std::size_t>(&top_k)->default_value(0),
       "list the K nearest rows of each row (TSV) instead of a full matrix; memory O(N K)")(
       "similarity", po::bool_switch(&similarity),
@@ -117,8 +115,7 @@ int similarity_main(int argc, char** argv) {
       "output file: .npy (full, or --condensed), .csv or text; TSV for --top-k and tables")(
       "condensed", po::bool_switch(&condensed),
       "write the upper triangle only, row by row (scipy's pdist form; one set only)")(
-      "max-memory", po::value<std::string>(&max_memory)->default_value("4G"),
-      "refuse a full matrix larger than this")(
+
       "groups", po::value<std::string>(&groups_path),
       "topic drift: a file with one group label (e.g. a month) per document, in document order")(
       "drift-threshold", po::value<double>(&drift_threshold)->default_value(0.05, "0.05"),
@@ -142,16 +139,15 @@ int similarity_main(int argc, char** argv) {
   if (model_dir.empty() == rows_path.empty()) {
     throw tmkit::UsageError("give exactly one of --model DIR and --rows FILE");
   }
-  if (base != "e" && base != "2")
-    throw tmkit::UsageError("--base: '" + base + "'; expected e or 2");
   if (topics && model_dir.empty()) throw tmkit::UsageError("--topics needs --model");
   if (!against.empty() && model_dir.empty()) throw tmkit::UsageError("--against needs --model");
   if (condensed && (!with.empty() || top_k > 0)) {
     throw tmkit::UsageError("--condensed is for the full matrix of one set of rows");
   }
-  const tmkit::DivergenceOptions divergence{tmkit::parse_metric(metric_name), base == "2"};
-  const tmkit::RowPolicy policy{normalize, tmkit::parse_zero_policy(zero)};
-  const double max_bytes = cli::parse_memory_size(max_memory, "--max-memory");
+  const cli::DivergenceChoice choice = cli::finish_divergence_options(divergence_values);
+  const tmkit::DivergenceOptions& divergence = choice.divergence;
+  const tmkit::RowPolicy& policy = choice.policy;
+  const double max_bytes = choice.max_bytes;
   // Under mpirun, --top-k spreads its row tiles over the ranks and rank 0 writes the lists.
   tmkit::Communicator& world = tmkit::current_world();
   if (world.size() > 1 && top_k == 0) {

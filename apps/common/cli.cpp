@@ -354,16 +354,47 @@ double parse_memory_size(const std::string& text, const std::string& option) {
   return number * scale;
 }
 
-void check_matrix_memory(double n_rows, double n_cols, double max_bytes,
-                         const std::string& instead) {
-  const double bytes = matrix_bytes(n_rows, n_cols);
+void check_memory(double bytes, const std::string& what, double max_bytes,
+                  const std::string& instead) {
   if (bytes <= max_bytes) return;
   char message[512];
   std::snprintf(message, sizeof message,
-                "a %.0f x %.0f matrix needs %.3g GiB, more than --max-memory (%.3g GiB); %s, or "
-                "raise --max-memory",
-                n_rows, n_cols, bytes / 1073741824.0, max_bytes / 1073741824.0, instead.c_str());
+                "%s needs %.3g GiB, more than --max-memory (%.3g GiB); %s, or raise --max-memory",
+                what.c_str(), bytes / 1073741824.0, max_bytes / 1073741824.0, instead.c_str());
   throw UsageError(message);
+}
+
+void check_matrix_memory(double n_rows, double n_cols, double max_bytes,
+                         const std::string& instead) {
+  char what[96];
+  std::snprintf(what, sizeof what, "a %.0f x %.0f matrix", n_rows, n_cols);
+  check_memory(matrix_bytes(n_rows, n_cols), what, max_bytes, instead);
+}
+
+void add_divergence_options(po::options_description& options, DivergenceOptionValues& v,
+                            const char* default_metric, const char* metric_help) {
+  v.metric = default_metric;
+  options.add_options()("metric", po::value<std::string>(&v.metric)->default_value(v.metric),
+                        metric_help)("base", po::value<std::string>(&v.base)->default_value(v.base),
+                                     "logarithm: e (nats) or 2 (bits)")(
+      "zero", po::value<std::string>(&v.zero)->default_value(v.zero),
+      "inf: exact (0 log 0 = 0, +inf where q = 0 < p); epsilon=E: add E to every entry, "
+      "renormalize")(
+      "normalize", po::bool_switch(&v.normalize),
+      "accept rows with any positive sum (otherwise they must sum to 1 within 1e-9)")(
+      "max-memory", po::value<std::string>(&v.max_memory)->default_value(v.max_memory),
+      "refuse a matrix of distances larger than this (K, M, G or T bytes)");
+}
+
+DivergenceChoice finish_divergence_options(const DivergenceOptionValues& v) {
+  if (v.base != "e" && v.base != "2") {
+    throw OptionError("base", "\"" + v.base + "\" is not a base; expected e or 2");
+  }
+  DivergenceChoice choice;
+  choice.divergence = {parse_metric(v.metric), v.base == "2"};
+  choice.policy = {v.normalize, parse_zero_policy(v.zero)};
+  choice.max_bytes = parse_memory_size(v.max_memory, "--max-memory");
+  return choice;
 }
 
 }  // namespace tmkit::cli

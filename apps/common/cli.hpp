@@ -11,6 +11,7 @@
 
 #include "tmkit/core/work_hooks.hpp"
 #include "tmkit/corpus/corpus_io.hpp"
+#include "tmkit/divergence/divergence.hpp"
 #include "tmkit/io/output_guard.hpp"
 #include "tmkit/lda/model_dir.hpp"
 #include "tmkit/lda/run_fit.hpp"
@@ -114,9 +115,31 @@ RunHooks fit_hooks(Progress& progress);
 /// UsageError naming `option` otherwise.
 double parse_memory_size(const std::string& text, const std::string& option);
 
-/// Refuses (UsageError) an n x m matrix of doubles above `max_bytes`, saying how much it would
-/// take and what to do instead (`instead`, e.g. "use --top-k 10 for neighbour lists").
+/// Refuses (UsageError) `what` ("a 5000 x 5000 matrix") needing `bytes` above `max_bytes`, saying
+/// how much it would take and what to do instead (`instead`, e.g. "use --top-k 10 for neighbour
+/// lists").
+void check_memory(double bytes, const std::string& what, double max_bytes,
+                  const std::string& instead);
+
+/// check_memory for an n x m matrix of doubles.
 void check_matrix_memory(double n_rows, double n_cols, double max_bytes,
                          const std::string& instead);
+
+/// The options of a divergence, one group with the same defaults in every app that takes them:
+/// --metric (its default and help are the app's), --base, --zero, --normalize, --max-memory.
+struct DivergenceOptionValues {
+  std::string metric, base = "e", zero = "inf", max_memory = "8G";
+  bool normalize = false;
+};
+void add_divergence_options(po::options_description& options, DivergenceOptionValues& values,
+                            const char* default_metric, const char* metric_help);
+
+/// What the group means: the divergence, how rows are prepared, the memory limit.
+struct DivergenceChoice {
+  DivergenceOptions divergence;
+  RowPolicy policy;
+  double max_bytes = 0;
+};
+DivergenceChoice finish_divergence_options(const DivergenceOptionValues& values);
 
 }  // namespace tmkit::cli

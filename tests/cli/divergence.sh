@@ -41,7 +41,7 @@ bad_kl count      '0.5 0.5 0\n'              '^tm-kl: q\.csv: has 2 rows; --mode
 bad_kl mode       '0.5 0.5 0\n'              '^tm-kl: --mode: .cosine.; expected rows, pairwise or all$' --mode cosine
 bad_kl metric     '0.5 0.5 0\n'              '^tm-kl: --metric: "l2" is not a metric; expected kl, rkl, skl, js, jsd, hellinger or tv' --metric l2
 bad_kl zero_pol   '0.5 0.5 0\n'              "^tm-kl: zero policy 'epsilon=0' is not understood" --zero epsilon=0
-bad_kl base       '0.5 0.5 0\n'              "^tm-kl: --base: '10'; expected e or 2" --base 10
+bad_kl base       '0.5 0.5 0\n'              '^tm-kl: --base: "10" is not a base; expected e or 2' --base 10
 expect_exit 2 '^tm-kl: missing\.txt: ' "tm-kl missing file" -- "$BIN/tm-kl" missing.txt q.csv
 expect_exit 2 'x\.txt: cannot write' "tm-kl unwritable --out" -- "$BIN/tm-kl" p.txt q.csv --out /nonexistent/x.txt
 
@@ -68,7 +68,7 @@ cut -f1 "$SRC/corpora/kjv/docs.kjv.tsv" | sed 's/ [0-9]*$//' > books.txt
   && pass "topic drift table and plot" || fail "drift: $(head -3 drift.tsv)"
 
 awk 'BEGIN { for (i = 0; i < 1000000; i++) print "0.25 0.75" }' > million.txt
-expect_exit 2 'a 1000000 x 1000000 matrix needs 7\.45e\+03 GiB, more than --max-memory \(4 GiB\); use --top-k' \
+expect_exit 2 'a 1000000 x 1000000 matrix needs 7\.45e\+03 GiB, more than --max-memory \(8 GiB\); use --top-k' \
   "refuses a 10^6 x 10^6 matrix before allocating" -- "$BIN/tm-similarity" --rows million.txt --out big.npy
 absent big.npy "refused matrix"
 expect_exit 2 'matrix needs .* GiB, more than --max-memory' "tm-kl refuses it too" \
