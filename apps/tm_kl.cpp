@@ -70,7 +70,7 @@ int kl_main(int argc, char** argv) {
   arma::mat result;
   std::string header;
   if (mode == "pairwise") {
-    tmkit::cli::check_matrix_memory(static_cast<double>(p.columns.n_cols),
+    tmkit::check_matrix_memory(static_cast<double>(p.columns.n_cols),
                                     static_cast<double>(q.columns.n_cols), max_bytes,
                                     "use tm-similarity --top-k for nearest neighbours instead");
     result = tmkit::divergence_matrix(p.columns, q.columns, divergence, threads);

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "common/cli.hpp"
-#include "common/rows.hpp"
+#include "tmkit/divergence/row_set.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/mpi_world.hpp"
 #include "tmkit/divergence/divergence.hpp"
@@ -33,7 +33,7 @@ const cli::AppHelp kHelp = {
     "  tm-similarity --rows theta.npy --with new.npy --top-k 10  neighbours of new rows among old\n"
     "  tm-similarity --model kjv-model --groups books.txt --svg drift.svg   drift between books\n"};
 
-using cli::RowSet;
+using tmkit::RowSet;
 
 std::vector<std::string> read_groups(const std::string& path) {
   const std::string content = tmkit::read_file(path);
@@ -170,7 +170,7 @@ int similarity_main(int argc, char** argv) {
     return cli::kExitOk;
   }
 
-  const RowSet rows = cli::load_rows(model_dir, rows_path, topics, policy);
+  const RowSet rows = tmkit::load_rows(model_dir, rows_path, topics, policy);
   if (!groups_path.empty()) {  // topic drift
     if (topics) throw tmkit::UsageError("--groups needs documents, not --topics");
     const auto drift =
@@ -181,7 +181,7 @@ int similarity_main(int argc, char** argv) {
   }
   RowSet other;
   if (!with.empty()) {
-    other = cli::load_rows("", with, false, policy);
+    other = tmkit::load_rows("", with, false, policy);
     if (other.columns.n_rows != rows.columns.n_rows) {
       throw tmkit::InputError(with, "rows have " + std::to_string(other.columns.n_rows) +
                                         " values; expected " + std::to_string(rows.columns.n_rows) +
@@ -201,7 +201,7 @@ int similarity_main(int argc, char** argv) {
   }
   const auto n = static_cast<double>(rows.columns.n_cols);
   const auto m = static_cast<double>(database.columns.n_cols);
-  cli::check_matrix_memory(n, m, max_bytes,
+  tmkit::check_matrix_memory(n, m, max_bytes,
                            "use --top-k K for the K nearest rows of each row in O(N K) memory");
   if (out.empty() && n * m > 200.0 * 200.0) {
     throw tmkit::UsageError("a " + std::to_string(rows.columns.n_cols) + " x " +

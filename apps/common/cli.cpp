@@ -354,23 +354,6 @@ double parse_memory_size(const std::string& text, const std::string& option) {
   return number * scale;
 }
 
-void check_memory(double bytes, const std::string& what, double max_bytes,
-                  const std::string& instead) {
-  if (bytes <= max_bytes) return;
-  char message[512];
-  std::snprintf(message, sizeof message,
-                "%s needs %.3g GiB, more than --max-memory (%.3g GiB); %s, or raise --max-memory",
-                what.c_str(), bytes / 1073741824.0, max_bytes / 1073741824.0, instead.c_str());
-  throw UsageError(message);
-}
-
-void check_matrix_memory(double n_rows, double n_cols, double max_bytes,
-                         const std::string& instead) {
-  char what[96];
-  std::snprintf(what, sizeof what, "a %.0f x %.0f matrix", n_rows, n_cols);
-  check_memory(matrix_bytes(n_rows, n_cols), what, max_bytes, instead);
-}
-
 void add_divergence_options(po::options_description& options, DivergenceOptionValues& v,
                             const char* default_metric, const char* metric_help) {
   v.metric = default_metric;

@@ -115,16 +115,6 @@ RunHooks fit_hooks(Progress& progress);
 /// UsageError naming `option` otherwise.
 double parse_memory_size(const std::string& text, const std::string& option);
 
-/// Refuses (UsageError) `what` ("a 5000 x 5000 matrix") needing `bytes` above `max_bytes`, saying
-/// how much it would take and what to do instead (`instead`, e.g. "use --top-k 10 for neighbour
-/// lists").
-void check_memory(double bytes, const std::string& what, double max_bytes,
-                  const std::string& instead);
-
-/// check_memory for an n x m matrix of doubles.
-void check_matrix_memory(double n_rows, double n_cols, double max_bytes,
-                         const std::string& instead);
-
 /// The options of a divergence, one group with the same defaults in every app that takes them:
 /// --metric (its default and help are the app's), --base, --zero, --normalize, --max-memory.
 struct DivergenceOptionValues {

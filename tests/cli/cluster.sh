@@ -61,10 +61,10 @@ bad asymmetric  '0 1 2\n1 0 3\n2 4 0\n' '^tm-cluster: asymmetric\.txt:3: the mat
 bad negative    '0 -1\n-1 0\n'          '^tm-cluster: negative\.txt: distance between rows 0 and 1 is negative'
 bad nan         '1 nan 2\n'             '^tm-cluster: nan\.txt:1: value 2 is nan'
 bad triangle    '1 2\n'                 '^tm-cluster: triangle\.txt: 2 values are not a condensed distance matrix'
-bad too_many    '1 2 3\n'               '^tm-cluster: --clusters 5 is more than the 3 points' --clusters 5
-bad ib_matrix   '1 2 3\n'               '^tm-cluster: --linkage ib .*needs --model or --rows' --linkage ib
-bad kl_metric   '1 2 3\n'               '^tm-cluster: --metric kl is not symmetric' --metric kl
-bad olo_nocoph  '1 2 3\n'               '^tm-cluster: --optimal-ordering needs the distances' --optimal-ordering --no-cophenet
+bad too_many    '1 2 3\n'               '^tm-cluster: --clusters: 5 is more than the 3 points' --clusters 5
+bad ib_matrix   '1 2 3\n'               '^tm-cluster: --linkage: ib merges distributions and needs rows or a model' --linkage ib
+bad kl_metric   '1 2 3\n'               '^tm-cluster: --metric: kl is not symmetric' --metric kl
+bad olo_nocoph  '1 2 3\n'               '^tm-cluster: --optimal-ordering: needs the distances' --optimal-ordering --no-cophenet
 printf '0.5 0.5\n' > one_row.txt
 expect_exit 2 '^tm-cluster: one_row\.txt: has fewer than 2 rows' "one row" -- "$BIN/tm-cluster" --rows one_row.txt --out out.one_row
 absent out.one_row "one row"

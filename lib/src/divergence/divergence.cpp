@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <sstream>
 
 #include "detail/blocks.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/memory_limit.hpp"
 #include "tmkit/core/names.hpp"
 #include "tmkit/io/io.hpp"
 
@@ -213,6 +215,13 @@ arma::vec condensed_upper_triangle(const arma::mat& square) {
 double matrix_bytes(double n_rows, double n_cols) noexcept {
   const double bytes = n_rows * n_cols * static_cast<double>(sizeof(double));
   return std::isfinite(bytes) ? bytes : std::numeric_limits<double>::max();
+}
+
+void check_matrix_memory(double n_rows, double n_cols, double max_bytes,
+                         const std::string& instead) {
+  char what[96];
+  std::snprintf(what, sizeof what, "a %.0f x %.0f matrix", n_rows, n_cols);
+  check_memory(matrix_bytes(n_rows, n_cols), what, max_bytes, instead);
 }
 
 }  // namespace tmkit

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <string>
 
 namespace tmkit {
 
@@ -11,5 +12,8 @@ struct WorkHooks {
   std::function<void(std::size_t done, std::size_t total)> on_progress;
   std::function<bool()> stop_requested;
 };
+
+/// Work done in named stages ("distances", "merges"): the hooks of each stage as it begins.
+using StageHooks = std::function<WorkHooks(const std::string& stage)>;
 
 }  // namespace tmkit

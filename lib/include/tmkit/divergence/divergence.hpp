@@ -133,4 +133,8 @@ CondensedMatrix<T> condensed_divergences(const arma::mat& p, const DivergenceOpt
 /// Bytes of an n x m matrix of doubles, for checks before a large allocation (saturates).
 double matrix_bytes(double n_rows, double n_cols) noexcept;
 
+/// check_memory (core/memory_limit.hpp) for an n x m matrix of doubles.
+void check_matrix_memory(double n_rows, double n_cols, double max_bytes,
+                         const std::string& instead);
+
 }  // namespace tmkit

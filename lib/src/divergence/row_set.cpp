@@ -1,8 +1,8 @@
-#include "common/rows.hpp"
+#include "tmkit/divergence/row_set.hpp"
 
 #include <algorithm>
 
-namespace tmkit::cli {
+namespace tmkit {
 
 RowSet load_rows(const std::string& model_dir, const std::string& rows_path, bool topics,
                  const RowPolicy& policy) {
@@ -34,4 +34,4 @@ RowSet load_rows(const std::string& model_dir, const std::string& rows_path, boo
   return set;
 }
 
-}  // namespace tmkit::cli
+}  // namespace tmkit

@@ -1,5 +1,5 @@
-// Distributions an app compares or clusters, one per column: a model's documents (theta from
-// gamma) or topics, or rows from a file; shared by tm-similarity and tm-cluster.
+// Distributions to compare or cluster, one per column: a model's documents (theta from gamma) or
+// topics, or rows from a file (.npy, CSV or text), with their names and labels when known.
 #pragma once
 
 #include <armadillo>
@@ -10,7 +10,7 @@
 #include "tmkit/divergence/divergence.hpp"
 #include "tmkit/lda/model_dir.hpp"
 
-namespace tmkit::cli {
+namespace tmkit {
 
 struct RowSet {
   arma::mat columns;                  ///< K x N, prepared (finite, non-negative, summing to 1)
@@ -25,4 +25,4 @@ struct RowSet {
 RowSet load_rows(const std::string& model_dir, const std::string& rows_path, bool topics,
                  const RowPolicy& policy);
 
-}  // namespace tmkit::cli
+}  // namespace tmkit
