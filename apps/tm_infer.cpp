@@ -149,9 +149,7 @@ int infer_main(int argc, char** argv) {
   }
 
   cli::Progress progress("tm-infer", quiet);
-  tmkit::WorkHooks hooks;
-  hooks.on_progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
-  hooks.stop_requested = [] { return cli::interrupt_requested(); };
+  const tmkit::WorkHooks hooks = cli::work_hooks(progress);
   // The model's own training documents (the same content as the fit saw): the gamma the fit
   // saved is the other candidate of each fold-in, which reproduces it (docs/math/inference.md).
   const bool training_documents = !heldout && corpus.n_docs() == saved.model.n_docs() &&
@@ -164,7 +162,6 @@ int infer_main(int argc, char** argv) {
   tmkit::write_matrix(theta_file, inference.theta());
   tmkit::write_matrix(gamma_file, inference.gamma.t());
   elbo_file.stream() << vector_text(inference.elbo);
-  if (cli::interrupt_requested()) throw tmkit::Interrupted("interrupted");
   theta_file.commit();
   gamma_file.commit();
   elbo_file.commit();

@@ -190,9 +190,6 @@ int select_main(int argc, char** argv) {
   const bool root_quiet = quiet || !world.is_root();
   cli::Progress progress("tm-select", root_quiet);
   tmkit::SelectionHooks hooks;
-  if (world.size() == 1) {  // under mpirun, SIGINT stops the ranks (no graceful stop yet)
-    hooks.stop_requested = [] { return cli::interrupt_requested(); };
-  }
   hooks.on_job = [&](std::size_t done, std::size_t total, const std::string& line) {
     progress.line("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + line);
   };

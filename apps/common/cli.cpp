@@ -227,8 +227,6 @@ void install_interrupt_handler() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-bool interrupt_requested() noexcept { return stop_requested(); }
-
 Progress::Progress(std::string label, bool quiet)
     : label_(std::move(label)),
       quiet_(quiet),
@@ -282,7 +280,6 @@ WorkHooks work_hooks(Progress& progress) {
   hooks.on_progress = [&progress](std::size_t done, std::size_t total) {
     progress.update(done, total);
   };
-  hooks.stop_requested = [] { return interrupt_requested(); };
   return hooks;
 }
 
@@ -330,10 +327,9 @@ RunHooks fit_hooks(Progress& progress) {
     progress.line("warm " + std::to_string(pass) + "/" + std::to_string(total) +
                   " (tempered passes that end the initialisation)");
   };
-  hooks.fit.on_progress = [&progress](std::size_t done, std::size_t total) {
+  hooks.fit.work.on_progress = [&progress](std::size_t done, std::size_t total) {
     progress.update(done, total);
   };
-  hooks.fit.stop_requested = [] { return interrupt_requested(); };
   hooks.on_note = [&progress](const std::string& text) { progress.line("tm-fit: " + text); };
   return hooks;
 }

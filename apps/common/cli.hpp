@@ -79,9 +79,9 @@ bool parse(int argc, char** argv, const po::options_description& options, const 
 void requires_option(const po::variables_map& vm, const std::string& option,
                      const std::string& needed);
 
-/// Installs SIGINT/SIGTERM handlers that only set a flag; long work polls interrupt_requested().
+/// Installs SIGINT/SIGTERM handlers that only set the process's stop request (core/interrupt.hpp),
+/// which every library loop polls through WorkHooks::poll().
 void install_interrupt_handler();
-bool interrupt_requested() noexcept;
 
 /// Progress on stderr: nothing for work that ends within ~2 s; then a redrawn bar on a terminal, or
 /// a plain line every few seconds otherwise; nothing at all when quiet.
@@ -104,7 +104,8 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_;
 };
 
-/// The library's work hooks wired to `progress` and to Ctrl-C (interrupt_requested()).
+/// The library's work hooks wired to `progress` (Ctrl-C reaches the work through the process's
+/// stop request).
 WorkHooks work_hooks(Progress& progress);
 
 /// A fit's hooks wired to `progress`: a line per pass, per merge-split proposal, per warm-up pass

@@ -139,8 +139,8 @@ double update_distance(Linkage method, double d_xi, double d_yi, double d_xy, st
 
 void poll(const WorkHooks& hooks, std::size_t done, std::size_t total) {
   if (done % 64 != 0 && done != total) return;
-  if (hooks.stop_requested && hooks.stop_requested()) throw Interrupted("interrupted");
-  if (hooks.on_progress) hooks.on_progress(done, total);
+  hooks.poll();
+  hooks.progress(done, total);
 }
 
 // Sorts merges by height (stably) and names each merged cluster as scipy's label() does: the

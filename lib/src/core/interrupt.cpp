@@ -26,10 +26,12 @@ CommitDespiteStop::~CommitDespiteStop() { --t_commit_despite_stop; }
 
 bool commits_allowed() noexcept { return !stop_requested() || t_commit_despite_stop > 0; }
 
-void poll_stop(const WorkHooks& hooks) {
-  if (stop_requested() || (hooks.stop_requested && hooks.stop_requested())) {
-    throw Interrupted("interrupted");
-  }
+bool WorkHooks::stop() const {
+  return tmkit::stop_requested() || (stop_requested && stop_requested());
+}
+
+void WorkHooks::poll() const {
+  if (stop()) throw Interrupted("interrupted");
 }
 
 }  // namespace tmkit

@@ -248,8 +248,8 @@ TokenizedTexts tokenize_all(const std::vector<TextDocument>& documents, const To
   result.docs.resize(documents.size());
   for (std::size_t d = 0; d < documents.size(); ++d) {
     if (d % kDocsBetweenPolls == 0) {
-      poll_stop(hooks);
-      if (hooks.on_progress) hooks.on_progress(d, documents.size());
+      hooks.poll();
+      hooks.progress(d, documents.size());
     }
     tokens.clear();
     tokenizer.tokenize(documents[d].text, tokens);

@@ -57,7 +57,7 @@ struct PointwiseOptions {
 /// The S x D matrix ll_sd for the documents of `corpus` (word ids indexing model's vocabulary),
 /// one row per draw as R's loo and ArviZ take it. Documents start from their plug-in fit (pass
 /// `plugin` when it is already computed, e.g. for the information criteria). Progress is reported
-/// in draws; stop_requested is polled between draws. The result does not depend on n_threads.
+/// in draws; the stop request is polled between draws. The result does not depend on n_threads.
 arma::mat pointwise_log_likelihood(const Corpus& corpus, const LdaModel& model,
                                    const PointwiseOptions& options, int n_threads = 0,
                                    const WorkHooks& hooks = {},

@@ -314,8 +314,8 @@ std::size_t direct_tile(std::size_t k) noexcept {
 }
 
 void poll(const WorkHooks& hooks, std::size_t done, std::size_t total) {
-  if (hooks.stop_requested && hooks.stop_requested()) throw Interrupted("interrupted");
-  if (hooks.on_progress) hooks.on_progress(done, total);
+  hooks.poll();
+  hooks.progress(done, total);
 }
 
 // Direct-metric tiles, (row tile, column tile): all of them, or with `upper_only` those on and
@@ -341,9 +341,7 @@ class LoopProgress {
   LoopProgress(const WorkHooks& hooks, std::size_t total) : hooks_(hooks), total_(total) {
     poll(hooks_, 0, total_);
   }
-  void before_unit() const {
-    if (hooks_.stop_requested && hooks_.stop_requested()) throw Interrupted("interrupted");
-  }
+  void before_unit() const { hooks_.poll(); }
   void after_unit() {
     done_.fetch_add(1, std::memory_order_relaxed);
     std::unique_lock<std::mutex> lock(report_, std::try_to_lock);

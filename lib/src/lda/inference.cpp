@@ -42,7 +42,7 @@ Inference infer_documents(const Corpus& corpus, const TopicExpectations& topics,
   for_each_block_ordered(
       blocks, n_threads, [] { return EstepWorkspace{}; },
       [&](std::size_t b, EstepWorkspace& ws) {
-        if (hooks.stop_requested && hooks.stop_requested()) throw Interrupted("interrupted");
+        hooks.poll();
         for (std::size_t d = blocks.begin(b); d < blocks.end(b); ++d) {
           const DocView doc = corpus.doc(d);
           const double* previous = previous_gamma ? previous_gamma->colptr(d) : nullptr;
@@ -54,9 +54,7 @@ Inference infer_documents(const Corpus& corpus, const TopicExpectations& topics,
           converged[d] = fit.converged || options.max_iter == 0;
         }
       },
-      [&](std::size_t b, EstepWorkspace&) {
-        if (hooks.on_progress) hooks.on_progress(blocks.end(b), corpus.n_docs());
-      });
+      [&](std::size_t b, EstepWorkspace&) { hooks.progress(blocks.end(b), corpus.n_docs()); });
   result.n_not_converged =
       static_cast<std::size_t>(std::count(converged.begin(), converged.end(), 0));
   return result;

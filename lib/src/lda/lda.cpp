@@ -404,7 +404,7 @@ Sweep estep_sweep(const FitContext& ctx, const TopicExpectations& topics, const 
           *elog_theta_sum += ws.elog_theta_sum;
         }
         docs_done += blocks.end(b) - blocks.begin(b);
-        if (ctx.callbacks.on_progress) ctx.callbacks.on_progress(docs_done, corpus.n_docs());
+        ctx.callbacks.work.progress(docs_done, corpus.n_docs());
       });
   // Every rank's share, added in rank order (nothing to add in one process).
   double totals[4] = {sweep.elbo_at_start, sweep.elbo_at_end, iterations, treated};
@@ -738,7 +738,7 @@ class BatchFit {
   // throws Interrupted when stopping.
   bool safe_point() {
     const FitCallbacks& cb = ctx_.callbacks;
-    const bool stop = ctx_.shard.comm->any(cb.stop_requested && cb.stop_requested());
+    const bool stop = ctx_.shard.comm->any(cb.work.stop());
     if (stop || (cb.checkpoint_due && cb.checkpoint_due(p_.passes))) {
       p_.seconds = ctx_.seconds();
       if (cb.on_checkpoint) cb.on_checkpoint(model_, p_);
@@ -827,8 +827,7 @@ class BatchFit {
       const FitCallbacks& cb = ctx_.callbacks;
       run_passes(
           ctx_, trial_model, trial, options.move_passes, p_.passes, Goal::explore,
-          /*monitor=*/false, nullptr,
-          [&] { return ctx_.shard.comm->any(cb.stop_requested && cb.stop_requested()); }, before);
+          /*monitor=*/false, nullptr, [&] { return ctx_.shard.comm->any(cb.work.stop()); }, before);
       if (trial.stopped) {
         // Abandon the trial: the state before it is consistent, and a resumed fit tries it again.
         safe_point_stopping();

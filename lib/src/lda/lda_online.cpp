@@ -283,7 +283,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
   // A safe point: the state is consistent here. Hands it to on_checkpoint when a checkpoint is due
   // or a stop requested, then stops if asked.
   const auto safe_point = [&](bool mid_pass) {
-    const bool stop = comm.any(hooks.stop_requested && hooks.stop_requested());
+    const bool stop = comm.any(hooks.work.stop());
     if (!stop && !(callbacks.checkpoint_due && callbacks.checkpoint_due(progress.updates))) return;
     model.lambda = lambda.materialize();
     progress.seconds = seconds();
@@ -339,7 +339,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
       progress.next_doc += batch_docs_count;
       progress.pass_elbo += result.elbo;
       progress.pass_iterations += result.iterations;
-      if (hooks.on_progress) hooks.on_progress(progress.next_doc, source.n_docs());
+      hooks.work.progress(progress.next_doc, source.n_docs());
       safe_point(/*mid_pass=*/true);
     }
     // End of a pass: the topics' own term with the topics as they now are, eta's update.
@@ -395,7 +395,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
       }
       if (callbacks.on_gamma && comm.is_root()) callbacks.on_gamma(local.docs, gamma);
       batch_first += batch_docs_count;
-      if (hooks.on_progress) hooks.on_progress(batch_first, source.n_docs());
+      hooks.work.progress(batch_first, source.n_docs());
     }
     PassReport line;
     line.pass = progress.passes;

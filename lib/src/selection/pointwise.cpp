@@ -129,13 +129,13 @@ arma::mat pointwise_log_likelihood(const Corpus& corpus, const LdaModel& model,
   }
   arma::mat ll(options.n_draws, corpus.n_docs());
   for (std::size_t s = 0; s < options.n_draws; ++s) {
-    if (hooks.stop_requested && hooks.stop_requested()) throw Interrupted("interrupted");
+    hooks.poll();
     const TopicExpectations topics =
         fixed_topics(draw_log_topics(model.lambda, options.seed, s, n_threads), n_threads);
     const DocumentBounds bounds =
         document_bounds(corpus, topics, model.alpha, options.estep, plugin->gamma, n_threads);
     ll.row(s) = bounds.log_likelihood.t();
-    if (hooks.on_progress) hooks.on_progress(s + 1, options.n_draws);
+    hooks.progress(s + 1, options.n_draws);
   }
   return ll;
 }

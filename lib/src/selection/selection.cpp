@@ -52,7 +52,7 @@ Fitted fit_candidate(const Corpus& corpus, const FitOptions& fit, const Selectio
   Fitted out;
   out.model = initialize_model(corpus, fit);
   FitCallbacks callbacks;
-  callbacks.stop_requested = hooks.stop_requested;
+  callbacks.work.stop_requested = hooks.work.stop_requested;
   out.report = fit_batch(corpus, fit, out.model, callbacks);
   return out;
 }
@@ -340,7 +340,7 @@ SelectionReport select_models(const Corpus& corpus, const std::vector<Candidate>
   pointwise.estep = options.fit.estep;
 
   for_each_block(BlockPartition{my_jobs.size(), 1}, outer, [&](std::size_t mine) {
-    if (hooks.stop_requested && hooks.stop_requested()) throw Interrupted("interrupted");
+    hooks.work.poll();
     const Job job = jobs[my_jobs[mine]];
     const Candidate& candidate = grid[job.candidate];
     const FitOptions fit = fit_options_of(options, candidate, inner);
@@ -361,8 +361,7 @@ SelectionReport select_models(const Corpus& corpus, const std::vector<Candidate>
       r.criteria = information_criteria(arma::accu(plugin.log_likelihood),
                                         count_parameters(candidate, corpus.n_words()),
                                         static_cast<double>(training.n_tokens()));
-      WorkHooks work;
-      work.stop_requested = hooks.stop_requested;
+      const WorkHooks work{nullptr, hooks.work.stop_requested};
       arma::mat ll = pointwise_log_likelihood(training, r.model, pointwise, inner, work, &plugin);
       r.loo = psis_loo(ll, inner);
       if (options.keep_pointwise) r.pointwise = std::move(ll);

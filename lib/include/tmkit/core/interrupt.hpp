@@ -16,9 +16,6 @@ bool stop_requested() noexcept;
 /// Forgets a request (for tests that interrupt several runs in one process).
 void clear_stop_request() noexcept;
 
-/// Throws Interrupted when a stop has been requested, for the process or by `hooks`.
-void poll_stop(const WorkHooks& hooks = {});
-
 /// While one lives, this thread's outputs commit even after a stop request: what a fit writes
 /// because it was stopped (its checkpoint).
 class CommitDespiteStop {

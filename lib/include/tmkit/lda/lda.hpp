@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "tmkit/core/communicator.hpp"
+#include "tmkit/core/work_hooks.hpp"
 #include "tmkit/corpus/corpus.hpp"
 #include "tmkit/lda/lda_estep.hpp"
 #include "tmkit/lda/lda_init.hpp"
@@ -186,19 +187,18 @@ struct BatchProgress {
 };
 
 /// Hooks into a running fit (all optional). on_pass sees each line of the trace as soon as it is
-/// known; on_move each proposal once tried; on_progress documents done within the current sweep.
-/// on_warmup(t, W) after each of the W tempered passes that begin a fit.
-/// At each safe point (after an M-step, before a merge-split proposal, before the final fold-in)
-/// the fit polls stop_requested and asks checkpoint_due(M-steps so far); if either says yes it
-/// hands the consistent state there to on_checkpoint, and when stopping it then throws
+/// known; on_move each proposal once tried; work.on_progress documents done within the current
+/// sweep. on_warmup(t, W) after each of the W tempered passes that begin a fit. At each safe point
+/// (after an M-step, before a merge-split proposal, before the final fold-in) the fit asks
+/// work.stop() (its own request or the process's) and checkpoint_due(M-steps so far); if either
+/// says yes it hands the consistent state there to on_checkpoint, and when stopping it then throws
 /// Interrupted. So an interrupted fit finishes its current pass (a merge-split trial under way is
 /// abandoned: the checkpoint is the state before it, and a resumed fit runs it again).
 struct FitCallbacks {
   std::function<void(const PassReport&)> on_pass;
   std::function<void(const MoveReport&)> on_move;
   std::function<void(std::size_t pass, std::size_t warmup_passes)> on_warmup;
-  std::function<void(std::size_t done, std::size_t total)> on_progress;
-  std::function<bool()> stop_requested;
+  WorkHooks work;  ///< documents done within the current sweep, and the stop request
   std::function<bool(std::size_t passes)> checkpoint_due;
   std::function<void(const LdaModel&, const BatchProgress&)> on_checkpoint;
   /// Document-completion perplexity of a held-out slice the caller keeps out of the corpus, under

@@ -46,7 +46,7 @@ struct OnlineProgress {
 /// What an online fit reports beyond FitCallbacks: the gamma of the final fold-in pass, a batch at
 /// a time in document order (gamma is K x batch size; the batch's first and n_docs() say which
 /// documents, its word ids are renumbered and not the corpus's). The safe points are after each
-/// mini-batch and before the fold-in pass: there fit.stop_requested is polled and
+/// mini-batch and before the fold-in pass: there fit.work.stop() is asked and
 /// checkpoint_due(mini-batches so far) asked, and if either says yes on_checkpoint gets the state;
 /// when stopping, the fit then throws Interrupted.
 struct OnlineCallbacks {

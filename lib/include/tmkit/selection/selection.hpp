@@ -105,10 +105,11 @@ struct SelectionReport {
   bool loo_unreliable() const;
 };
 
-/// Progress of a selection: on_job after each fit (candidate or fold) with a one-line summary.
+/// Progress of a selection: on_job after each fit (candidate or fold) with a one-line summary;
+/// work's stop request is polled between and within the fits.
 struct SelectionHooks {
   std::function<void(std::size_t done, std::size_t total, const std::string& line)> on_job;
-  std::function<bool()> stop_requested;
+  WorkHooks work;
 };
 
 /// Validates the grid against the corpus (non-empty, every K between 1 and V, a held-out fraction
@@ -117,7 +118,7 @@ struct SelectionHooks {
 void validate_selection(const Corpus& corpus, const std::vector<Candidate>& grid,
                         const SelectionOptions& options);
 
-/// Runs the selection. Throws Interrupted when stop_requested says so between fits.
+/// Runs the selection. Throws Interrupted when hooks.work.stop() says so, between and within fits.
 /// Under a Communicator of several ranks (each holding the whole corpus), rank r runs jobs r,
 /// r + P, ... of the list (candidates and K-fold refits, largest K first), and rank 0 receives
 /// every result and returns the whole report, the same as one process's; the other ranks return
