@@ -177,78 +177,92 @@ void validate_selection(const Corpus& corpus, const std::vector<Candidate>& grid
 
 namespace {
 
-// A candidate's results as numbers, for sending between MPI ranks (pack_result), and back.
-void pack_matrix(const arma::mat& m, std::vector<double>& out) {
-  out.push_back(static_cast<double>(m.n_rows));
-  out.push_back(static_cast<double>(m.n_cols));
-  out.insert(out.end(), m.begin(), m.end());
+// Every field of a candidate's result that goes from rank to rank, each named once, in the one
+// order that both pack_result and unpack_result walk.
+template <class Result, class Visit>
+void visit_result_fields(Result& r, Visit&& visit) {
+  visit("converged", r.converged);
+  visit("passes", r.passes);
+  visit("elbo", r.elbo);
+  visit("heldout_perplexity", r.heldout_perplexity);
+  visit("criteria.log_likelihood", r.criteria.log_likelihood);
+  visit("criteria.n_parameters", r.criteria.n_parameters);
+  visit("criteria.n_observations", r.criteria.n_observations);
+  visit("criteria.aic", r.criteria.aic);
+  visit("criteria.aicc", r.criteria.aicc);
+  visit("criteria.bic", r.criteria.bic);
+  visit("criteria.hqic", r.criteria.hqic);
+  visit("loo.elpd_loo.value", r.loo.elpd_loo.value);
+  visit("loo.elpd_loo.se", r.loo.elpd_loo.se);
+  visit("loo.p_loo.value", r.loo.p_loo.value);
+  visit("loo.p_loo.se", r.loo.p_loo.se);
+  visit("loo.looic.value", r.loo.looic.value);
+  visit("loo.looic.se", r.loo.looic.se);
+  visit("loo.n_draws", r.loo.n_draws);
+  visit("heldout_elpd.value", r.heldout_elpd.value);
+  visit("heldout_elpd.se", r.heldout_elpd.se);
+  visit("umass", r.umass);
+  visit("npmi", r.npmi);
+  visit("fit_seconds", r.fit_seconds);
+  visit("loo_seconds", r.loo_seconds);
+  visit("model.eta", r.model.eta);
+  visit("loo.pointwise_elpd_loo", r.loo.pointwise_elpd_loo);
+  visit("loo.pointwise_p_loo", r.loo.pointwise_p_loo);
+  visit("loo.pointwise_looic", r.loo.pointwise_looic);
+  visit("loo.lpd", r.loo.lpd);
+  visit("loo.pareto_k", r.loo.pareto_k);
+  visit("model.alpha", r.model.alpha);
+  visit("pointwise", r.pointwise);
+  visit("model.lambda", r.model.lambda);
+  visit("model.gamma", r.model.gamma);
 }
 
-arma::mat unpack_matrix(const std::vector<double>& in, std::size_t& at) {
-  const auto rows = static_cast<arma::uword>(in[at]), cols = static_cast<arma::uword>(in[at + 1]);
-  at += 2;
-  arma::mat m(in.data() + at, rows, cols);
-  at += m.n_elem;
-  return m;
-}
+// A field as doubles: a number as itself, a vector or matrix as its shape and then its entries.
+struct Packer {
+  std::vector<double>& out;
+  void operator()(const char*, double v) { out.push_back(v); }
+  void operator()(const char*, std::size_t v) { out.push_back(static_cast<double>(v)); }
+  void operator()(const char*, bool v) { out.push_back(v ? 1.0 : 0.0); }
+  template <class M>
+  void operator()(const char*, const M& m) {
+    out.push_back(static_cast<double>(m.n_rows));
+    out.push_back(static_cast<double>(m.n_cols));
+    out.insert(out.end(), m.begin(), m.end());
+  }
+};
+
+struct Unpacker {
+  const std::vector<double>& in;
+  std::size_t& at;
+  double next(const char* name) {
+    check(name, 1);
+    return in[at++];
+  }
+  // A message from another rank is the one this code packed; a short one is a bug, named.
+  void check(const char* name, std::size_t count) const {
+    if (at + count > in.size()) {
+      throw std::logic_error(std::string("a rank's results end before their field ") + name);
+    }
+  }
+  void operator()(const char* name, double& v) { v = next(name); }
+  void operator()(const char* name, std::size_t& v) { v = static_cast<std::size_t>(next(name)); }
+  void operator()(const char* name, bool& v) { v = next(name) != 0; }
+  template <class M>
+  void operator()(const char* name, M& m) {
+    const auto rows = static_cast<arma::uword>(next(name));
+    const auto cols = static_cast<arma::uword>(next(name));
+    check(name, std::size_t(rows) * cols);
+    m = M(arma::mat(in.data() + at, rows, cols));
+    at += std::size_t(rows) * cols;
+  }
+};
 
 void pack_result(const CandidateResult& r, std::vector<double>& out) {
-  const InformationCriteria& c = r.criteria;
-  out.insert(out.end(), {r.converged ? 1.0 : 0.0,
-                         static_cast<double>(r.passes),
-                         r.elbo,
-                         r.heldout_perplexity,
-                         c.log_likelihood,
-                         c.n_parameters,
-                         c.n_observations,
-                         c.aic,
-                         c.aicc,
-                         c.bic,
-                         c.hqic,
-                         r.loo.elpd_loo.value,
-                         r.loo.elpd_loo.se,
-                         r.loo.p_loo.value,
-                         r.loo.p_loo.se,
-                         r.loo.looic.value,
-                         r.loo.looic.se,
-                         static_cast<double>(r.loo.n_draws),
-                         r.heldout_elpd.value,
-                         r.heldout_elpd.se,
-                         r.umass,
-                         r.npmi,
-                         r.fit_seconds,
-                         r.loo_seconds,
-                         r.model.eta});
-  for (const arma::vec* v : {&r.loo.pointwise_elpd_loo, &r.loo.pointwise_p_loo,
-                             &r.loo.pointwise_looic, &r.loo.lpd, &r.loo.pareto_k, &r.model.alpha}) {
-    pack_matrix(*v, out);
-  }
-  for (const arma::mat* m : {&r.pointwise, &r.model.lambda, &r.model.gamma}) pack_matrix(*m, out);
+  visit_result_fields(r, Packer{out});
 }
 
 void unpack_result(const std::vector<double>& in, std::size_t& at, CandidateResult& r) {
-  const double* x = in.data() + at;
-  r.converged = x[0] != 0;
-  r.passes = static_cast<std::size_t>(x[1]);
-  r.elbo = x[2];
-  r.heldout_perplexity = x[3];
-  r.criteria = {x[4], x[5], x[6], x[7], x[8], x[9], x[10]};
-  r.loo.elpd_loo = {x[11], x[12]};
-  r.loo.p_loo = {x[13], x[14]};
-  r.loo.looic = {x[15], x[16]};
-  r.loo.n_draws = static_cast<std::size_t>(x[17]);
-  r.heldout_elpd = {x[18], x[19]};
-  r.umass = x[20];
-  r.npmi = x[21];
-  r.fit_seconds = x[22];
-  r.loo_seconds = x[23];
-  r.model.eta = x[24];
-  at += 25;
-  for (arma::vec* v : {&r.loo.pointwise_elpd_loo, &r.loo.pointwise_p_loo, &r.loo.pointwise_looic,
-                       &r.loo.lpd, &r.loo.pareto_k, &r.model.alpha}) {
-    *v = arma::vec(unpack_matrix(in, at));
-  }
-  for (arma::mat* m : {&r.pointwise, &r.model.lambda, &r.model.gamma}) *m = unpack_matrix(in, at);
+  visit_result_fields(r, Unpacker{in, at});
 }
 
 }  // namespace
