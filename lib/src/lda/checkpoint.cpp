@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "detail/verified_directory.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/interrupt.hpp"
 #include "tmkit/io/io.hpp"
@@ -183,57 +184,23 @@ void save_checkpoint(const std::string& dir, const Checkpoint& c) {
 }
 
 Checkpoint load_checkpoint(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    throw InputError(dir, "is not a checkpoint directory; expected one written by tm-fit");
-  }
-  const std::string json_path = (fs::path(dir) / "checkpoint.json").string();
-  const std::string text = read_file(json_path);
-  {
-    Sha256 hash;
-    hash.update(text);
-    const std::string sum_path = json_path + ".sha256";
-    const std::string expected = read_file(sum_path);
-    if (expected.substr(0, 64) != hash.hex_digest()) {
-      throw InputError(json_path,
-                       "sha256 does not match checkpoint.json.sha256; the file was "
-                       "changed or damaged (truncated by a crash?)");
-    }
-  }
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error&) {
-    throw InputError(json_path, "is not valid JSON (truncated or damaged?)");
-  }
+  const detail::VerifiedDirectory in(dir, "checkpoint.json", kCheckpointFormatVersion,
+                                     "checkpoint directory", "one written by tm-fit",
+                                     "a checkpoint of another tmkit version: start the fit again",
+                                     /*self_hashed=*/true);
+  const json& j = in.json();
+  const std::string& json_path = in.manifest_path();
   Checkpoint c;
-  try {
-    if (j.at("format_version").get<int>() != kCheckpointFormatVersion) {
-      throw InputError(json_path, "format_version " + j.at("format_version").dump() +
-                                      " is not supported; expected " +
-                                      std::to_string(kCheckpointFormatVersion) +
-                                      " (a checkpoint of another tmkit version: start the fit "
-                                      "again)");
-    }
+  in.fields([&] {
     c.algorithm = j.at("algorithm").get<std::string>();
     if (c.algorithm != "batch" && c.algorithm != "online") {
       throw InputError(json_path, "algorithm \"" + c.algorithm + "\" is unknown");
     }
-    for (const auto& name : files_of(c.algorithm)) {
-      const std::string path = (fs::path(dir) / name).string();
-      if (!fs::is_regular_file(path, ec)) throw InputError(path, "is missing from the checkpoint");
-      if (sha256_file(path) != j.at("sha256").at(name).get<std::string>()) {
-        throw InputError(path,
-                         "sha256 does not match checkpoint.json; the file was changed or "
-                         "damaged (truncated by a crash?)");
-      }
-    }
+    for (const auto& name : files_of(c.algorithm)) in.verified(name);
     c.plan = j.at("plan").dump();
     c.corpus_fingerprint = j.at("corpus_fingerprint").get<std::string>();
-    c.model.lambda = read_npy_matrix((fs::path(dir) / "lambda.npy").string());
-    if (c.algorithm == "batch") {
-      c.model.gamma = read_npy_matrix((fs::path(dir) / "gamma.npy").string()).t();
-    }
+    c.model.lambda = read_npy_matrix(in.path("lambda.npy"));
+    if (c.algorithm == "batch") c.model.gamma = read_npy_matrix(in.path("gamma.npy")).t();
     const json& alpha = j.at("alpha");
     c.model.alpha.set_size(alpha.size());
     for (std::size_t k = 0; k < alpha.size(); ++k) c.model.alpha[k] = to_double(alpha[k]);
@@ -266,14 +233,7 @@ Checkpoint load_checkpoint(const std::string& dir) {
       p.trace = lines_from_json(s.at("trace"));
       p.seconds = to_double(s.at("seconds"));
       if (s.at("mid_pass").get<bool>()) {
-        const std::string path = (fs::path(dir) / "lambda_m.npy").string();
-        if (!fs::is_regular_file(path, ec))
-          throw InputError(path, "is missing from the checkpoint");
-        if (sha256_file(path) != j.at("sha256").at("lambda_m.npy").get<std::string>()) {
-          throw InputError(path,
-                           "sha256 does not match checkpoint.json; the file was changed or "
-                           "damaged (truncated by a crash?)");
-        }
+        const std::string path = in.verified("lambda_m.npy");
         p.lambda_m = read_npy_matrix(path);
         p.lambda_scale = to_double(s.at("lambda_scale"));
         p.lambda_offset = to_double(s.at("lambda_offset"));
@@ -287,9 +247,7 @@ Checkpoint load_checkpoint(const std::string& dir) {
         }
       }
     }
-  } catch (const json::exception& e) {
-    throw InputError(json_path, std::string("lacks or mistypes a field (") + e.what() + ")");
-  }
+  });
   return c;
 }
 

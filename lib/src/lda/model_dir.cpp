@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "detail/read_options_json.hpp"
+#include "detail/verified_directory.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/names.hpp"
 #include "tmkit/corpus/corpus_io.hpp"
@@ -241,34 +242,13 @@ void save_model(AtomicDirectory& out, const SavedModel& saved, const std::vector
 }
 
 SavedModel load_model(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    throw InputError(dir, "is not a model directory; expected the output of tm-fit");
-  }
-  const std::string json_path = join_path(dir, "model.json");
-  json j;
-  try {
-    j = json::parse(read_file(json_path));
-  } catch (const json::parse_error& e) {
-    throw InputError(json_path, std::string("is not valid JSON (") + e.what() + ")");
-  }
+  const detail::VerifiedDirectory in(dir, "model.json", kModelFormatVersion, "model directory",
+                                     "the output of tm-fit");
+  for (const char* name : kHashedFiles) in.verified(name);
+  const json& j = in.json();
+  const std::string& json_path = in.manifest_path();
   SavedModel saved;
-  try {
-    const int version = j.at("format_version").get<int>();
-    if (version != kModelFormatVersion) {
-      throw InputError(json_path, "format_version " + std::to_string(version) +
-                                      " is not supported; expected " +
-                                      std::to_string(kModelFormatVersion));
-    }
-    for (const char* name : kHashedFiles) {
-      const std::string path = join_path(dir, name);
-      const std::string expected = j.at("sha256").at(name).get<std::string>();
-      if (!fs::is_regular_file(path, ec))
-        throw InputError(path, "is missing from the model directory");
-      if (sha256_file(path) != expected) {
-        throw InputError(path, "sha256 does not match model.json; the file was changed or damaged");
-      }
-    }
+  in.fields([&] {
     const auto n_topics = j.at("K").get<std::size_t>();
     const auto n_words = j.at("V").get<std::size_t>();
     const auto n_docs = j.at("D").get<std::size_t>();
@@ -343,9 +323,7 @@ SavedModel load_model(const std::string& dir) {
       saved.corpus.has_text_options = true;
       detail::read_text_options(corpus.at("text"), saved.corpus.text_options);
     }
-  } catch (const json::exception& e) {
-    throw InputError(json_path, std::string("lacks or mistypes a field (") + e.what() + ")");
-  }
+  });
   return saved;
 }
 

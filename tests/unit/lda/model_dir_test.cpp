@@ -75,6 +75,20 @@ BOOST_AUTO_TEST_CASE(damaged_directories_are_refused) {
   expect_refused(dir.file("m"), "model.json: is not valid JSON");
 
   expect_refused(dir.file("nowhere"), "is not a model directory");
+
+  // A number beyond a double's range (found by mutating model.json): bad input, not an internal
+  // error.
+  tmkit::save_model(dir.file("m"), small_model(), {}, "topics\n");
+  std::string json = tmkit::read_file(dir.file("m/model.json"));
+  json.replace(json.find("\"eta\": ") + 7, 0, "1e999");
+  dir.write("m/model.json", json);
+  expect_refused(dir.file("m"), "model.json: is not valid JSON");
+
+  tmkit::save_model(dir.file("m"), small_model(), {}, "topics\n");
+  json = tmkit::read_file(dir.file("m/model.json"));
+  json.replace(json.find("\"format_version\": 1"), 19, "\"format_version\": 9");
+  dir.write("m/model.json", json);
+  expect_refused(dir.file("m"), "model.json: format_version 9 is not supported; expected 1");
 }
 
 BOOST_AUTO_TEST_CASE(non_finite_parameters_are_refused_even_with_good_checksums) {
