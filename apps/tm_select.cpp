@@ -13,6 +13,7 @@
 #include "tmkit/io/io.hpp"
 #include "tmkit/io/matrix_io.hpp"
 #include "tmkit/io/npy.hpp"
+#include "tmkit/io/numbers.hpp"
 #include "tmkit/selection/psis_loo.hpp"
 #include "tmkit/selection/selection.hpp"
 #include "tmkit/selection/selection_report.hpp"
@@ -62,17 +63,9 @@ std::vector<T> parse_list(const std::string& text, const std::string& option,
 }
 
 std::uint64_t parse_count(const std::string& item) {
-  std::size_t end = 0;
-  unsigned long long v = 0;
-  try {
-    v = std::stoull(item, &end);
-  } catch (const std::exception&) {
-    end = 0;
-  }
-  if (end != item.size() || item.empty() || item[0] == '-') {
-    throw tmkit::UsageError("\"" + item + "\" is not a whole number");
-  }
-  return v;
+  const std::optional<std::uint64_t> v = tmkit::parse_whole_number(item);
+  if (!v) throw tmkit::UsageError("\"" + item + "\" is not a whole number");
+  return *v;
 }
 
 std::size_t parse_topics(const std::string& item) { return parse_count(item); }

@@ -13,6 +13,7 @@
 #include "tmkit/core/interrupt.hpp"
 #include "tmkit/core/mpi_world.hpp"
 #include "tmkit/divergence/divergence.hpp"
+#include "tmkit/io/numbers.hpp"
 #include "tmkit/lda/model_dir.hpp"
 
 namespace tmkit::cli {
@@ -335,16 +336,17 @@ RunHooks fit_hooks(Progress& progress) {
 }
 
 double parse_memory_size(const std::string& text, const std::string& option) {
-  char* end = nullptr;
-  const double number = std::strtod(text.c_str(), &end);
+  std::size_t digits = text.size();
+  while (digits > 0 && std::isalpha(static_cast<unsigned char>(text[digits - 1]))) --digits;
+  const double number = parse_number(std::string_view(text).substr(0, digits)).value_or(0.0);
   double scale = 1.0;
-  const std::string suffix(end);
+  const std::string suffix = text.substr(digits);
   if (suffix == "K" || suffix == "k") scale = 1024.0;
   if (suffix == "M" || suffix == "m") scale = 1024.0 * 1024.0;
   if (suffix == "G" || suffix == "g") scale = 1024.0 * 1024.0 * 1024.0;
   if (suffix == "T" || suffix == "t") scale = 1024.0 * 1024.0 * 1024.0 * 1024.0;
   const bool suffix_ok = suffix.empty() || scale > 1.0;
-  if (end == text.c_str() || !suffix_ok || !std::isfinite(number) || number <= 0.0) {
+  if (!suffix_ok || !std::isfinite(number) || number <= 0.0) {
     throw UsageError(option + ": '" + text + "' is not a memory size; expected e.g. 512M or 4G");
   }
   return number * scale;

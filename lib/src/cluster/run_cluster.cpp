@@ -20,15 +20,6 @@
 namespace tmkit {
 namespace {
 
-std::vector<std::string> read_labels(const std::string& path) {
-  const std::string content = read_file(path);
-  LineReader reader(content);
-  std::string_view line;
-  std::vector<std::string> lines;
-  while (reader.next(line)) lines.emplace_back(line);
-  return lines;
-}
-
 std::string name_of(const RowSet& rows, std::size_t i) {
   return i < rows.ids.size() && !rows.ids[i].empty() ? rows.ids[i] : std::to_string(i);
 }
@@ -142,7 +133,7 @@ Clustering<T> compute(ClusterPlan plan, const RowSet& rows, int n_threads,
                                               std::to_string(kMaxOrderedPoints) + " points, not " +
                                               std::to_string(c.points));
   }
-  c.labels = plan.labels.empty() ? rows.labels : read_labels(plan.labels);
+  c.labels = plan.labels.empty() ? rows.labels : read_lines(plan.labels);
   if (!c.labels.empty() && c.labels.size() != c.points) {
     throw UsageError(std::to_string(c.labels.size()) + " labels for " + std::to_string(c.points) +
                      " points");

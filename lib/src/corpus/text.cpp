@@ -10,6 +10,8 @@
 
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/interrupt.hpp"
+#include "tmkit/io/io.hpp"
+#include "tmkit/io/numbers.hpp"
 
 namespace tmkit {
 namespace {
@@ -127,19 +129,13 @@ const std::vector<std::string>& builtin_english_stop_words() {
 }
 
 std::vector<std::string> read_word_list(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open word list for reading");
   std::vector<std::string> words;
-  std::string line;
-  while (std::getline(in, line)) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
-      line.pop_back();
-    }
+  for (std::string& line : read_lines(path)) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
     const std::size_t start = line.find_first_not_of(" \t");
     if (start == std::string::npos || line[start] == '#') continue;
     words.push_back(line.substr(start));
   }
-  if (in.bad()) throw InputError(path, "read error");
   return words;
 }
 
@@ -208,15 +204,10 @@ std::vector<std::string> Tokenizer::tokenize(std::string_view text) const {
 DocFrequencyLimit DocFrequencyLimit::parse(const std::string& text,
                                            const std::string& option_name) {
   DocFrequencyLimit limit;
-  std::size_t used = 0;
-  double value = 0.0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
+  const std::optional<double> number = parse_number(text);
+  const double value = number.value_or(-1.0);
   const bool is_fraction = text.find('.') != std::string::npos;
-  if (text.empty() || used != text.size() || !(value >= 0.0) || (is_fraction && value > 1.0) ||
+  if (!number || !(value >= 0.0) || (is_fraction && value > 1.0) ||
       (!is_fraction && value != static_cast<double>(static_cast<std::uint64_t>(value)))) {
     throw UsageError(option_name + ": \"" + text +
                      "\" is not a limit; expected a document count (e.g. 5) or a fraction of "

@@ -14,8 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "tmkit/corpus/corpus.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/corpus/corpus.hpp"
+#include "tmkit/io/numbers.hpp"
 
 namespace tmkit::detail {
 
@@ -54,10 +55,11 @@ inline bool is_blank(std::string_view line) {
   return line.find_first_not_of(" \t") == std::string_view::npos;
 }
 
+// parse_whole_number (io/numbers.hpp) in the out-parameter form the readers' conditions chain.
 inline bool parse_unsigned(std::string_view text, std::uint64_t& value) {
-  if (text.empty() || text[0] == '+' || text[0] == '-') return false;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size();
+  const std::optional<std::uint64_t> parsed = parse_whole_number(text);
+  if (parsed) value = *parsed;
+  return parsed.has_value();
 }
 
 inline std::string quoted(std::string_view text) {
@@ -71,16 +73,17 @@ inline std::string quoted(std::string_view text) {
 // says which of the ways it is wrong.
 inline Count parse_count(std::string_view text, const std::string& path, std::size_t line,
                          bool allow_zero = false) {
-  std::uint64_t value = 0;
-  const bool whole = parse_unsigned(text, value);
+  const std::optional<std::uint64_t> parsed = parse_whole_number(text);
+  const bool whole = parsed.has_value();
+  const std::uint64_t value = parsed.value_or(0);
   if (whole && value <= std::numeric_limits<Count>::max() && (value > 0 || allow_zero)) {
     return static_cast<Count>(value);  // the hot path: no message is built
   }
   const std::string expected = allow_zero ? "a non-negative integer" : "a positive integer";
   if (!whole) {
-    double as_double = 0.0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), as_double);
-    const bool numeric = ec == std::errc() && end == text.data() + text.size();
+    const std::optional<double> number = parse_number(text);
+    const bool numeric = number.has_value();
+    const double as_double = number.value_or(0.0);
     std::string problem = numeric && as_double < 0           ? " is negative"
                           : numeric && std::isnan(as_double) ? " is not a number"
                           : numeric                          ? " is not a whole number"
@@ -101,8 +104,9 @@ inline Count parse_count(std::string_view text, const std::string& path, std::si
 // A 1-based (or 0-based) id in [base, base + n).
 inline std::uint64_t parse_id(std::string_view text, std::uint64_t base, std::uint64_t n,
                               const char* what, const std::string& path, std::size_t line) {
-  std::uint64_t value = 0;
-  const bool whole = parse_unsigned(text, value);
+  const std::optional<std::uint64_t> parsed = parse_whole_number(text);
+  const bool whole = parsed.has_value();
+  const std::uint64_t value = parsed.value_or(0);
   if (whole && value >= base && value < base + n) return value - base;  // no message is built
   const std::string range = std::to_string(base) + ".." + std::to_string(base + n - 1);
   if (!whole) {
@@ -175,10 +179,10 @@ inline bool parse_mm_banner(std::string_view line, const std::string& path) {
 /// any notation below 2^32; 0 is allowed (an explicit zero adds nothing).
 inline Count parse_mm_count(std::string_view text, const std::string& path,
                             std::size_t line_number) {
-  double value = 0.0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || value < 0 ||
-      value != std::floor(value) || value > std::numeric_limits<Count>::max()) {
+  const std::optional<double> number = parse_number(text);
+  const double value = number.value_or(0.0);
+  if (!number || !std::isfinite(value) || value < 0 || value != std::floor(value) ||
+      value > std::numeric_limits<Count>::max()) {
     parse_count(text, path, line_number, /*allow_zero=*/true);  // throws the precise message
     throw InputError(path, line_number,
                      "count " + quoted(text) + " is out of range; expected a count < 2^32");

@@ -14,6 +14,7 @@
 #include "tmkit/core/memory_limit.hpp"
 #include "tmkit/core/names.hpp"
 #include "tmkit/io/io.hpp"
+#include "tmkit/io/numbers.hpp"
 
 namespace tmkit {
 
@@ -67,10 +68,8 @@ double parse_zero_policy(const std::string& text) {
   if (text == "inf") return 0.0;
   const std::string prefix = "epsilon=";
   if (text.compare(0, prefix.size(), prefix) == 0) {
-    const std::string number = text.substr(prefix.size());
-    char* end = nullptr;
-    const double epsilon = std::strtod(number.c_str(), &end);
-    if (!number.empty() && *end == '\0' && std::isfinite(epsilon) && epsilon > 0.0) return epsilon;
+    const double epsilon = parse_number(std::string_view(text).substr(prefix.size())).value_or(0.0);
+    if (std::isfinite(epsilon) && epsilon > 0.0) return epsilon;
   }
   throw UsageError("zero policy '" + text + "' is not understood; expected 'inf' or 'epsilon=E' " +
                    "with E > 0, e.g. epsilon=1e-12");

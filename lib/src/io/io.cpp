@@ -60,6 +60,15 @@ bool LineReader::next(std::string_view& line) {
   return true;
 }
 
+std::vector<std::string> read_lines(const std::string& path) {
+  const std::string content = read_file(path);
+  LineReader reader(content);
+  std::string_view line;
+  std::vector<std::string> lines;
+  while (reader.next(line)) lines.emplace_back(line);
+  return lines;
+}
+
 AtomicFile::AtomicFile(std::string path, bool binary)
     : path_(std::move(path)), temp_path_(temp_name(path_)) {
   std::error_code ec;

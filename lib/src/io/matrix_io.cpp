@@ -8,6 +8,7 @@
 #include "tmkit/core/error.hpp"
 #include "tmkit/io/io.hpp"
 #include "tmkit/io/npy.hpp"
+#include "tmkit/io/numbers.hpp"
 
 namespace tmkit {
 
@@ -30,9 +31,9 @@ std::vector<std::string_view> split_values(std::string_view line) {
 }
 
 bool parse_double(std::string_view text, double& value) {
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size();
+  const std::optional<double> number = parse_number(text);
+  if (number) value = *number;
+  return number.has_value();
 }
 
 bool starts_like_npy(const std::string& path) {

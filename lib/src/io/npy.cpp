@@ -6,6 +6,7 @@
 
 #include "tmkit/core/error.hpp"
 #include "tmkit/io/io.hpp"
+#include "tmkit/io/numbers.hpp"
 
 namespace tmkit {
 namespace {
@@ -137,18 +138,23 @@ NpyArray read_npy(const std::string& path) {
   if (descr.size() < 2) throw InputError(path, "npy header has an empty dtype");
   descr = descr.substr(1, descr.size() - 2);
   NpyArray array;
+  if (shape_str.size() < 2 || shape_str.front() != '(' || shape_str.back() != ')') {
+    throw InputError(path,
+                     "npy shape \"" + shape_str + "\" is malformed; expected a tuple like (3, 4)");
+  }
   {
-    std::string inner = shape_str.substr(1, shape_str.size() - 2);
-    std::istringstream parts(inner);
-    std::string part;
-    while (std::getline(parts, part, ',')) {
-      const std::size_t a = part.find_first_not_of(" L");
-      if (a == std::string::npos) continue;
-      try {
-        array.shape.push_back(static_cast<std::size_t>(std::stoull(part.substr(a))));
-      } catch (const std::exception&) {
-        throw InputError(path, "npy shape " + shape_str + " is malformed");
-      }
+    std::string_view inner(shape_str);
+    inner = inner.substr(1, inner.size() - 2);
+    while (!inner.empty()) {
+      const std::size_t comma = inner.find(',');
+      std::string_view part = inner.substr(0, comma);
+      inner = comma == std::string_view::npos ? std::string_view() : inner.substr(comma + 1);
+      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+      while (!part.empty() && (part.back() == ' ' || part.back() == 'L')) part.remove_suffix(1);
+      if (part.empty()) continue;  // (3,) and trailing spaces
+      const std::optional<std::uint64_t> n = parse_whole_number(part);
+      if (!n) throw InputError(path, "npy shape " + shape_str + " is malformed");
+      array.shape.push_back(static_cast<std::size_t>(*n));
     }
   }
   if (array.shape.size() > 2) {

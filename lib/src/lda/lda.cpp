@@ -14,6 +14,7 @@
 #include "tmkit/core/names.hpp"
 #include "tmkit/core/random.hpp"
 #include "tmkit/io/io.hpp"
+#include "tmkit/io/numbers.hpp"
 #include "tmkit/lda/completion.hpp"
 #include "tmkit/lda/hyperparameters.hpp"
 
@@ -106,14 +107,8 @@ std::string number_text(double value) {
 }
 
 double parse_positive(const std::string& text, const std::string& option, const std::string& also) {
-  std::size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || !(value > 0) || !std::isfinite(value)) {
+  const double value = parse_number(text).value_or(0.0);
+  if (!(value > 0) || !std::isfinite(value)) {
     throw OptionError(option, "\"" + text + "\" is not valid; expected a positive number" + also);
   }
   return value;

@@ -97,15 +97,6 @@ void check_matrix(const arma::mat& m, const std::string& path, const char* what)
   }
 }
 
-std::vector<std::string> read_lines(const std::string& path) {
-  const std::string content = read_file(path);
-  LineReader lines(content);
-  std::string_view line;
-  std::vector<std::string> out;
-  while (lines.next(line)) out.emplace_back(line);
-  return out;
-}
-
 }  // namespace
 
 std::string tmkit_version() { return TMKIT_VERSION; }

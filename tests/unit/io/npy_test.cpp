@@ -68,6 +68,13 @@ BOOST_AUTO_TEST_CASE(damaged_files_are_refused) {
   dir.write("dtype.npy", npy_bytes("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }",
                                    std::string(16, '\0')));
   BOOST_CHECK_THROW(tmkit::read_npy(dir.file("dtype.npy")), tmkit::InputError);
+  // Shapes cut or garbled (found by mutating valid files): bad input, never an internal error.
+  for (const char* shape : {"", "(", ")", "(3, x)", "(-1,)", "(3 4)", "3"}) {
+    const std::string header =
+        std::string("{'descr': '<f8', 'fortran_order': False, 'shape': ") + shape + "}";
+    dir.write("shape.npy", npy_bytes(header, std::string(8, '\0')));
+    BOOST_CHECK_THROW(tmkit::read_npy(dir.file("shape.npy")), tmkit::InputError);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

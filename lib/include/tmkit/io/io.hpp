@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tmkit {
 
@@ -27,6 +28,9 @@ class LineReader {
   std::size_t position_ = 0;
   std::size_t line_number_ = 0;
 };
+
+/// The lines of the file at `path` as LineReader reads them (InputError when it cannot be read).
+std::vector<std::string> read_lines(const std::string& path);
 
 /// A file written under a temporary name next to its destination and renamed over it by commit(),
 /// so that readers see either the old file or the complete new one. Destroyed without commit(),
