@@ -109,4 +109,19 @@ std::string render_topic_drift(const TopicDrift& drift) {
   return render_line_chart(chart);
 }
 
+std::vector<std::string> read_group_labels(const std::string& path) {
+  const std::string content = read_file(path);
+  LineReader reader(content);
+  std::string_view line;
+  std::vector<std::string> groups;
+  while (reader.next(line)) {
+    if (line.empty()) {
+      throw InputError(path, reader.line_number(),
+                       "empty group label; expected one label per document, in order");
+    }
+    groups.emplace_back(line);
+  }
+  return groups;
+}
+
 }  // namespace tmkit

@@ -123,6 +123,15 @@ double to_similarity(double value, const DivergenceOptions& options) noexcept;
 /// The upper triangle of a square matrix, row by row (i < j): scipy's condensed form (pdist).
 arma::vec condensed_upper_triangle(const arma::mat& square);
 
+/// The condensed form written to `path`: a 1-d .npy (scipy's pdist form), or one text line.
+void write_condensed(const std::string& path, const arma::vec& upper);
+
+/// Neighbour lists as TSV (row, rank, neighbour, value, and the rows' ids when any are known), the
+/// values as similarities (to_similarity) when `similarity`.
+std::string format_neighbours(const Neighbours& nb, const std::vector<std::string>& query_ids,
+                              const std::vector<std::string>& database_ids,
+                              const DivergenceOptions& options, bool similarity);
+
 /// The pairwise matrix of a symmetric metric in condensed form (the upper triangle, row by row),
 /// computed in panels of rows so that the full N x N matrix is never held: what a linkage takes.
 /// Stored as T (float for half the memory). UsageError for kl and rkl, which are not symmetric.

@@ -36,6 +36,10 @@ TopicDrift compute_topic_drift(const arma::mat& theta, const std::vector<std::st
 /// "*" when flagged), then the all-pairs JS matrix under a '#' header.
 std::string format_topic_drift(const TopicDrift& drift);
 
+/// One group label per document from the file at `path`, in document order; InputError naming the
+/// line of an empty label.
+std::vector<std::string> read_group_labels(const std::string& path);
+
 /// An SVG line chart of the steps: JS and both KLs against the step, the threshold as a line.
 std::string render_topic_drift(const TopicDrift& drift);
 
