@@ -155,17 +155,15 @@ CorpusReadOptions finish_corpus_options(const CorpusOptionValues& v) {
 CorpusReadOptions corpus_options_for_model(const po::variables_map& vm,
                                            const CorpusOptionValues& values,
                                            const CorpusRecord& fitted) {
-  CorpusReadOptions options = finish_corpus_options(values);
-  if (!fitted.has_text_options) return options;
+  return read_options_for_model(finish_corpus_options(values), text_options_given(vm), fitted);
+}
+
+bool text_options_given(const po::variables_map& vm) {
   for (const char* name : {"columns", "min-length", "keep-case", "no-stop-words", "stop-words",
                            "min-df", "max-df", "max-vocab", "keep-empty"}) {
-    if (vm.count(name) && !vm[name].defaulted()) return options;  // the user's choice
+    if (vm.count(name) && !vm[name].defaulted()) return true;  // the user's choice
   }
-  options.columns = fitted.text_options.columns;
-  options.tokenizer = fitted.text_options.tokenizer;
-  options.vocabulary = fitted.text_options.vocabulary;
-  options.keep_empty = fitted.text_options.keep_empty;
-  return options;
+  return false;
 }
 
 std::vector<InputPath> corpus_inputs(const CorpusOptionValues& v) {

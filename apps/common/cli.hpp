@@ -62,6 +62,10 @@ CorpusReadOptions corpus_options_for_model(const po::variables_map& vm,
                                            const CorpusOptionValues& values,
                                            const CorpusRecord& fitted);
 
+/// Whether any raw-text option (tokenizer, vocabulary rules, columns) was given on the command
+/// line.
+bool text_options_given(const po::variables_map& vm);
+
 /// The files the corpus options read (--corpus, the vocabulary and document table given or found
 /// beside it, --stop-words), as inputs that no output may replace.
 std::vector<InputPath> corpus_inputs(const CorpusOptionValues& values);

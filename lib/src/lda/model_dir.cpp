@@ -232,6 +232,16 @@ void save_model(AtomicDirectory& out, const SavedModel& saved, const std::vector
   write_file_atomically(out.file("model.json"), j.dump(2) + "\n");
 }
 
+CorpusReadOptions read_options_for_model(CorpusReadOptions options, bool text_options_given,
+                                         const CorpusRecord& fitted) {
+  if (!fitted.has_text_options || text_options_given) return options;
+  options.columns = fitted.text_options.columns;
+  options.tokenizer = fitted.text_options.tokenizer;
+  options.vocabulary = fitted.text_options.vocabulary;
+  options.keep_empty = fitted.text_options.keep_empty;
+  return options;
+}
+
 SavedModel load_model(const std::string& dir) {
   const detail::VerifiedDirectory in(dir, "model.json", kModelFormatVersion, "model directory",
                                      "the output of tm-fit");

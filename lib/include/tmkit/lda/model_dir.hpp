@@ -32,6 +32,12 @@ struct CorpusRecord {
   CorpusReadOptions text_options;  ///< only its raw-text fields are meaningful
 };
 
+/// `options` for reading raw text for a model fitted on `fitted`: unless the caller chose raw-text
+/// options of its own (`text_options_given`), the fit's columns, tokenizer, vocabulary rules and
+/// empty-document rule, so that text is read as the fit read it.
+CorpusReadOptions read_options_for_model(CorpusReadOptions options, bool text_options_given,
+                                         const CorpusRecord& fitted);
+
 /// Everything in a model directory.
 struct SavedModel {
   LdaModel model;
