@@ -2,21 +2,12 @@
 // every criterion (ELBO, held-out perplexity, AIC, AICc, BIC, HQIC, PSIS-LOO, held-out and K-fold
 // elpd, coherence, stability); or run PSIS-LOO on a given pointwise log-likelihood matrix.
 #include <cstdio>
-#include <optional>
-#include <sstream>
 
 #include "common/cli.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/mpi_world.hpp"
 #include "tmkit/core/process.hpp"
-#include "tmkit/corpus/corpus_io.hpp"
-#include "tmkit/io/io.hpp"
-#include "tmkit/io/matrix_io.hpp"
-#include "tmkit/io/npy.hpp"
-#include "tmkit/io/numbers.hpp"
-#include "tmkit/selection/psis_loo.hpp"
-#include "tmkit/selection/selection.hpp"
-#include "tmkit/selection/selection_report.hpp"
+#include "tmkit/selection/run_selection.hpp"
 
 namespace {
 
@@ -37,66 +28,6 @@ const cli::AppHelp kHelp = {
     "(then in R: loo::loo(RcppCNPy::npyLoad('sel/pointwise_k10.npy'), r_eff = 1))\n"
     "  tm-select --pointwise log_lik.npy --out loo.json   (draws x observations, as loo::loo)\n"
     "  tm-select --pointwise model_a.npy --pointwise model_b.npy   (adds loo_compare)\n"};
-
-template <class T>
-std::vector<T> parse_list(const std::string& text, const std::string& option,
-                          T (*parse)(const std::string&)) {
-  std::vector<T> values;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (item.empty()) {
-      throw tmkit::UsageError(option + " \"" + text +
-                              "\": an empty item; expected a list like "
-                              "5,10,20");
-    }
-    try {
-      values.push_back(parse(item));
-    } catch (const tmkit::UsageError& e) {
-      throw tmkit::UsageError(option + " \"" + text + "\": " + e.what());
-    }
-  }
-  if (values.empty()) {
-    throw tmkit::UsageError(option + ": an empty list; expected at least one value");
-  }
-  return values;
-}
-
-std::uint64_t parse_count(const std::string& item) {
-  const std::optional<std::uint64_t> v = tmkit::parse_whole_number(item);
-  if (!v) throw tmkit::UsageError("\"" + item + "\" is not a whole number");
-  return *v;
-}
-
-std::size_t parse_topics(const std::string& item) { return parse_count(item); }
-tmkit::AlphaOption parse_alpha(const std::string& item) { return tmkit::AlphaOption::parse(item); }
-tmkit::EtaOption parse_eta(const std::string& item) { return tmkit::EtaOption::parse(item); }
-
-// PSIS-LOO of given matrices (draws x observations), and loo_compare when there are several.
-int pointwise_main(const std::vector<std::string>& files, const std::string& out, int threads) {
-  if (!out.empty()) {
-    // Before any work: --out is one file of one model's results, never an input.
-    if (files.size() > 1) {
-      throw tmkit::UsageError("--out writes one model's PSIS-LOO; give one --pointwise file");
-    }
-    tmkit::check_output_file("--out", out, {{"--pointwise", files[0]}});
-  }
-  std::vector<tmkit::LooResult> results;
-  for (const std::string& path : files) {
-    const arma::mat ll = tmkit::read_matrix(path, "log-likelihood").columns.t();
-    tmkit::check_pointwise(ll, path);
-    results.push_back(tmkit::psis_loo(ll, threads));
-    std::printf("%s\n", tmkit::format_loo(results.back(), path).c_str());
-  }
-  if (results.size() > 1) {
-    std::vector<const tmkit::LooResult*> pointers;
-    for (const auto& r : results) pointers.push_back(&r);
-    std::printf("model comparison (as loo_compare):\n%s",
-                tmkit::format_loo_comparison(tmkit::compare_loo(pointers), files).c_str());
-  }
-  if (!out.empty()) tmkit::write_file_atomically(out, tmkit::loo_json(results[0]));
-  return cli::kExitOk;
-}
 
 int select_main(int argc, char** argv) {
   namespace po = cli::po;
@@ -155,59 +86,36 @@ int select_main(int argc, char** argv) {
     }
     if (force)
       throw tmkit::UsageError("--force replaces an output directory; --pointwise writes none");
-    return pointwise_main(pointwise_files, out, threads);
+    std::fputs(tmkit::run_pointwise_loo(pointwise_files, out, threads).c_str(), stdout);
+    return cli::kExitOk;
   }
   if (corpus_values.corpus.empty()) {
     throw tmkit::UsageError("give --corpus PATH (a grid to fit) or --pointwise FILE");
   }
   if (out.empty()) throw tmkit::UsageError("--out DIR is required with --corpus");
-  tmkit::check_output({"--out", out, true, "selection.json", "tm-select"},
-                      cli::corpus_inputs(corpus_values), force);
-  if (topics_text.empty())
-    throw tmkit::UsageError("-k: give the numbers of topics, e.g. -k 5,10,20");
-  const auto grid =
-      tmkit::candidate_grid(parse_list<std::size_t>(topics_text, "-k", parse_topics),
-                            parse_list<tmkit::AlphaOption>(alpha_text, "--alpha", parse_alpha),
-                            parse_list<tmkit::EtaOption>(eta_text, "--eta", parse_eta),
-                            parse_list<std::uint64_t>(seeds_text, "--seeds", parse_count));
-  options.n_threads = threads;
-  const tmkit::CorpusReadOptions read_options = cli::finish_corpus_options(corpus_values);
-  const tmkit::Corpus corpus = tmkit::read_corpus(corpus_values.corpus, read_options);
-  tmkit::validate_selection(corpus, grid, options);
+  tmkit::SelectionPlan plan;
+  plan.corpus = corpus_values.corpus;
+  plan.read = cli::finish_corpus_options(corpus_values);
+  plan.inputs = cli::corpus_inputs(corpus_values);
+  plan.grid = tmkit::parse_candidate_grid(topics_text, alpha_text, eta_text, seeds_text);
+  plan.options = options;
+  plan.options.n_threads = threads;
+  plan.out = out;
+  plan.force = force;
 
-  // Under mpirun the jobs are spread over the ranks and rank 0 writes the results. Open the output
-  // first, so that an unwritable path fails before the fits, not after them.
   tmkit::Communicator& world = tmkit::current_world();
-  std::optional<tmkit::AtomicDirectory> dir;
-  if (world.is_root()) dir.emplace(out);
   const bool root_quiet = quiet || !world.is_root();
   cli::Progress progress("tm-select", root_quiet);
   tmkit::SelectionHooks hooks;
   hooks.on_job = [&](std::size_t done, std::size_t total, const std::string& line) {
     progress.line("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + line);
   };
-  if (!root_quiet) {
-    std::fprintf(
-        stderr, "tm-select: %zu candidates on %zu documents%s%s\n", grid.size(), corpus.n_docs(),
-        options.kfold ? (", " + std::to_string(options.kfold) + "-fold").c_str() : "",
-        world.size() > 1 ? ("; " + std::to_string(world.size()) + " MPI ranks").c_str() : "");
-  }
-  const tmkit::SelectionReport report = tmkit::select_models(corpus, grid, options, hooks, world);
+  const auto note = [&](const std::string& line) {
+    if (!root_quiet) std::fprintf(stderr, "tm-select: %s\n", line.c_str());
+  };
+  const std::string summary = tmkit::run_selection(plan, hooks, note, world);
   progress.finish();
-  if (!dir) return cli::kExitOk;  // another rank than 0: rank 0 writes the results
-
-  tmkit::write_file_atomically(dir->file("selection.json"),
-                               tmkit::selection_json(report, corpus.n_words()));
-  tmkit::write_file_atomically(dir->file("selection.csv"), tmkit::selection_csv(report));
-  tmkit::write_file_atomically(dir->file("selection.svg"), tmkit::render_selection_chart(report));
-  const std::string summary = tmkit::format_selection(report, corpus.n_words());
-  tmkit::write_file_atomically(dir->file("summary.txt"), summary);
-  if (options.keep_pointwise) {
-    for (const auto& r : report.candidates) {
-      tmkit::write_npy_file(dir->file("pointwise_" + r.candidate.label() + ".npy"), r.pointwise);
-    }
-  }
-  dir->commit();
+  if (!world.is_root()) return cli::kExitOk;  // rank 0 writes and reports the results
   std::printf("%s", summary.c_str());
   std::printf(
       "wrote %s (selection.json, selection.csv, selection.svg, summary.txt%s); peak memory "

@@ -48,9 +48,9 @@ printf -- '-1.5 -2.0 -0.3\n-1.4 -2.2 -0.4\n-1.6 -1.9 -0.2\n' > ll.txt
 expect_exit 2 '^tm-select: candidate k5000: K = 5000 topics; expected 1\.\.V = 4445' "K larger than the vocabulary" -- \
   "$BIN/tm-select" --corpus "$KJV" -k 5,5000 --out bad1
 absent bad1 "K > V"
-expect_exit 2 '^tm-select: -k "5,,10": an empty item' "an empty item in the grid" -- "$BIN/tm-select" --corpus "$KJV" -k 5,,10 --out bad2
+expect_exit 2 '^tm-select: -k: "5,,10": an empty item' "an empty item in the grid" -- "$BIN/tm-select" --corpus "$KJV" -k 5,,10 --out bad2
 expect_exit 2 '^tm-select: -k: give the numbers of topics' "an empty grid" -- "$BIN/tm-select" --corpus "$KJV" -k '' --out bad3
-expect_exit 2 '^tm-select: --seeds "1,x": "x" is not a whole number$' "a seed that is not a number" -- \
+expect_exit 2 '^tm-select: --seeds: "1,x": "x" is not a whole number$' "a seed that is not a number" -- \
   "$BIN/tm-select" --corpus "$KJV" -k 5 --seeds 1,x --out bad4
 absent bad2 "empty grid"
 printf -- '-1.5 -2.0 -0.3\n-1.4 nan -0.4\n' > nan.txt

@@ -12,6 +12,7 @@
 #include "tmkit/io/npy.hpp"
 #include "tmkit/selection/information_criteria.hpp"
 #include "tmkit/selection/psis_loo.hpp"
+#include "tmkit/selection/run_selection.hpp"
 
 namespace {
 
@@ -87,6 +88,26 @@ BOOST_AUTO_TEST_CASE(loo_compare_equals_r) {
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(selection)
+
+BOOST_AUTO_TEST_CASE(the_grid_from_lists_names_the_bad_option) {
+  const auto grid = tmkit::parse_candidate_grid("5,10", "symmetric,auto", "symmetric", "1,2");
+  BOOST_TEST(grid.size() == 8u);
+  const auto option_of = [](const char* k, const char* a, const char* e, const char* s) {
+    try {
+      tmkit::parse_candidate_grid(k, a, e, s);
+    } catch (const tmkit::OptionError& error) {
+      return error.option();
+    }
+    return std::string("none");
+  };
+  BOOST_TEST(option_of("", "symmetric", "symmetric", "1") == "k");
+  BOOST_TEST(option_of("5,,10", "symmetric", "symmetric", "1") == "k");
+  BOOST_TEST(option_of("5,-1", "symmetric", "symmetric", "1") == "k");
+  BOOST_TEST(option_of("5", "often", "symmetric", "1") == "alpha");
+  BOOST_TEST(option_of("5", "symmetric", "0", "1") == "eta");
+  BOOST_TEST(option_of("5", "symmetric", "symmetric", "1,x") == "seeds");
+  BOOST_TEST(option_of("5", "symmetric", "symmetric", "1,") == "seeds");
+}
 
 BOOST_AUTO_TEST_CASE(information_criteria_by_hand) {
   // log L = -100, k = 3, n = 50.
