@@ -1,12 +1,10 @@
 // tm-fit: fit a variational LDA model to a corpus and write the model directory. Options in, one
 // library call (run_fit or resume_fit), the summary out.
-#include <cmath>
 #include <cstdio>
 
 #include "common/cli.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/mpi_world.hpp"
-#include "tmkit/core/process.hpp"
 #include "tmkit/lda/run_fit.hpp"
 
 namespace {
@@ -85,7 +83,13 @@ void declare(po::options_description& options, Given& g) {
       "passes each proposal runs before it is kept or dropped")(
       "seed", po::value<std::uint64_t>(&fit.seed)->default_value(fit.seed), "random seed")(
       "top", po::value<std::size_t>(&g.plan.top_words)->default_value(g.plan.top_words),
-      "top words per topic in the summary")(
+      "top words per topic in the summary");
+  cli::add_corpus_options(options, g.corpus, /*corpus_required=*/false);
+}
+
+// The options of how the fit runs: online VB, held-out monitoring, checkpoints and resuming.
+void declare_run(po::options_description& options, Given& g) {
+  options.add_options()(
       "algorithm", po::value<std::string>(&g.algorithm)->default_value(g.algorithm),
       "batch (all documents per M-step) or online (Hoffman et al. 2010: mini-batches streamed "
       "from disk; --passes defaults to 10)")(
@@ -106,7 +110,6 @@ void declare(po::options_description& options, Given& g) {
       "resume", po::value<std::string>(&g.resume),
       "continue the fit saved in this checkpoint directory (its options are reused; --threads and "
       "--quiet may be given anew); ends with the model an uninterrupted fit gives");
-  cli::add_corpus_options(options, g.corpus, /*corpus_required=*/false);
 }
 
 // The plan the options describe.
@@ -138,48 +141,11 @@ tmkit::FitPlan plan_of(const po::variables_map& vm, Given& g) {
   return plan;
 }
 
-void print_summary(const tmkit::FitOutcome& o, const tmkit::FitPlan& plan) {
-  const bool online = plan.algorithm == tmkit::Algorithm::online;
-  std::size_t kept = 0;
-  for (const auto& move : o.report.moves) kept += move.accepted;
-  std::printf(
-      "%zu topics fitted to %zu documents (%llu tokens, %zu words) in %zu %s passes, "
-      "%.1f s: %s\n",
-      plan.fit.n_topics, o.n_docs, static_cast<unsigned long long>(o.n_tokens), o.n_words,
-      o.report.passes, tmkit::algorithm_name(plan.algorithm).c_str(), o.report.seconds,
-      online ? "ran the passes asked for" : tmkit::stop_summary(o.report, plan.fit).c_str());
-  std::printf("ELBO %.10g (%.4f per token)", o.report.final_elbo,
-              o.report.final_elbo / static_cast<double>(o.n_tokens));
-  if (!online) {
-    std::printf(
-        "; merge-split moves kept %zu of %zu tried%s", kept, o.report.moves.size(),
-        o.report.moves_budget_ran_out ? " (the pass budget ended them: raise --passes)" : "");
-  }
-  std::printf("\n");
-  if (o.heldout_docs > 0) {
-    std::printf("held-out document-completion perplexity %.6f (%zu documents, %zu passes)\n",
-                o.heldout_perplexity, o.heldout_docs, o.report.passes);
-  } else if (o.report.heldout_docs > 0) {
-    std::printf("the stopping rule's %zu held-out documents were folded in at the end\n",
-                o.report.heldout_docs);
-  }
-  std::printf("peak memory %.0f MiB", tmkit::peak_resident_mib());
-  if (o.ranks > 1) {
-    std::printf(" (rank 0); %d MPI ranks, %.2f MiB of statistics summed per rank per pass", o.ranks,
-                o.mib_summed_per_pass);
-  }
-  std::printf("\n");
-  if (o.dropped_documents > 0) {
-    std::printf("%zu documents left empty by the tokenizer were dropped\n", o.dropped_documents);
-  }
-  std::printf("model written to %s\n\n%s", plan.out.c_str(), o.topics_table.c_str());
-  if (!o.coherence_note.empty()) std::printf("(%s)\n", o.coherence_note.c_str());
-}
-
 int fit_main(int argc, char** argv) {
   Given g;
   po::options_description options("Options");
   declare(options, g);
+  declare_run(options, g);
   po::variables_map vm;
   if (!cli::parse(argc, argv, options, kHelp, vm)) return cli::kExitOk;
   tmkit::Communicator& world = tmkit::current_world();
@@ -199,7 +165,7 @@ int fit_main(int argc, char** argv) {
         std::string(e.what()) + ": continue it with tm-fit --resume " + e.saved_to(), e.saved_to());
   }
   progress.finish();
-  if (outcome.written) print_summary(outcome, resuming ? outcome.plan : plan);
+  if (outcome.written) std::fputs(tmkit::fit_summary(outcome).c_str(), stdout);
   return cli::kExitOk;
 }
 

@@ -11,6 +11,7 @@
 #include "detail/read_options_json.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/names.hpp"
+#include "tmkit/core/process.hpp"
 #include "tmkit/corpus/corpus_shard.hpp"
 #include "tmkit/corpus/corpus_stream.hpp"
 #include "tmkit/io/io.hpp"
@@ -437,6 +438,49 @@ FitOutcome resume_fit(const std::string& dir, int n_threads, const RunHooks& hoo
   const Checkpoint checkpoint = load_checkpoint(dir);
   const FitPlan plan = plan_from_json(checkpoint.plan, dir + "/checkpoint.json");
   return run(plan, n_threads, hooks, single_process(), &checkpoint);
+}
+
+std::string fit_summary(const FitOutcome& o) {
+  const FitPlan& plan = o.plan;
+  std::string text;
+  const bool online = plan.algorithm == Algorithm::online;
+  std::size_t kept = 0;
+  for (const auto& move : o.report.moves) kept += move.accepted;
+  text += format_text(
+      "%zu topics fitted to %zu documents (%llu tokens, %zu words) in %zu %s passes, "
+      "%.1f s: %s\n",
+      plan.fit.n_topics, o.n_docs, static_cast<unsigned long long>(o.n_tokens), o.n_words,
+      o.report.passes, algorithm_name(plan.algorithm).c_str(), o.report.seconds,
+      online ? "ran the passes asked for" : stop_summary(o.report, plan.fit).c_str());
+  text += format_text("ELBO %.10g (%.4f per token)", o.report.final_elbo,
+                      o.report.final_elbo / static_cast<double>(o.n_tokens));
+  if (!online) {
+    text += format_text(
+        "; merge-split moves kept %zu of %zu tried%s", kept, o.report.moves.size(),
+        o.report.moves_budget_ran_out ? " (the pass budget ended them: raise --passes)" : "");
+  }
+  text += format_text("\n");
+  if (o.heldout_docs > 0) {
+    text +=
+        format_text("held-out document-completion perplexity %.6f (%zu documents, %zu passes)\n",
+                    o.heldout_perplexity, o.heldout_docs, o.report.passes);
+  } else if (o.report.heldout_docs > 0) {
+    text += format_text("the stopping rule's %zu held-out documents were folded in at the end\n",
+                        o.report.heldout_docs);
+  }
+  text += format_text("peak memory %.0f MiB", peak_resident_mib());
+  if (o.ranks > 1) {
+    text += format_text(" (rank 0); %d MPI ranks, %.2f MiB of statistics summed per rank per pass",
+                        o.ranks, o.mib_summed_per_pass);
+  }
+  text += format_text("\n");
+  if (o.dropped_documents > 0) {
+    text += format_text("%zu documents left empty by the tokenizer were dropped\n",
+                        o.dropped_documents);
+  }
+  text += format_text("model written to %s\n\n%s", plan.out.c_str(), o.topics_table.c_str());
+  if (!o.coherence_note.empty()) text += format_text("(%s)\n", o.coherence_note.c_str());
+  return text;
 }
 
 }  // namespace tmkit

@@ -1,7 +1,6 @@
 #include "tmkit/lda/run_inference.hpp"
 
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <filesystem>
 
@@ -27,19 +26,9 @@ std::string vector_text(const arma::vec& values) {
   return text;
 }
 
-std::string format(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
-std::string format(const char* pattern, ...) {
-  char line[1024];
-  va_list args;
-  va_start(args, pattern);
-  std::vsnprintf(line, sizeof line, pattern, args);
-  va_end(args);
-  return line;
-}
-
 std::string unknown_words(const char* what, const VocabularyMapping& mapping) {
   if (mapping.n_unknown_tokens == 0) return "";
-  std::string text = format(
+  std::string text = format_text(
       "%s: %llu of %llu tokens (%zu distinct words) are not in the model's vocabulary and were "
       "left out",
       what, static_cast<unsigned long long>(mapping.n_unknown_tokens),
@@ -47,8 +36,8 @@ std::string unknown_words(const char* what, const VocabularyMapping& mapping) {
   if (!mapping.unknown_words.empty()) {
     text += "; most frequent:";
     for (std::size_t i = 0; i < std::min<std::size_t>(8, mapping.unknown_words.size()); ++i) {
-      text += format(" %s (%llu)", mapping.unknown_words[i].first.c_str(),
-                     static_cast<unsigned long long>(mapping.unknown_words[i].second));
+      text += format_text(" %s (%llu)", mapping.unknown_words[i].first.c_str(),
+                          static_cast<unsigned long long>(mapping.unknown_words[i].second));
     }
   }
   return text + "\n";
@@ -105,7 +94,7 @@ std::string wordless_warning(const Corpus& corpus) {
   std::size_t wordless = 0;
   for (std::size_t d = 0; d < corpus.n_docs(); ++d) wordless += corpus.doc(d).n_tokens() == 0;
   if (wordless == 0) return "";
-  return format(
+  return format_text(
       "warning: %zu of %zu documents hold no word the model knows; their theta is the prior's "
       "mean and their ELBO 0: they say nothing%s\n",
       wordless, corpus.n_docs(),
@@ -162,13 +151,13 @@ InferenceOutcome run_inference(const InferencePlan& plan_in, int n_threads,
   double mean_iterations = 0;
   for (std::size_t n : inference.iterations) mean_iterations += static_cast<double>(n);
   mean_iterations /= static_cast<double>(corpus.n_docs());
-  outcome.summary = format(
+  outcome.summary = format_text(
       "%zu documents (%llu tokens) folded into %s (K = %zu): %.1f E-step iterations per "
       "document, %zu not converged within %zu\n",
       corpus.n_docs(), static_cast<unsigned long long>(corpus.n_tokens()), plan.model.c_str(),
       saved.model.n_topics(), mean_iterations, inference.n_not_converged, estep.max_iter);
   if (training_documents) {
-    outcome.summary += format(
+    outcome.summary += format_text(
         "these are the model's training documents: %zu of them keep the fit's gamma (a fresh "
         "fold-in found no better mode)\n",
         inference.n_kept_previous);
@@ -176,14 +165,14 @@ InferenceOutcome run_inference(const InferencePlan& plan_in, int n_threads,
   outcome.warnings = wordless_warning(corpus);
   outcome.summary += unknown_words("corpus", docs.mapping);
   if (!plan.heldout.empty()) outcome.summary += unknown_words("held-out", docs.heldout_mapping);
-  outcome.summary += format(
+  outcome.summary += format_text(
       "ELBO of these documents given the topics (their terms of the bound, eq. 9 of "
       "docs/math/lda.md): %.10g\n",
       arma::accu(inference.elbo));
   if (docs.heldout) {
     const CompletionScore score = score_heldout(topic_word_distributions(saved.model),
                                                 inference.gamma, *docs.heldout, n_threads);
-    outcome.summary += format(
+    outcome.summary += format_text(
         "document completion: %llu held-out tokens in %zu documents, log-likelihood %.10g nats "
         "(%.6f per token), perplexity %.6f\n",
         static_cast<unsigned long long>(score.n_tokens), score.n_documents, score.log_likelihood,

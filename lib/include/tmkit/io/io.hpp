@@ -29,6 +29,9 @@ class LineReader {
   std::size_t line_number_ = 0;
 };
 
+/// printf into a string, of any length.
+std::string format_text(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
+
 /// The lines of the file at `path` as LineReader reads them (InputError when it cannot be read).
 std::vector<std::string> read_lines(const std::string& path);
 

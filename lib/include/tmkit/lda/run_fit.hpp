@@ -77,6 +77,10 @@ FitOutcome run_fit(const FitPlan& plan, int n_threads, const RunHooks& hooks = {
 /// directory) and ends with exactly the model of the uninterrupted fit.
 FitOutcome resume_fit(const std::string& dir, int n_threads, const RunHooks& hooks = {});
 
+/// What tm-fit prints when a fit ends: the fit's size, stopping, ELBO, moves, held-out perplexity,
+/// peak memory, where the model went and its topics.
+std::string fit_summary(const FitOutcome& outcome);
+
 /// The plan as JSON (paths made absolute), and back; InputError naming `source` when malformed.
 std::string plan_to_json(const FitPlan& plan);
 FitPlan plan_from_json(const std::string& json, const std::string& source);
