@@ -875,13 +875,8 @@ class BatchFit {
 
   // The stopping slice joins the fit: its documents are folded into the final topics from the
   // neutral start, the others keep their gamma. From this line on the ELBO covers every document.
-  void join_slice() {
-    const FitOptions& options = ctx_.options;
-    const TopicExpectations topics = topic_expectations(model_.lambda, options.n_threads);
-    SweepPlan plan;
-    plan.training = DocStep::evaluate;
-    plan.slice = DocStep::fold_in_neutral;
-    plan.estep = options.estep;
+  // A sweep with no M-step after it (joining the slice, the final fold-in) as a line of the trace.
+  PassReport evaluation_line(const TopicExpectations& topics, const SweepPlan& plan) {
     const Sweep sweep =
         estep_sweep(ctx_, topics, model_.alpha, model_.gamma, plan, nullptr, nullptr);
     PassReport line;
@@ -889,6 +884,17 @@ class BatchFit {
     line.elbo = sweep.elbo_at_end + topics.beta_term(model_.eta);
     line.seconds = ctx_.seconds();
     line.mean_estep_iterations = sweep.mean_iterations;
+    return line;
+  }
+
+  void join_slice() {
+    const FitOptions& options = ctx_.options;
+    const TopicExpectations topics = topic_expectations(model_.lambda, options.n_threads);
+    SweepPlan plan;
+    plan.training = DocStep::evaluate;
+    plan.slice = DocStep::fold_in_neutral;
+    plan.estep = options.estep;
+    PassReport line = evaluation_line(topics, plan);
     line.join = true;
     publish(line);
     ctx_.in_slice.clear();  // every document is a training document from here on
@@ -904,14 +910,8 @@ class BatchFit {
     SweepPlan plan;
     plan.training = DocStep::fold_in;
     plan.estep = options.estep;
-    const Sweep sweep =
-        estep_sweep(ctx_, topics, model_.alpha, model_.gamma, plan, nullptr, nullptr);
-    PassReport line;
-    line.pass = p_.passes;
-    line.elbo = sweep.elbo_at_end + topics.beta_term(model_.eta);
+    PassReport line = evaluation_line(topics, plan);
     line.relative_change = (line.elbo - p_.trace.back().elbo) / std::fabs(p_.trace.back().elbo);
-    line.seconds = ctx_.seconds();
-    line.mean_estep_iterations = sweep.mean_iterations;
     line.fold_in = true;
     publish(line);
   }

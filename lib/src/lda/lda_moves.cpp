@@ -187,6 +187,28 @@ std::vector<SplitProposal> rank_splits(const Corpus& corpus, const LdaModel& mod
   return ranked;
 }
 
+// Every pair of topics scored by `score(i, j)`, in parallel, the one with more `weight` kept (so
+// a merge moves the smaller topic), ranked by score: ascending, or descending with `descending`.
+template <class Score>
+std::vector<MergeProposal> ranked_pairs(std::size_t n_topics, const arma::vec& weight,
+                                        int n_threads, bool descending, Score score) {
+  std::vector<MergeProposal> pairs;
+  for (std::size_t i = 0; i < n_topics; ++i)
+    for (std::size_t j = i + 1; j < n_topics; ++j) pairs.push_back({i, j, 0.0});
+  const BlockPartition blocks{pairs.size(), 16};
+  for_each_block(blocks, n_threads, [&](std::size_t b) {
+    for (std::size_t p = blocks.begin(b); p < blocks.end(b); ++p) {
+      const std::size_t i = pairs[p].keep, j = pairs[p].drop;
+      pairs[p].score = score(i, j);
+      if (weight[j] > weight[i]) std::swap(pairs[p].keep, pairs[p].drop);
+    }
+  });
+  std::stable_sort(pairs.begin(), pairs.end(), [descending](const auto& a, const auto& b) {
+    return descending ? a.score > b.score : a.score < b.score;
+  });
+  return pairs;
+}
+
 std::vector<MergeProposal> rank_word_merges(const LdaModel& model, int n_threads) {
   const std::size_t n_topics = model.n_topics(), n_words = model.n_words();
   // c_k = lambda_k - eta: expected word counts of topic k (K x V, clamped at 0 against rounding).
@@ -199,27 +221,16 @@ std::vector<MergeProposal> rank_word_merges(const LdaModel& model, int n_threads
       if (c > 0) self[k] += c * std::log(c / mass[k]);
     }
   }
-  std::vector<MergeProposal> pairs;
-  for (std::size_t i = 0; i < n_topics; ++i)
-    for (std::size_t j = i + 1; j < n_topics; ++j) pairs.push_back({i, j, 0.0});
-  const BlockPartition blocks{pairs.size(), 16};
-  for_each_block(blocks, n_threads, [&](std::size_t b) {
-    for (std::size_t p = blocks.begin(b); p < blocks.end(b); ++p) {
-      const std::size_t i = pairs[p].keep, j = pairs[p].drop;
-      const double merged_mass = mass[i] + mass[j];
-      double merged = 0.0;
-      for (std::size_t w = 0; w < n_words; ++w) {
-        const double c = counts(i, w) + counts(j, w);
-        if (c > 0) merged += c * std::log(c / merged_mass);
-      }
-      pairs[p].score = self[i] + self[j] - merged;
-      // Keep the topic with more mass, so the merge moves the smaller one.
-      if (mass[j] > mass[i]) std::swap(pairs[p].keep, pairs[p].drop);
-    }
-  });
-  std::stable_sort(pairs.begin(), pairs.end(),
-                   [](const auto& a, const auto& b) { return a.score < b.score; });
-  return pairs;
+  return ranked_pairs(n_topics, mass, n_threads, /*descending=*/false,
+                      [&](std::size_t i, std::size_t j) {
+                        const double merged_mass = mass[i] + mass[j];
+                        double merged = 0.0;
+                        for (std::size_t w = 0; w < n_words; ++w) {
+                          const double c = counts(i, w) + counts(j, w);
+                          if (c > 0) merged += c * std::log(c / merged_mass);
+                        }
+                        return self[i] + self[j] - merged;
+                      });
 }
 
 std::vector<MergeProposal> rank_usage_merges(const LdaModel& model, int n_threads,
@@ -234,20 +245,9 @@ std::vector<MergeProposal> rank_usage_merges(const LdaModel& model, int n_thread
   const arma::mat gram = sums.head_cols(n_topics);
   const arma::vec usage = sums.col(n_topics);
   const arma::vec norm = arma::sqrt(gram.diag());
-  std::vector<MergeProposal> pairs;
-  for (std::size_t i = 0; i < n_topics; ++i)
-    for (std::size_t j = i + 1; j < n_topics; ++j) pairs.push_back({i, j, 0.0});
-  const BlockPartition blocks{pairs.size(), 16};
-  for_each_block(blocks, n_threads, [&](std::size_t b) {
-    for (std::size_t p = blocks.begin(b); p < blocks.end(b); ++p) {
-      const std::size_t i = pairs[p].keep, j = pairs[p].drop;
-      pairs[p].score = gram(i, j) / (norm[i] * norm[j]);
-      if (usage[j] > usage[i]) std::swap(pairs[p].keep, pairs[p].drop);
-    }
-  });
-  std::stable_sort(pairs.begin(), pairs.end(),
-                   [](const auto& a, const auto& b) { return a.score > b.score; });
-  return pairs;
+  return ranked_pairs(
+      n_topics, usage, n_threads, /*descending=*/true,
+      [&](std::size_t i, std::size_t j) { return gram(i, j) / (norm[i] * norm[j]); });
 }
 
 LdaModel propose_merge_split(const Corpus& corpus, const LdaModel& model,
