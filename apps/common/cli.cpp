@@ -79,6 +79,8 @@ int run(const char* name, int argc, char** argv, const std::function<int(int, ch
     message = e.what();
   } catch (const InputError& e) {
     message = e.what();
+  } catch (const OutputError& e) {
+    message = e.what();
   } catch (const po::error& e) {
     message = std::string(e.what()) + " (see " + name + " --help)";
   } catch (const std::bad_alloc&) {

@@ -12,6 +12,9 @@ InputError::InputError(std::string path, std::size_t line, const std::string& pr
 InputError::InputError(std::string path, const std::string& problem)
     : std::runtime_error(path + ": " + problem), path_(std::move(path)), line_(0) {}
 
+OutputError::OutputError(std::string path, const std::string& problem)
+    : std::runtime_error(path + ": " + problem), path_(std::move(path)) {}
+
 namespace detail {
 void assertion_failed(const char* condition, const char* message, const char* file, int line) {
   throw std::logic_error(std::string(file) + ":" + std::to_string(line) +

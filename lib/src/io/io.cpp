@@ -87,10 +87,10 @@ std::vector<std::string> read_lines(const std::string& path) {
 AtomicFile::AtomicFile(std::string path, bool binary)
     : path_(std::move(path)), temp_path_(temp_name(path_)) {
   std::error_code ec;
-  if (fs::is_directory(path_, ec)) throw InputError(path_, "is a directory; expected a file path");
+  if (fs::is_directory(path_, ec)) throw OutputError(path_, "is a directory; expected a file path");
   stream_.open(temp_path_, binary ? std::ios::binary | std::ios::trunc : std::ios::trunc);
   if (!stream_) {
-    throw InputError(path_, "cannot write here (" + errno_text() + "); expected a writable path");
+    throw OutputError(path_, "cannot write here (" + errno_text() + "); expected a writable path");
   }
 }
 
@@ -104,11 +104,11 @@ AtomicFile::~AtomicFile() {
 void AtomicFile::commit() {
   if (!commits_allowed()) throw Interrupted("interrupted");  // a run asked to stop writes nothing
   stream_.flush();
-  if (!stream_) throw InputError(path_, "write failed (disk full?)");
+  if (!stream_) throw OutputError(path_, "write failed (disk full?)");
   stream_.close();
-  if (stream_.fail()) throw InputError(path_, "write failed on close");
+  if (stream_.fail()) throw OutputError(path_, "write failed on close");
   if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-    throw InputError(path_, "cannot move the finished file into place: " + errno_text());
+    throw OutputError(path_, "cannot move the finished file into place: " + errno_text());
   }
   committed_ = true;
 }
@@ -119,12 +119,12 @@ AtomicDirectory::AtomicDirectory(std::string path)
   temp_path_ = temp_name(path_);
   std::error_code ec;
   if (fs::exists(path_, ec) && !fs::is_directory(path_, ec)) {
-    throw InputError(path_, "exists and is not a directory; expected a directory path");
+    throw OutputError(path_, "exists and is not a directory; expected a directory path");
   }
   fs::remove_all(temp_path_, ec);
   if (!fs::create_directory(temp_path_, ec)) {
-    throw InputError(path_, "cannot create the output directory here (" + ec.message() +
-                                "); expected a writable location");
+    throw OutputError(path_, "cannot create the output directory here (" + ec.message() +
+                                 "); expected a writable location");
   }
 }
 
@@ -140,7 +140,7 @@ void AtomicDirectory::commit() {
   std::error_code ec;
   if (!fs::exists(path_, ec)) {
     if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-      throw InputError(path_, "cannot move the finished directory into place: " + errno_text());
+      throw OutputError(path_, "cannot move the finished directory into place: " + errno_text());
     }
   } else {
     // Swap old and new in one step, then remove the old one (now at the temporary name).
@@ -151,11 +151,11 @@ void AtomicDirectory::commit() {
       const std::string old_path = path_ + ".old-" + std::to_string(static_cast<long>(::getpid()));
       if (std::rename(path_.c_str(), old_path.c_str()) != 0 ||
           std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-        throw InputError(path_, "cannot replace the existing directory: " + errno_text());
+        throw OutputError(path_, "cannot replace the existing directory: " + errno_text());
       }
       fs::remove_all(old_path, ec);
     } else {
-      throw InputError(path_, "cannot replace the existing directory: " + errno_text());
+      throw OutputError(path_, "cannot replace the existing directory: " + errno_text());
     }
   }
   committed_ = true;

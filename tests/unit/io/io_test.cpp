@@ -74,14 +74,14 @@ BOOST_AUTO_TEST_CASE(atomic_directory_replaces_only_when_complete) {
 
 BOOST_AUTO_TEST_CASE(unwritable_locations_are_input_errors) {
   ScratchDir dir;
-  BOOST_CHECK_THROW(tmkit::AtomicDirectory(dir.file("no/such/parent/model")), tmkit::InputError);
-  BOOST_CHECK_THROW(tmkit::AtomicFile(dir.file("no/such/file.txt")), tmkit::InputError);
+  BOOST_CHECK_THROW(tmkit::AtomicDirectory(dir.file("no/such/parent/model")), tmkit::OutputError);
+  BOOST_CHECK_THROW(tmkit::AtomicFile(dir.file("no/such/file.txt")), tmkit::OutputError);
   dir.write("plain", "x");
-  BOOST_CHECK_THROW(tmkit::AtomicDirectory(dir.file("plain")), tmkit::InputError);
+  BOOST_CHECK_THROW(tmkit::AtomicDirectory(dir.file("plain")), tmkit::OutputError);
   if (::geteuid() != 0) {  // root ignores permission bits
     fs::create_directory(dir.file("locked"));
     ::chmod(dir.file("locked").c_str(), 0500);
-    BOOST_CHECK_THROW(tmkit::AtomicDirectory(dir.file("locked/model")), tmkit::InputError);
+    BOOST_CHECK_THROW(tmkit::AtomicDirectory(dir.file("locked/model")), tmkit::OutputError);
   }
 }
 

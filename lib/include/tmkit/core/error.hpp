@@ -1,8 +1,9 @@
 // The errors the library throws, and TMKIT_ASSERT for internal invariants.
 //
 // The library never prints, exits or aborts: it throws, and the apps turn the exception into a
-// one-line message and an exit code (apps/common/cli.cpp): InputError and UsageError (with its
-// OptionError) exit 2, Interrupted exits 130, anything else is an internal error and exits 1. Every
+// one-line message and an exit code (apps/common/cli.cpp): InputError, OutputError and UsageError
+// (with its OptionError) exit 2, Interrupted exits 130, anything else (NumericError included) is an
+// internal error and exits 1. Every
 // message is complete in what(): the place, the problem, what was expected, and the numbers
 // involved.
 #pragma once
@@ -29,6 +30,17 @@ class InputError : public std::runtime_error {
  private:
   std::string path_;  ///< file named in the message
   std::size_t line_;  ///< 1-based line, 0 for none
+};
+
+/// An output that cannot be written: no such directory, no permission, a full disk. what() reads
+/// "PATH: PROBLEM". Nothing half-written is left behind (io.hpp).
+class OutputError : public std::runtime_error {
+ public:
+  OutputError(std::string path, const std::string& problem);
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
 };
 
 /// Bad parameters: K larger than the vocabulary, a tolerance <= 0, mismatched shapes.

@@ -1,5 +1,5 @@
 // Small, dependency-free SVG charts for the pictures tmkit writes next to its numbers (the ELBO
-// trace of a fit; later, model-selection curves and drift plots): valid standalone SVG 1.1 that any
+// trace of a fit, model-selection curves, drift plots): valid standalone SVG 1.1 that any
 // browser shows.
 #pragma once
 
