@@ -160,7 +160,7 @@ double update_ratio(const DocView& doc, const double* exp_elog_beta, std::size_t
   return log_sum;
 }
 
-// The document's ELBO terms at the gamma whose expectations are in `ws` (docs/math/lda.md eq. 9):
+// The document's ELBO terms at the gamma whose expectations are in `ws` (docs/math/lda.md eq. 12):
 //   sum_w n_w log sum_k exp(E[log theta_k] + E[log beta_kw])
 //   + log Gamma(sum alpha) - sum log Gamma(alpha_k) + sum (alpha_k - 1) E[log theta_k]
 //   - log Gamma(sum gamma) + sum log Gamma(gamma_k) - sum (gamma_k - 1) E[log theta_k]

@@ -166,7 +166,7 @@ InferenceOutcome run_inference(const InferencePlan& plan_in, int n_threads,
   outcome.summary += unknown_words("corpus", docs.mapping);
   if (!plan.heldout.empty()) outcome.summary += unknown_words("held-out", docs.heldout_mapping);
   outcome.summary += format_text(
-      "ELBO of these documents given the topics (their terms of the bound, eq. 9 of "
+      "ELBO of these documents given the topics (their terms of the bound, eq. 12 of "
       "docs/math/lda.md): %.10g\n",
       arma::accu(inference.elbo));
   if (docs.heldout) {

@@ -22,7 +22,7 @@ namespace tmkit {
 /// Per-document results of folding a corpus in.
 struct Inference {
   arma::mat gamma;  ///< K x D, Dirichlet parameters of q(theta_d)
-  arma::vec elbo;   ///< D, each document's ELBO terms (eq. 9 of docs/math/lda.md)
+  arma::vec elbo;   ///< D, each document's ELBO terms (eq. 12 of docs/math/lda.md)
   std::vector<std::size_t> iterations;  ///< D, gamma updates per document
   std::size_t n_not_converged = 0;      ///< documents that hit estep.max_iter before estep.tol
   std::size_t n_kept_previous = 0;      ///< documents whose previous gamma was kept
@@ -51,8 +51,8 @@ struct VocabularyMapping {
   std::uint64_t n_tokens = 0;          ///< tokens of the input corpus
   std::uint64_t n_unknown_tokens = 0;  ///< of them, words the model does not know (dropped)
   std::size_t n_unknown_words = 0;     ///< distinct such words
-  std::vector<std::pair<std::string, std::uint64_t>> unknown_words;  ///< word, tokens; most first
-                                                                     ///< (formal formats only)
+  /// The unknown words and their tokens, most frequent first (formal formats only).
+  std::vector<std::pair<std::string, std::uint64_t>> unknown_words;
 };
 
 /// Re-indexes `corpus` by word onto `vocab` (a model's vocabulary): a word of the corpus that

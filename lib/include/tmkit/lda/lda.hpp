@@ -91,12 +91,14 @@ struct FitOptions {
   EtaOption eta;
   std::size_t max_passes = 200;  ///< M-steps at most: warm-up and trial passes of moves included
   StopRule stop = StopRule::automatic;
-  double tol = 1e-5;  ///< elbo rule: converged when the relative ELBO change stays below this
-                      ///< (0: never; every pass runs) ...
-  std::size_t patience = 3;   ///< ... for this many consecutive passes
-  double heldout_tol = 1e-3;  ///< heldout rule: a pass improves when it lowers the slice's
-                              ///< perplexity by more than this fraction of the best so far ...
-  std::size_t heldout_patience = 2;  ///< ... and the fit stops after this many passes without one
+  /// elbo rule: converged when the relative ELBO change stays below tol (0: never; every pass
+  /// runs) for `patience` consecutive passes.
+  double tol = 1e-5;
+  std::size_t patience = 3;
+  /// heldout rule: a pass improves when it lowers the slice's perplexity by more than heldout_tol
+  /// of the best so far, and the fit stops after heldout_patience passes in a row without one.
+  double heldout_tol = 1e-3;
+  std::size_t heldout_patience = 2;
   EstepOptions estep;
   std::size_t restart_warmup = 3;  ///< passes in which every document also tries the neutral start
   std::size_t restart_period =
@@ -117,12 +119,12 @@ struct FitOptions {
 /// included), reached by a pass or by an accepted move.
 struct PassReport {
   std::size_t pass = 0;
-  double elbo = 0;                   ///< exact ELBO of that state (docs/math/lda.md eq. 10)
-  double relative_change = 0;        ///< (elbo - previous) / |previous|; 0 for the first line
-  double seconds = 0;                ///< wall time since the fit started
-  double mean_estep_iterations = 0;  ///< mean gamma updates per document in the E-step that
-                                     ///< followed this state (0 when none followed)
-  bool after_move = false;           ///< reached by an accepted merge-split move
+  double elbo = 0;             ///< exact ELBO of that state (docs/math/lda.md eq. 13)
+  double relative_change = 0;  ///< (elbo - previous) / |previous|; 0 for the first line
+  double seconds = 0;          ///< wall time since the fit started
+  /// Mean gamma updates per document in the E-step that followed this state (0 when none did).
+  double mean_estep_iterations = 0;
+  bool after_move = false;  ///< reached by an accepted merge-split move
   /// The held-out slice of the stopping rule folded in: from this line on, the ELBO covers every
   /// document (a new baseline; the change to the line before compares different sums).
   bool join = false;

@@ -3,7 +3,7 @@
 //   phi_wk   ∝ exp(E[log theta_k] + E[log beta_kw])                          (eq. 4)
 //   gamma_k  = alpha_k + sum_w n_w phi_wk                                    (eq. 5)
 // with E[log theta_k] = psi(gamma_k) - psi(sum_j gamma_j), and the per-document ELBO collapsed over
-// the optimal phi (eq. 9).
+// the optimal phi (eq. 12).
 #pragma once
 
 #include <armadillo>
@@ -77,7 +77,7 @@ struct DocumentFit {
   std::size_t iterations = 0;  ///< gamma updates done (both starts together)
   bool converged = false;      ///< the kept run met tol (not meeting it is not an error)
   bool restarted = false;      ///< the neutral start won over the gamma passed in
-  double elbo_at_start = 0;    ///< the document's ELBO terms at the gamma passed in (eq. 9)
+  double elbo_at_start = 0;    ///< the document's ELBO terms at the gamma passed in (eq. 12)
   double elbo_at_end = 0;      ///< the same at the returned gamma (NaN when not computed)
 };
 
@@ -101,7 +101,7 @@ struct FoldIn {
   Start kept = Start::neutral;  ///< which candidate was kept
   std::size_t iterations = 0;   ///< gamma updates done (all candidates together)
   bool converged = false;       ///< the kept candidate met tol (`previous` counts as converged)
-  double elbo = 0;              ///< the document's ELBO terms at the kept gamma (eq. 9)
+  double elbo = 0;              ///< the document's ELBO terms at the kept gamma (eq. 12)
 };
 
 /// The fold-in of one document into fixed topics, shared by the last sweep of a batch fit and by

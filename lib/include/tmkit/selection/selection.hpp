@@ -90,12 +90,12 @@ struct Criterion {
 const std::vector<Criterion>& selection_criteria();
 
 struct SelectionReport {
-  std::vector<CandidateResult> candidates;    ///< in the order of the grid
-  std::map<std::string, std::size_t> choice;  ///< criterion -> index of the preferred candidate
+  std::vector<CandidateResult> candidates;  ///< in the order of the grid
+  /// criterion -> index of the preferred candidate (criteria that are NaN everywhere are absent)
+  std::map<std::string, std::size_t> choice;
   /// The choices not to trust: "elpd_loo" when the candidate it prefers has Pareto k-hat above
   /// 0.7 for more than 10% of its documents (PSIS-LOO is then unreliable; Vehtari et al. 2017).
   std::vector<std::string> unreliable_choices;
-  ///< (criteria that are NaN everywhere are absent)
   std::vector<LooComparison> loo_comparison;  ///< elpd_loo differences, best first
   std::size_t n_training_docs = 0, n_heldout_docs = 0;
   std::uint64_t n_training_tokens = 0;
