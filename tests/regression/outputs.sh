@@ -26,7 +26,7 @@ without_seconds() {
 }
 without_seconds fit/elbo.csv > fit.elbo.csv
 without_seconds select/selection.csv > select.selection.csv
-grep -v -E 'seconds| s\)|[0-9] s$|peak memory' select/summary.txt > select.summary.txt
+grep -v '^time: ' select/summary.txt > select.summary.txt
 files=(fit/lambda.npy fit/gamma.npy fit/topics.txt fit/vocab.txt fit/docs.tsv fit.elbo.csv
        theta.npy theta.gamma.npy theta.elbo.txt neighbours.tsv topics_js.npy
        cluster/linkage.npy cluster/linkage.txt cluster/labels.tsv cluster/tree.nwk
