@@ -65,7 +65,7 @@ expect_exit 2 '^tm-select: nan\.npy: log-likelihood of draw 2, observation 1 is 
 printf -- '-1.5 -2.0 -0.3\n' > one.txt
 expect_exit 2 '^tm-select: one\.txt: 1 draws x 3 observations; expected at least 2 draws' "a single draw" -- \
   "$BIN/tm-select" --pointwise one.txt
-expect_exit 2 '^tm-select: held-out fraction 1 leaves|^tm-select: held-out fraction 1;' "held-out fraction 1" -- \
+expect_exit 2 '^tm-select: --heldout-fraction: 1 leaves|^tm-select: --heldout-fraction: 1;' "held-out fraction 1" -- \
   "$BIN/tm-select" --corpus "$KJV" -k 3 --heldout-fraction 1 --out bad5
 expect_exit 2 '^tm-select: .*/no/such/dir' "unwritable output" -- "$BIN/tm-select" --corpus "$KJV" -k 3 "${FAST[@]}" --out /no/such/dir/out
 # An existing selection is never clobbered by a failed run.

@@ -558,7 +558,7 @@ Corpus read_corpus(const std::string& path, const CorpusReadOptions& options,
       return read_mm(path, options);
     case CorpusFormat::tmc: {
       if (!options.vocab_path.empty()) {
-        throw UsageError("--vocab: " + path + " is a .tmc corpus, which holds its vocabulary");
+        throw OptionError("vocab", path + " is a .tmc corpus, which holds its vocabulary");
       }
       TmcFile file(path);
       Corpus corpus = file.read_all();
@@ -653,8 +653,8 @@ void write_corpus(const Corpus& corpus, CorpusFormat format, const CorpusPaths& 
       body += '\n';
     }
   } else {
-    throw UsageError("--format: cannot write " + format_name(format) +
-                     "; expected uci, ldac, mm or tmc");
+    throw OptionError("format",
+                      "cannot write " + format_name(format) + "; expected uci, ldac, mm or tmc");
   }
   std::string vocab;
   for (const auto& word : corpus.vocab()) vocab += clean_cell(word) + "\n";

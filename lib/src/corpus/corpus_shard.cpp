@@ -26,7 +26,7 @@ CorpusShard read_corpus_shard(const std::string& path, const CorpusReadOptions& 
   CorpusShard shard;
   if (format == CorpusFormat::tmc) {
     if (!options.vocab_path.empty()) {
-      throw UsageError("--vocab: " + path + " is a .tmc corpus, which holds its vocabulary");
+      throw OptionError("vocab", path + " is a .tmc corpus, which holds its vocabulary");
     }
     TmcFile file(path);
     check_enough_blocks(file.n_docs(), block_docs, comm.size());

@@ -72,7 +72,7 @@ bool CorpusSource::next(std::size_t max_docs, DocumentBatch& batch) {
 TmcSource::TmcSource(const std::string& path, const CorpusReadOptions& options)
     : file_(path), keep_empty_(options.keep_empty) {
   if (!options.vocab_path.empty()) {
-    throw UsageError("--vocab: " + path + " is a .tmc corpus, which holds its vocabulary");
+    throw OptionError("vocab", path + " is a .tmc corpus, which holds its vocabulary");
   }
 }
 

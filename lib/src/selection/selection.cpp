@@ -153,25 +153,27 @@ void validate_selection(const Corpus& corpus, const std::vector<Candidate>& grid
     }
   }
   if (!(options.heldout_fraction > 0 && options.heldout_fraction < 1)) {
-    throw UsageError("held-out fraction " + number(options.heldout_fraction) +
-                     "; expected a value strictly between 0 and 1");
+    throw OptionError("heldout-fraction", number(options.heldout_fraction) +
+                                              "; expected a value strictly between 0 and 1");
   }
   if (options.n_draws < 2) {
-    throw UsageError("draws " + std::to_string(options.n_draws) +
-                     "; expected at least 2 (PSIS-LOO needs several, 100 or more is advised)");
+    throw OptionError("draws",
+                      std::to_string(options.n_draws) +
+                          "; expected at least 2 (PSIS-LOO needs several, 100 or more is advised)");
   }
-  if (options.kfold == 1) throw UsageError("--kfold 1; expected 0 (none) or at least 2 folds");
+  if (options.kfold == 1) throw OptionError("kfold", "1; expected 0 (none) or at least 2 folds");
   const auto heldout =
       choose_heldout_documents(corpus.n_docs(), options.heldout_fraction, options.split_seed);
   const std::size_t n_training = corpus.n_docs() - heldout.size();
   if (heldout.empty() || n_training < 2) {
-    throw UsageError("held-out fraction " + number(options.heldout_fraction) + " leaves " +
-                     std::to_string(heldout.size()) + " held-out and " +
-                     std::to_string(n_training) + " training documents; expected some of each");
+    throw OptionError("heldout-fraction", number(options.heldout_fraction) + " leaves " +
+                                              std::to_string(heldout.size()) + " held-out and " +
+                                              std::to_string(n_training) +
+                                              " training documents; expected some of each");
   }
   if (options.kfold > n_training) {
-    throw UsageError("--kfold " + std::to_string(options.kfold) + " folds but only " +
-                     std::to_string(n_training) + " training documents");
+    throw OptionError("kfold", std::to_string(options.kfold) + " folds but only " +
+                                   std::to_string(n_training) + " training documents");
   }
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "tmkit/core/error.hpp"
+#include "tmkit/io/io.hpp"
 
 namespace tmkit {
 namespace {
@@ -16,7 +17,7 @@ constexpr double kCoherenceEpsilon = 1e-12;  // gensim.topic_coherence's EPSILON
 std::vector<TopicSummary> summarize_topics(const LdaModel& model, std::size_t n_top,
                                            double relevance_lambda) {
   if (!(relevance_lambda >= 0.0 && relevance_lambda <= 1.0)) {
-    throw UsageError("--relevance: " + std::to_string(relevance_lambda) + " is outside [0, 1]");
+    throw OptionError("relevance", format_shortest(relevance_lambda) + " is outside [0, 1]");
   }
   const std::size_t n_topics = model.n_topics(), n_words = model.n_words();
   n_top = std::min(n_top, n_words);
