@@ -28,7 +28,7 @@ struct Given {
   int threads = 0;
   bool quiet = false;
   cli::CorpusOptionValues corpus;
-  std::string alpha = "symmetric", eta = "symmetric", init = "spa", restart = "on";
+  std::string alpha = "symmetric", eta = "symmetric", init = "spa";
   std::string algorithm = "batch", stop = "auto", resume;
   tmkit::FitPlan plan;
 };
@@ -67,7 +67,7 @@ void declare(po::options_description& options, Given& g) {
       "estep-max-iter",
       po::value<std::size_t>(&fit.estep.max_iter)->default_value(fit.estep.max_iter),
       "per-document updates at most")(
-      "estep-restart", po::value<std::string>(&g.restart)->default_value(g.restart),
+      "estep-restart", po::value<bool>(&fit.estep.restart)->default_value(true, "on"),
       "also fit each document from the neutral start and keep the better (on|off)")(
       "restart-warmup",
       po::value<std::size_t>(&fit.restart_warmup)->default_value(fit.restart_warmup),
@@ -134,10 +134,6 @@ tmkit::FitPlan plan_of(const po::variables_map& vm, Given& g) {
   if (plan.algorithm == tmkit::Algorithm::online && vm["passes"].defaulted()) {
     plan.fit.max_passes = 10;
   }
-  if (g.restart != "on" && g.restart != "off") {
-    throw tmkit::UsageError("--estep-restart: \"" + g.restart + "\"; expected on or off");
-  }
-  plan.fit.estep.restart = g.restart == "on";
   return plan;
 }
 
@@ -154,16 +150,8 @@ int fit_main(int argc, char** argv) {
   const tmkit::RunHooks hooks = cli::fit_hooks(progress);
   const bool resuming = !g.resume.empty();
   const tmkit::FitPlan plan = resuming ? tmkit::FitPlan{} : plan_of(vm, g);
-  tmkit::FitOutcome outcome;
-  try {
-    outcome = resuming ? tmkit::resume_fit(g.resume, g.threads, hooks)
-                       : tmkit::run_fit(plan, g.threads, hooks, world);
-  } catch (const tmkit::Interrupted& e) {
-    // The library says where the fit is saved (when it is); the app says how to go on.
-    if (e.saved_to().empty()) throw;
-    throw tmkit::Interrupted(
-        std::string(e.what()) + ": continue it with tm-fit --resume " + e.saved_to(), e.saved_to());
-  }
+  const tmkit::FitOutcome outcome = resuming ? tmkit::resume_fit(g.resume, g.threads, hooks)
+                                             : tmkit::run_fit(plan, g.threads, hooks, world);
   progress.finish();
   if (outcome.written) std::fputs(tmkit::fit_summary(outcome).c_str(), stdout);
   return cli::kExitOk;

@@ -70,7 +70,8 @@ int run(const char* name, int argc, char** argv, const std::function<int(int, ch
     // written at all.
     message = e.saved_to().empty()
                   ? "interrupted; nothing was written and existing outputs are untouched"
-                  : "interrupted; " + std::string(e.what());
+                  : "interrupted; " + std::string(e.what()) + ": continue it with " + name +
+                        " --resume " + e.saved_to();
     code = kExitInterrupted;
   } catch (const OptionError& e) {
     // The option as this front end spells it: -k, --tol.
