@@ -31,7 +31,7 @@ bad_kl() {  # bad_kl NAME P_CONTENT REGEX [args]
 }
 bad_kl nan        '0.5 nan 0\n'            '^tm-kl: nan\.txt:1: value 2 is nan; expected a finite probability$'
 bad_kl negative   '0.5 0.5 0\n1.2 -0.2 0\n' '^tm-kl: negative\.txt:2: value 2 is negative \(-0\.2'
-bad_kl sum        '0.5 0.6 0\n0.2 0.3 0.5\n' '^tm-kl: sum\.txt:1: values sum to 1\.1.*--normalize'
+bad_kl sum        '0.5 0.6 0\n0.2 0.3 0.5\n' '^tm-kl: sum\.txt:1: values sum to 1\.1.*ask to normalize'
 bad_kl zero_row   '0 0 0\n0.2 0.3 0.5\n'     '^tm-kl: zero_row\.txt:1: all values are 0' --normalize
 bad_kl width      '0.5 0.5\n0.2 0.8\n'       '^tm-kl: q\.csv:2: rows have 3 values; expected 2 like the rows of width\.txt$'
 bad_kl ragged     '0.5 0.5 0\n1 0\n'         '^tm-kl: ragged\.txt:2: row has 2 values; expected 3'
@@ -68,7 +68,7 @@ cut -f1 "$SRC/corpora/kjv/docs.kjv.tsv" | sed 's/ [0-9]*$//' > books.txt
   && pass "topic drift table and plot" || fail "drift: $(head -3 drift.tsv)"
 
 awk 'BEGIN { for (i = 0; i < 1000000; i++) print "0.25 0.75" }' > million.txt
-expect_exit 2 'a 1000000 x 1000000 matrix needs 7\.45e\+03 GiB, more than the 8 GiB allowed; use --top-k' \
+expect_exit 2 'a 1000000 x 1000000 matrix needs 7\.45e\+03 GiB, more than the 8 GiB allowed; ask for the K nearest rows' \
   "refuses a 10^6 x 10^6 matrix before allocating" -- "$BIN/tm-similarity" --rows million.txt --out big.npy
 absent big.npy "refused matrix"
 expect_exit 2 'matrix needs .* GiB, more than the .* GiB allowed' "tm-kl refuses it too" \
@@ -76,10 +76,10 @@ expect_exit 2 'matrix needs .* GiB, more than the .* GiB allowed' "tm-kl refuses
 absent big.npy "tm-kl refused matrix"
 expect_exit 2 '^tm-similarity: books\.txt: .*|groups: 1189 labels' "groups of the wrong length" \
   -- "$BIN/tm-similarity" --rows p.txt --groups books.txt
-expect_exit 2 '^tm-similarity: give exactly one of --model DIR and --rows FILE$' "no input" -- "$BIN/tm-similarity"
+expect_exit 2 '^tm-similarity: give exactly one of a model directory and a file of rows$' "no input" -- "$BIN/tm-similarity"
 expect_exit 2 '^tm-similarity: cannot list 5 nearest neighbours among 2 rows' "k too large" \
   -- "$BIN/tm-similarity" --rows p.txt --top-k 5
 expect_exit 2 '^tm-similarity: nan\.txt:1: value 2 is nan' "NaN rows" -- "$BIN/tm-similarity" --rows nan.txt --out x.npy
 absent x.npy "NaN rows"
-expect_exit 2 'too large to print; give --out' "large matrix to stdout" -- "$BIN/tm-similarity" --model model
+expect_exit 2 'too large to print; write it to a \.npy file' "large matrix to stdout" -- "$BIN/tm-similarity" --model model
 finish

@@ -48,7 +48,7 @@ grep -q 'corpus: 3 of 6 tokens (2 distinct words) are not in the model' new.out 
 expect_exit 2 '^tm-infer: nomodel: is not a model directory' "missing model" -- \
   "$BIN/tm-infer" --model nomodel --corpus "$KJV" --out x.npy
 absent x.npy "missing model"
-expect_exit 2 '^tm-infer: --heldout and --split' "both --heldout and --split" -- \
+expect_exit 2 '^tm-infer: --split: and a held-out file both given' "both --heldout and --split" -- \
   "$BIN/tm-infer" --model model --corpus "$KJV" --heldout "$KJV" --split 1 --out x.npy
 printf 'a\tlord\n' > one.txt
 expect_exit 2 'one\.txt: holds 1 documents; expected 1189' "held-out of another length" -- \

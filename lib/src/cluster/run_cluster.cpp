@@ -113,7 +113,7 @@ CondensedMatrix<T> distances_of(const ClusterPlan& plan, const RowSet& rows, int
   const bool twice = plan.cophenet && plan.method != Linkage::ib;
   const double bytes = double(n) * double(n - 1) / 2 * sizeof(T) * (twice ? 2 : 1);
   check_memory(bytes, std::to_string(n) + " rows' distances", plan.max_bytes,
-               "use --float32 or --no-cophenet");
+               "hold them in single precision or skip the cophenetic correlation");
   return condensed_divergences<T>(rows.columns, plan.divergence, n_threads, hooks);
 }
 

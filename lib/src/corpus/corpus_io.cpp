@@ -69,7 +69,7 @@ std::string vocab_path_for(const std::string& corpus_path, const CorpusReadOptio
                      "no vocabulary file found beside it; expected vocab.NAME.txt (for "
                      "docword.NAME.txt), " +
                          fs::path(corpus_path).filename().string() +
-                         ".vocab or vocab.txt, or pass --vocab");
+                         ".vocab or vocab.txt, or name the vocabulary file");
   }
   return found;
 }
@@ -525,7 +525,7 @@ std::vector<TextDocument> read_text_documents(const std::string& path, CorpusFor
                          std::string("expected ") +
                              (with_label ? "3 tab-separated columns: id, label, text"
                                          : "2 tab-separated columns: id, text") +
-                             " (as the first line has; --columns text reads whole lines)");
+                             " (as the first line has; the text-only layout reads whole lines)");
       }
       doc.id = std::string(line.substr(0, first_tab));
       if (with_label) {

@@ -342,7 +342,7 @@ struct FileCorpusStream::Parser {
                              std::to_string(next_doc) +
                              "; a streamed corpus needs its entries grouped by document in "
                              "increasing order (sort -n -k1,1 -k2,2 after the header, or fit "
-                             "with --algorithm batch)");
+                             "it in memory with the batch algorithm)");
       }
       return true;
     }
@@ -379,7 +379,8 @@ struct FileCorpusStream::Parser {
                            std::to_string(next_doc + 1) +
                            " has any entry; a streamed corpus needs its entries grouped by "
                            "document in increasing order and every document to hold a word (sort "
-                           "-n -k1,1 -k2,2 after the header, or fit with --algorithm batch)");
+                           "-n -k1,1 -k2,2 after the header, or fit it in memory with the batch "
+                           "algorithm)");
     }
     while (have_pending && pending_doc == next_doc) {
       entries.emplace_back(pending_word, pending_count);
@@ -398,8 +399,8 @@ FileCorpusStream::FileCorpusStream(const std::string& path, const CorpusReadOpti
                                                         : options.format) {
   if (!streamable(format_) || format_ == CorpusFormat::tmc) {
     throw UsageError(path + ": a " + format_name(format_) +
-                     " corpus cannot be streamed; import it first (tm-import --to tmc) or fit "
-                     "with --algorithm batch");
+                     " corpus cannot be streamed; convert it to .tmc first (tm-import does) "
+                     "or fit it in memory with the batch algorithm");
   }
   const std::string vocab_path = resolve_vocab_path(path, options);
   vocab_ = read_vocab(vocab_path);

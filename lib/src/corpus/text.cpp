@@ -298,7 +298,7 @@ Corpus corpus_from_texts(const std::vector<TextDocument>& documents, const Token
   if (texts.types.empty()) {
     throw UsageError("the " + std::to_string(documents.size()) +
                      " documents hold no word the tokenizer keeps; expected text with words of at "
-                     "least --min-length letters that are not stop words");
+                     "least the minimum length that are not stop words");
   }
 
   std::vector<std::uint32_t> df(texts.types.size(), 0);
@@ -330,10 +330,11 @@ Corpus corpus_from_texts(const std::vector<TextDocument>& documents, const Token
     kept.resize(vocab_options.max_vocab);
   }
   if (kept.empty()) {
-    throw UsageError("no word is left after the vocabulary limits (" +
-                     std::to_string(texts.types.size()) + " distinct tokens in " +
-                     std::to_string(documents.size()) +
-                     " documents); expected at least one: relax --min-df/--max-df");
+    throw UsageError(
+        "no word is left after the vocabulary limits (" + std::to_string(texts.types.size()) +
+        " distinct tokens in " + std::to_string(documents.size()) +
+        " documents); expected at least one: relax the document-frequency limits (min-df, "
+        "max-df)");
   }
   std::sort(kept.begin(), kept.end(),
             [&](std::uint32_t a, std::uint32_t b) { return texts.types[a] < texts.types[b]; });

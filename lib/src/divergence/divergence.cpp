@@ -102,7 +102,7 @@ void prepare_distributions(arma::mat& columns, const RowPolicy& policy, const st
     if (!policy.normalize && std::fabs(sum - 1.0) > RowPolicy::kSumTolerance) {
       std::ostringstream problem;
       problem << "values sum to " << format_double(sum) << ", not to 1 within 1e-9"
-              << " (pass --normalize to divide each row by its sum)";
+              << " (ask to normalize: each row is then divided by its sum)";
       fail(j, problem.str());
     }
     for (arma::uword i = 0; i < columns.n_rows; ++i) x[i] /= sum;

@@ -44,11 +44,11 @@ std::string matrix(const SimilarityPlan& plan, const RowSet& rows, const RowSet&
   const auto n = static_cast<double>(rows.columns.n_cols);
   const auto m = static_cast<double>(database.columns.n_cols);
   check_matrix_memory(n, m, plan.max_bytes,
-                      "use --top-k K for the K nearest rows of each row in O(N K) memory");
+                      "ask for the K nearest rows of each row instead, in O(N K) memory");
   if (plan.out.empty() && n * m > 200.0 * 200.0) {
     throw UsageError("a " + std::to_string(rows.columns.n_cols) + " x " +
                      std::to_string(database.columns.n_cols) +
-                     " matrix is too large to print; give --out FILE.npy");
+                     " matrix is too large to print; write it to a .npy file");
   }
   if (matrix_format_for(plan.out) == MatrixFormat::csv && n * m > 2000.0 * 2000.0) {
     throw UsageError("CSV is for small matrices (up to 2000 x 2000); write .npy instead");
@@ -88,22 +88,25 @@ void check_similarity_plan(const SimilarityPlan& plan, const Communicator& world
   check_output_file("--out", plan.out, inputs);
   check_output_file("--svg", plan.svg, inputs);
   if (!plan.svg.empty() && plan.svg == plan.out) {
-    throw UsageError("--svg and --out name the same file");
+    throw OptionError("svg", "names the same file as the output");
   }
   if (plan.model.empty() == plan.rows.empty()) {
-    throw UsageError("give exactly one of --model DIR and --rows FILE");
+    throw UsageError("give exactly one of a model directory and a file of rows");
   }
-  if (plan.topics && plan.model.empty()) throw UsageError("--topics needs --model");
-  if (!plan.against.empty() && plan.model.empty()) throw UsageError("--against needs --model");
+  if (plan.topics && plan.model.empty())
+    throw OptionError("topics", "compares a model's topics and needs a model directory");
+  if (!plan.against.empty() && plan.model.empty())
+    throw OptionError("against", "matches a model's topics and needs a model directory");
   if (plan.condensed && (!plan.with.empty() || plan.top_k > 0)) {
-    throw UsageError("--condensed is for the full matrix of one set of rows");
+    throw OptionError("condensed", "is for the full matrix of one set of rows");
   }
   if (!plan.groups.empty() && plan.topics) {
-    throw UsageError("--groups needs documents, not --topics");
+    throw OptionError("groups", "needs documents, not topics");
   }
   if (world.size() > 1 && plan.top_k == 0) {
     throw UsageError(
-        "under mpirun only --top-k is spread over ranks; run the other modes as one process");
+        "under mpirun only neighbour lists are spread over ranks; run the other modes as one "
+        "process");
   }
 }
 

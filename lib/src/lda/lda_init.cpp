@@ -80,9 +80,9 @@ std::vector<SpaSeed> spa_seeds(const Corpus& corpus, const std::vector<std::size
     const int owner =
         static_cast<int>(std::max_element(bests.begin(), bests.end()) - bests.begin());
     if (bests[static_cast<std::size_t>(owner)] == -HUGE_VAL) {
-      throw OptionError("k", std::to_string(n_topics) + " topics but only " +
-                                 std::to_string(seeds.size()) +
-                                 " documents can seed them; use fewer topics or --init random");
+      throw OptionError(
+          "k", std::to_string(n_topics) + " topics but only " + std::to_string(seeds.size()) +
+                   " documents can seed them; use fewer topics or the random initialisation");
     }
     SpaSeed seed;
     seed.counts.zeros(corpus.n_words());

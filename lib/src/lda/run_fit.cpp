@@ -320,7 +320,7 @@ FitOutcome run(const FitPlan& plan_in, int n_threads, const RunHooks& hooks, Com
     if (docs.shard) {
       outcome.coherence_note = "coherence computed on rank 0's " +
                                std::to_string(docs.corpus->n_docs()) +
-                               " documents; tm-topics --corpus computes it on any corpus";
+                               " documents (tm-topics computes it on any corpus)";
     }
   } else {
     const Corpus sample = read_all(training, kInitSampleDocs);
@@ -328,7 +328,7 @@ FitOutcome run(const FitPlan& plan_in, int n_threads, const RunHooks& hooks, Com
     if (sample.n_docs() < outcome.n_docs) {
       outcome.coherence_note = "coherence computed on the first " +
                                std::to_string(sample.n_docs()) +
-                               " documents; tm-topics --corpus computes it on any corpus";
+                               " documents (tm-topics computes it on any corpus)";
     }
   }
   outcome.topics_table = format_topics(topics, training.vocab());
@@ -457,7 +457,7 @@ std::string fit_summary(const FitOutcome& o) {
   if (!online) {
     text += format_text(
         "; merge-split moves kept %zu of %zu tried%s", kept, o.report.moves.size(),
-        o.report.moves_budget_ran_out ? " (the pass budget ended them: raise --passes)" : "");
+        o.report.moves_budget_ran_out ? " (the pass budget ended them: raise the passes)" : "");
   }
   text += format_text("\n");
   if (o.heldout_docs > 0) {

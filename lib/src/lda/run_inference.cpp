@@ -109,7 +109,7 @@ InferenceOutcome run_inference(const InferencePlan& plan_in, int n_threads,
                                const WorkHooks& hooks) {
   InferencePlan plan = plan_in;
   if (!plan.heldout.empty() && plan.split_seed) {
-    throw UsageError("--heldout and --split: give one of them, not both");
+    throw OptionError("split", "and a held-out file both given; give one of them");
   }
   if (plan.gamma_out.empty()) {
     plan.gamma_out = companion(plan.out, "gamma", std::filesystem::path(plan.out).extension());
@@ -126,7 +126,7 @@ InferenceOutcome run_inference(const InferencePlan& plan_in, int n_threads,
   check_output_file("--gamma-out", plan.gamma_out, inputs);
   check_output_file("--elbo-out", plan.elbo_out, inputs);
   if (plan.out == plan.gamma_out || plan.out == plan.elbo_out || plan.gamma_out == plan.elbo_out) {
-    throw UsageError("--out, --gamma-out and --elbo-out name the same file; give three");
+    throw OptionError("out", "theta, gamma and the ELBOs would share a file; give three names");
   }
   // Open every output first: an unwritable path fails before the work, and nothing is left
   // half-written (each file appears complete at the end, or not at all).

@@ -93,7 +93,7 @@ std::string run_pointwise_loo(const std::vector<std::string>& files, const std::
   if (!out.empty()) {
     // Before any work: --out is one file of one model's results, never an input.
     if (files.size() > 1) {
-      throw UsageError("--out writes one model's PSIS-LOO; give one --pointwise file");
+      throw OptionError("out", "writes one model's PSIS-LOO; give one pointwise matrix");
     }
     check_output_file("--out", out, {{"--pointwise", files[0]}});
   }

@@ -164,7 +164,7 @@ BOOST_AUTO_TEST_CASE(other_format_errors) {
   const auto no_vocab = dir.write("lonely.ldac", "1 0:1\n");
   std::filesystem::remove(dir.file("vocab.txt"));
   expect_input_error([&] { tmkit::read_corpus(no_vocab); },
-                     {"lonely.ldac", "no vocabulary file found", "--vocab"});
+                     {"lonely.ldac", "no vocabulary file found", "name the vocabulary file"});
 }
 
 BOOST_AUTO_TEST_CASE(binary_garbage_is_refused_not_crashed_on) {

@@ -224,7 +224,7 @@ BOOST_AUTO_TEST_CASE(prepare_rejects_bad_rows_naming_the_line) {
              0u);
   const std::string sum = message(arma::mat{{0.5, 0.5}, {0.5, 0.6}}, false);
   BOOST_TEST(sum.find("p.txt:5: values sum to 1.1") == 0u);
-  BOOST_TEST(sum.find("--normalize") != std::string::npos);
+  BOOST_TEST(sum.find("ask to normalize") != std::string::npos);
   BOOST_TEST(message(arma::mat{{0.5, 0.5}, {0.5, 0.5 + 5e-10}}, false).empty());  // within 1e-9
   BOOST_TEST(message(arma::mat{{2.0, 1.0}, {6.0, 1.0}}, true).empty());
 
