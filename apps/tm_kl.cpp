@@ -25,6 +25,39 @@ const tmkit::Metric kAll[] = {tmkit::Metric::kl, tmkit::Metric::rkl, tmkit::Metr
                               tmkit::Metric::js, tmkit::Metric::jsd, tmkit::Metric::hellinger,
                               tmkit::Metric::tv};
 
+// The divergences --mode asks for; `header` names the metrics' columns in --mode all.
+arma::mat divergences(const std::string& mode, const tmkit::DistributionFile& p,
+                      const tmkit::DistributionFile& q, const std::string& p_path,
+                      const std::string& q_path, const tmkit::DivergenceOptions& divergence,
+                      double max_bytes, int threads, std::string& header) {
+  arma::mat result;
+  if (mode == "pairwise") {
+    tmkit::check_matrix_memory(static_cast<double>(p.columns.n_cols),
+                               static_cast<double>(q.columns.n_cols), max_bytes,
+                               "use tm-similarity --top-k for nearest neighbours instead");
+    result = tmkit::divergence_matrix(p.columns, q.columns, divergence, threads);
+  } else {
+    if (p.columns.n_cols != q.columns.n_cols) {
+      throw tmkit::InputError(q_path, "has " + std::to_string(q.columns.n_cols) + " rows; --mode " +
+                                          mode + " pairs row i with row i and expected " +
+                                          std::to_string(p.columns.n_cols) + " like " + p_path);
+    }
+    if (mode == "rows") {
+      result = tmkit::divergence_rows(p.columns, q.columns, divergence, threads);
+    } else {
+      header = "#";
+      result.set_size(p.columns.n_cols, std::size(kAll));
+      for (std::size_t m = 0; m < std::size(kAll); ++m) {
+        header += " " + tmkit::metric_name(kAll[m]);
+        result.col(m) =
+            tmkit::divergence_rows(p.columns, q.columns, {kAll[m], divergence.base2}, threads);
+      }
+      header += "\n";
+    }
+  }
+  return result;
+}
+
 int kl_main(int argc, char** argv) {
   namespace po = tmkit::cli::po;
   int threads = 0;
@@ -67,32 +100,9 @@ int kl_main(int argc, char** argv) {
   tmkit::prepare_distributions(p.columns, policy, p_path, p.lines);
   tmkit::prepare_distributions(q.columns, policy, q_path, q.lines);
 
-  arma::mat result;
   std::string header;
-  if (mode == "pairwise") {
-    tmkit::check_matrix_memory(static_cast<double>(p.columns.n_cols),
-                                    static_cast<double>(q.columns.n_cols), max_bytes,
-                                    "use tm-similarity --top-k for nearest neighbours instead");
-    result = tmkit::divergence_matrix(p.columns, q.columns, divergence, threads);
-  } else {
-    if (p.columns.n_cols != q.columns.n_cols) {
-      throw tmkit::InputError(q_path, "has " + std::to_string(q.columns.n_cols) + " rows; --mode " +
-                                          mode + " pairs row i with row i and expected " +
-                                          std::to_string(p.columns.n_cols) + " like " + p_path);
-    }
-    if (mode == "rows") {
-      result = tmkit::divergence_rows(p.columns, q.columns, divergence, threads);
-    } else {
-      header = "#";
-      result.set_size(p.columns.n_cols, std::size(kAll));
-      for (std::size_t m = 0; m < std::size(kAll); ++m) {
-        header += " " + tmkit::metric_name(kAll[m]);
-        result.col(m) =
-            tmkit::divergence_rows(p.columns, q.columns, {kAll[m], divergence.base2}, threads);
-      }
-      header += "\n";
-    }
-  }
+  const arma::mat result =
+      divergences(mode, p, q, p_path, q_path, divergence, max_bytes, threads, header);
   if (out.empty()) {
     std::fputs((header + tmkit::format_matrix_text(result)).c_str(), stdout);
   } else if (!header.empty() && tmkit::matrix_format_for(out) == tmkit::MatrixFormat::text) {
