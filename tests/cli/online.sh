@@ -73,8 +73,11 @@ peak() { "$BIN/tm-fit" --corpus "$1" -k 10 --algorithm online --batch-size 1000 
 small_peak=$(peak small.ldac m_small)
 big_peak=$(peak big.ldac m_big)
 echo "peak resident memory: $small_peak MiB for $(stat -c %s small.ldac) bytes, $big_peak MiB for $big_bytes bytes"
-[ -n "$small_peak" ] && [ -n "$big_peak" ] && awk -v s="$small_peak" -v b="$big_peak" 'BEGIN { exit !(b <= 1.1 * s) }' \
-  && pass "peak memory within 10% for a 10x corpus ($small_peak -> $big_peak MiB)" \
+# Run to run the peak moves by a few MiB either way (malloc's per-thread arenas, BLAS buffers: 22-25
+# MiB for the same fit), so the bound is 10% + 4 MiB. Anything that grew with the documents would
+# exceed it many times over: the 10x corpus's gamma alone is 13 MiB, its counts ~90 MB.
+[ -n "$small_peak" ] && [ -n "$big_peak" ] && awk -v s="$small_peak" -v b="$big_peak" 'BEGIN { exit !(b <= 1.1 * s + 4) }' \
+  && pass "peak memory within 10% + 4 MiB for a 10x corpus ($small_peak -> $big_peak MiB)" \
   || fail "peak memory grew: $small_peak -> $big_peak MiB"
 head -c 200 m_big/docs.tsv > /dev/null && [ "$(wc -l < m_big/docs.tsv)" = 175000 ] && pass "docs.tsv streamed: 175000 lines" || fail "docs.tsv"
 finish
