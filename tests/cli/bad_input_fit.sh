@@ -55,4 +55,23 @@ leftovers=$(ls -d model.tmp-* 2>/dev/null | wc -l)
 touch plainfile
 expect_exit 2 'plainfile/model: cannot create the output directory here' unwritable_out -- "$BIN/tm-fit" --corpus docword.good.txt -k 2 --out plainfile/model
 absent plainfile/model "unwritable_out"
+
+# Bytes that are not text are refused for what they are, whatever the file is called: random bytes
+# (with and without NUL bytes), a gzip-compressed corpus, a binary matrix given to tm-kl.
+head -c 100000 /dev/urandom > random.txt
+expect_exit 2 'random\.txt: (holds binary data|[0-9]+ of its first [0-9]+ bytes are not UTF-8)' random_bytes \
+  -- "$BIN/tm-fit" --corpus random.txt -k 2 --out random_model
+absent random_model "random_bytes"
+head -c 100000 /dev/urandom | tr -d '\000' > random_nonul.txt
+expect_exit 2 'random_nonul\.txt: [0-9]+ of its first [0-9]+ bytes are not UTF-8' random_no_nul \
+  -- "$BIN/tm-fit" --corpus random_nonul.txt -k 2 --out random_model
+gzip -c "$KJV" > docword.kjv.txt.gz && cp "$SRC/corpora/kjv/vocab.kjv.txt" .
+expect_exit 2 'docword\.kjv\.txt\.gz: is gzip-compressed; .*decompress it first \(e\.g\. gunzip -k' gzip_corpus \
+  -- "$BIN/tm-fit" --corpus docword.kjv.txt.gz -k 2 --out gz_model
+cp docword.kjv.txt.gz plain_name.txt
+expect_exit 2 'plain_name\.txt: is gzip-compressed' gzip_by_magic_not_name \
+  -- "$BIN/tm-fit" --corpus plain_name.txt -k 2 --out gz_model
+absent gz_model "gzip_corpus"
+expect_exit 2 'random\.txt: (holds binary data|[0-9]+ of its first)' binary_matrix \
+  -- "$BIN/tm-kl" random.txt random.txt
 finish

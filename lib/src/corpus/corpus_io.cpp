@@ -379,6 +379,7 @@ CorpusFormat detect_corpus_format(const std::string& path) {
   head.resize(static_cast<std::size_t>(in.gcount()));
   if (head.rfind("%%MatrixMarket", 0) == 0) return CorpusFormat::mm;
   if (head.rfind("TMKITCRP", 0) == 0) return CorpusFormat::tmc;
+  check_text_content(head, path, "a corpus (UCI, lda-c, MatrixMarket, .tmc or raw text)");
   LineReader lines(head);
   std::vector<std::string_view> first;
   std::string_view line;
@@ -493,11 +494,13 @@ std::vector<TextDocument> read_text_documents(const std::string& path, CorpusFor
       doc.id = (relative.parent_path() / relative.stem()).generic_string();
       doc.label = relative.parent_path().generic_string();
       doc.text = read_file(file.string());
+      check_text_content(doc.text, file.string(), "a text document");
       documents.push_back(std::move(doc));
     }
     return documents;
   }
   const std::string content = read_file(path);
+  check_text_content(content, path, "raw text, one document per line");
   LineReader lines(content);
   std::string_view line;
   while (lines.next(line)) {

@@ -62,6 +62,79 @@ bool LineReader::next(std::string_view& line) {
   return true;
 }
 
+namespace {
+
+// The compression formats a user meets, by magic bytes.
+const char* compression_of(std::string_view head) {
+  const auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
+  if (starts("\x1f\x8b")) return "gzip";
+  if (starts("BZh") && head.size() > 3 && head[3] >= '1' && head[3] <= '9') return "bzip2";
+  if (starts(std::string_view("\xfd"
+                              "7zXZ\0",
+                              6)))
+    return "xz";
+  if (starts("\x28\xb5\x2f\xfd")) return "zstd";
+  if (starts("PK\x03\x04")) return "zip";
+  return nullptr;
+}
+
+// Bytes of `text` in invalid UTF-8 sequences (a sequence cut by the end of `text` counts as valid).
+std::size_t invalid_utf8_bytes(std::string_view text) {
+  std::size_t invalid = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = c < 0x80                 ? 1
+                         : c >= 0xc2 && c <= 0xdf ? 2
+                         : c >= 0xe0 && c <= 0xef ? 3
+                         : c >= 0xf0 && c <= 0xf4 ? 4
+                                                  : 0;
+    if (length == 0) {
+      ++invalid;
+      ++i;
+      continue;
+    }
+    bool ok = true;
+    for (std::size_t j = 1; j < length && i + j < text.size(); ++j) {
+      ok = ok && (static_cast<unsigned char>(text[i + j]) & 0xc0) == 0x80;
+    }
+    if (!ok) {
+      ++invalid;
+      ++i;
+      continue;
+    }
+    i += length;
+  }
+  return invalid;
+}
+
+}  // namespace
+
+void check_text_content(std::string_view head, const std::string& path,
+                        const std::string& expected) {
+  head = head.substr(0, std::size_t(1) << 16);
+  if (const char* kind = compression_of(head)) {
+    throw InputError(path, std::string("is ") + kind + "-compressed; expected " + expected +
+                               ": decompress it first (e.g. " +
+                               (std::string(kind) == "gzip"    ? "gunzip -k"
+                                : std::string(kind) == "bzip2" ? "bunzip2 -k"
+                                : std::string(kind) == "xz"    ? "unxz -k"
+                                : std::string(kind) == "zstd"  ? "unzstd"
+                                                               : "unzip") +
+                               " " + path + ")");
+  }
+  const std::size_t nul = head.find('\0');
+  if (nul != std::string_view::npos) {
+    throw InputError(path, "holds binary data (a NUL byte at offset " + std::to_string(nul) +
+                               "); expected " + expected);
+  }
+  const std::size_t invalid = invalid_utf8_bytes(head);
+  if (invalid * 10 > head.size()) {
+    throw InputError(path, std::to_string(invalid) + " of its first " +
+                               std::to_string(head.size()) + " bytes are not UTF-8; expected " +
+                               expected + " (is this a binary file?)");
+  }
+}
+
 std::string format_text(const char* pattern, ...) {
   va_list args;
   va_start(args, pattern);

@@ -45,6 +45,7 @@ bool starts_like_npy(const std::string& path) {
 
 MatrixFile read_text(const std::string& path, const std::string& value_kind) {
   const std::string content = read_file(path);
+  check_text_content(content, path, "a matrix (.npy, CSV or whitespace-separated text)");
   LineReader reader(content);
   std::string_view line;
   std::vector<double> values;

@@ -85,4 +85,40 @@ BOOST_AUTO_TEST_CASE(unwritable_locations_are_input_errors) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(text_content_is_told_from_compressed_and_binary_data) {
+  const auto refused = [](const std::string& head) {
+    try {
+      tmkit::check_text_content(head, "f", "text");
+    } catch (const tmkit::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  BOOST_TEST(refused("\x1f\x8b\x08\x00rest").find("gzip-compressed") != std::string::npos);
+  BOOST_TEST(refused("BZh91AY&SY").find("bzip2-compressed") != std::string::npos);
+  BOOST_TEST(refused(std::string("\xfd"
+                                 "7zXZ\0\0",
+                                 8))
+                 .find("xz-compressed") != std::string::npos);
+  BOOST_TEST(refused("\x28\xb5\x2f\xfd....").find("zstd-compressed") != std::string::npos);
+  BOOST_TEST(refused("PK\x03\x04....").find("zip-compressed") != std::string::npos);
+  BOOST_TEST(refused(std::string("ab\0cd", 5)).find("NUL byte at offset 2") != std::string::npos);
+  std::string noise;
+  std::uint32_t x = 12345;
+  for (int i = 0; i < 4096; ++i) {
+    x = x * 1664525u + 1013904223u;
+    noise += static_cast<char>(0x80 | (x >> 24));  // high bytes only: never NUL, rarely UTF-8
+  }
+  BOOST_TEST(refused(noise).find("are not UTF-8") != std::string::npos);
+  // Text passes: ASCII, UTF-8 in several scripts, a little Latin-1, "BZh" that is a word.
+  BOOST_TEST(refused("in the beginning God created the heaven and the earth\n").empty());
+  BOOST_TEST(refused("cr\xc3\xa8me br\xc3\xbbl\xc3\xa9e \xce\xb1\xce\xb2 \xe6\x96\x87\xe5\xad\x97 "
+                     "\xf0\x9f\x99\x82\n")
+                 .empty());
+  BOOST_TEST(
+      refused("the caf\xe9 was open all day and all night long for the travellers\n").empty());
+  BOOST_TEST(refused("BZhx is not a magic number").empty());
+  BOOST_TEST(refused("").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -29,6 +29,14 @@ class LineReader {
   std::size_t line_number_ = 0;
 };
 
+/// Refuses (InputError naming `path`) content that cannot be the text `expected` names ("a text
+/// corpus"), judged by its first bytes `head`: a compressed file (gzip, bzip2, xz, zstd, zip; by
+/// their magic bytes, whatever the file's name), binary data (a NUL byte), or bytes that are
+/// mostly not UTF-8 (more than 10% of the first 64 KiB in invalid sequences; text in Latin-1 has a
+/// few percent).
+void check_text_content(std::string_view head, const std::string& path,
+                        const std::string& expected);
+
 /// printf into a string, of any length.
 std::string format_text(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
 
