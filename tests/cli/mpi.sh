@@ -66,7 +66,7 @@ fi
 mpi 3 "$BIN/tm-similarity" --model one --top-k 5 --out nb3.tsv --quiet 2> nb3.err || fail "tm-similarity under mpirun: $(cat nb3.err)"
 cmp -s nb1.tsv nb3.tsv && pass "tm-similarity --top-k over 3 ranks: identical lists" || fail "neighbour lists differ"
 mpi 2 "$BIN/tm-similarity" --model one --out full.npy > /dev/null 2> bad.err
-[ $? -ne 0 ] && grep -q 'under mpirun only --top-k is spread over ranks' bad.err \
+[ $? -ne 0 ] && grep -q 'under mpirun only neighbour lists are spread over ranks' bad.err \
   && pass "full matrix under mpirun refused" || fail "full matrix under mpirun: $(head -c 300 bad.err)"
 
 # A rank that fails: document 1000 (in rank 1's range of 2) is empty in the file.
