@@ -112,9 +112,12 @@ BOOST_AUTO_TEST_CASE(text_content_is_told_from_compressed_and_binary_data) {
   BOOST_TEST(refused(noise).find("are not UTF-8") != std::string::npos);
   // Text passes: ASCII, UTF-8 in several scripts, a little Latin-1, "BZh" that is a word.
   BOOST_TEST(refused("in the beginning God created the heaven and the earth\n").empty());
-  BOOST_TEST(refused("cr\xc3\xa8me br\xc3\xbbl\xc3\xa9e \xce\xb1\xce\xb2 \xe6\x96\x87\xe5\xad\x97 "
-                     "\xf0\x9f\x99\x82\n")
-                 .empty());
+  // "crème brûlée", Greek, Chinese and an emoji, in UTF-8 (bytes spelled out).
+  const std::string utf8 =
+      "cr\xc3\xa8me br\xc3\xbb"
+      "l\xc3\xa9"
+      "e \xce\xb1\xce\xb2 \xe6\x96\x87\xe5\xad\x97 \xf0\x9f\x99\x82\n";
+  BOOST_TEST(refused(utf8).empty());
   BOOST_TEST(
       refused("the caf\xe9 was open all day and all night long for the travellers\n").empty());
   BOOST_TEST(refused("BZhx is not a magic number").empty());
