@@ -1,5 +1,6 @@
 #include "tmkit/cluster/cluster.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include "support/test_support.hpp"
 #include "tmkit/cluster/cluster_agreement.hpp"
 #include "tmkit/cluster/cluster_tree.hpp"
+#include "tmkit/cluster/dendrogram.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/divergence/condensed.hpp"
 #include "tmkit/divergence/divergence.hpp"
@@ -353,6 +355,43 @@ BOOST_AUTO_TEST_CASE(linkage_matrices_read_from_elsewhere_are_checked) {
   arma::mat size = z;
   size(1, 3) = 4;
   BOOST_CHECK_THROW(tmkit::check_linkage(size, "z"), tmkit::InputError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cluster_deep_trees)
+
+// A linkage of 10^6 leaves shaped as one long chain (each merge adds one leaf to the cluster made
+// just before): a tree writer that recursed once per level would overflow the stack. Every walker
+// of a tree is explicit-stack iterative; this checks each of them on the deepest tree there is.
+BOOST_AUTO_TEST_CASE(a_chain_of_a_million_leaves_walks_without_recursion) {
+  const std::size_t n = 1000000;
+  arma::mat z(n - 1, 4);
+  z(0, 0) = 0;
+  z(0, 1) = 1;
+  z(0, 2) = 1;
+  z(0, 3) = 2;
+  for (std::size_t i = 1; i < n - 1; ++i) {
+    z(i, 0) = static_cast<double>(i + 1);      // the next leaf
+    z(i, 1) = static_cast<double>(n + i - 1);  // the cluster made by the merge before
+    z(i, 2) = static_cast<double>(i + 1);
+    z(i, 3) = static_cast<double>(i + 2);
+  }
+  tmkit::check_linkage(z, "chain");
+  const std::vector<std::size_t> order = tmkit::leaves_order(z);
+  BOOST_TEST(order.size() == n);
+  BOOST_TEST(order.front() == n - 1);  // the last leaf merged stands first, as scipy draws it
+  std::vector<std::string> names(n);
+  for (std::size_t i = 0; i < n; ++i) names[i] = std::to_string(i);
+  const std::string newick = tmkit::to_newick(z, names);
+  BOOST_TEST(std::count(newick.begin(), newick.end(), '(') == static_cast<long>(n - 1));
+  const std::vector<int> flat = tmkit::flat_clusters(z, tmkit::FlatCriterion::maxclust, 3);
+  BOOST_TEST(*std::max_element(flat.begin(), flat.end()) == 3);
+  const std::vector<int> cut = tmkit::flat_clusters(z, tmkit::FlatCriterion::inconsistent, 1.0);
+  BOOST_TEST(cut.size() == n);
+  tmkit::DendrogramOptions picture;
+  picture.last_p = 30;
+  BOOST_TEST(tmkit::render_dendrogram(z, names, picture).find("</svg>") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
