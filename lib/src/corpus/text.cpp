@@ -8,6 +8,7 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "detail/utf8.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/interrupt.hpp"
 #include "tmkit/io/io.hpp"
@@ -21,36 +22,6 @@ namespace {
 locale_t unicode_ctype() {
   static const locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
   return locale;
-}
-
-// Decodes one UTF-8 code point starting at text[i]; returns its length in bytes, or 0 for an
-// invalid, overlong or truncated sequence (the caller then skips one byte).
-std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& code_point) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  char32_t value = 0;
-  char32_t minimum = 0;
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  } else if ((lead & 0xE0) == 0xC0) {
-    length = 2, value = lead & 0x1F, minimum = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, value = lead & 0x0F, minimum = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, value = lead & 0x07, minimum = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(k) & 0xC0) != 0x80) return 0;
-    value = (value << 6) | (byte(k) & 0x3F);
-  }
-  if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
-  code_point = value;
-  return length;
 }
 
 void append_utf8(char32_t cp, std::string& out) {
@@ -148,7 +119,7 @@ Tokenizer::Tokenizer(TokenizerOptions options) : options_(std::move(options)) {
     std::string lowered;
     for (std::size_t i = 0; i < word.size();) {
       char32_t cp = 0;
-      const std::size_t length = decode_utf8(word, i, cp);
+      const std::size_t length = detail::decode_utf8(word, i, cp);
       if (length == 0) {
         lowered += word[i++];
         continue;
@@ -176,7 +147,7 @@ void Tokenizer::tokenize(std::string_view text, std::vector<std::string>& out) c
   };
   for (std::size_t i = 0; i < text.size();) {
     char32_t cp = 0;
-    const std::size_t length = decode_utf8(text, i, cp);
+    const std::size_t length = detail::decode_utf8(text, i, cp);
     if (length == 0) {  // invalid byte: a separator
       flush();
       ++i;

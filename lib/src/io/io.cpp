@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "detail/utf8.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/interrupt.hpp"
 
@@ -64,45 +65,38 @@ bool LineReader::next(std::string_view& line) {
 
 namespace {
 
-// The compression formats a user meets, by magic bytes.
-const char* compression_of(std::string_view head) {
-  const auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
-  if (starts("\x1f\x8b")) return "gzip";
-  if (starts("BZh") && head.size() > 3 && head[3] >= '1' && head[3] <= '9') return "bzip2";
-  if (starts(std::string_view("\xfd"
-                              "7zXZ\0",
-                              6)))
-    return "xz";
-  if (starts("\x28\xb5\x2f\xfd")) return "zstd";
-  if (starts("PK\x03\x04")) return "zip";
+// The compression formats a user meets: their magic bytes, name and the command that undoes them.
+struct Compression {
+  std::string_view magic;
+  const char* name;
+  const char* undo;
+};
+const Compression* compression_of(std::string_view head) {
+  static const Compression kFormats[] = {{"\x1f\x8b", "gzip", "gunzip -k"},
+                                         {"BZh", "bzip2", "bunzip2 -k"},
+                                         {std::string_view("\xfd"
+                                                           "7zXZ\0",
+                                                           6),
+                                          "xz", "unxz -k"},
+                                         {"\x28\xb5\x2f\xfd", "zstd", "unzstd"},
+                                         {"PK\x03\x04", "zip", "unzip"}};
+  for (const Compression& format : kFormats) {
+    if (head.substr(0, format.magic.size()) != format.magic) continue;
+    // bzip2's "BZh" is followed by the block size, a digit 1-9 ("BZh" alone may be text).
+    if (format.magic == "BZh" && !(head.size() > 3 && head[3] >= '1' && head[3] <= '9')) continue;
+    return &format;
+  }
   return nullptr;
 }
 
-// Bytes of `text` in invalid UTF-8 sequences (a sequence cut by the end of `text` counts as valid).
+// Bytes of `text` that do not start a valid UTF-8 sequence (the tokenizer's decoder decides).
 std::size_t invalid_utf8_bytes(std::string_view text) {
   std::size_t invalid = 0;
   for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t length = c < 0x80                 ? 1
-                         : c >= 0xc2 && c <= 0xdf ? 2
-                         : c >= 0xe0 && c <= 0xef ? 3
-                         : c >= 0xf0 && c <= 0xf4 ? 4
-                                                  : 0;
-    if (length == 0) {
-      ++invalid;
-      ++i;
-      continue;
-    }
-    bool ok = true;
-    for (std::size_t j = 1; j < length && i + j < text.size(); ++j) {
-      ok = ok && (static_cast<unsigned char>(text[i + j]) & 0xc0) == 0x80;
-    }
-    if (!ok) {
-      ++invalid;
-      ++i;
-      continue;
-    }
-    i += length;
+    char32_t code_point = 0;
+    const std::size_t length = detail::decode_utf8(text, i, code_point);
+    invalid += length == 0;
+    i += length == 0 ? 1 : length;
   }
   return invalid;
 }
@@ -112,15 +106,9 @@ std::size_t invalid_utf8_bytes(std::string_view text) {
 void check_text_content(std::string_view head, const std::string& path,
                         const std::string& expected) {
   head = head.substr(0, std::size_t(1) << 16);
-  if (const char* kind = compression_of(head)) {
-    throw InputError(path, std::string("is ") + kind + "-compressed; expected " + expected +
-                               ": decompress it first (e.g. " +
-                               (std::string(kind) == "gzip"    ? "gunzip -k"
-                                : std::string(kind) == "bzip2" ? "bunzip2 -k"
-                                : std::string(kind) == "xz"    ? "unxz -k"
-                                : std::string(kind) == "zstd"  ? "unzstd"
-                                                               : "unzip") +
-                               " " + path + ")");
+  if (const Compression* format = compression_of(head)) {
+    throw InputError(path, std::string("is ") + format->name + "-compressed; expected " + expected +
+                               ": decompress it first (e.g. " + format->undo + " " + path + ")");
   }
   const std::size_t nul = head.find('\0');
   if (nul != std::string_view::npos) {
