@@ -2,6 +2,10 @@
 include(FindArmadilloTarget)
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options unit_test_framework)
 find_package(nlohmann_json 3.10 REQUIRED)
+# Compressed corpora and matrices (gzip, bzip2, xz) are read transparently (io/input_file.hpp).
+find_package(ZLIB REQUIRED)
+find_package(BZip2 REQUIRED)
+find_package(LibLZMA REQUIRED)
 if(TMKIT_OPENMP)
   find_package(OpenMP REQUIRED)
 endif()

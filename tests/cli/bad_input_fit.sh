@@ -57,7 +57,8 @@ expect_exit 2 'plainfile/model: cannot create the output directory here' unwrita
 absent plainfile/model "unwritable_out"
 
 # Bytes that are not text are refused for what they are, whatever the file is called: random bytes
-# (with and without NUL bytes), a gzip-compressed corpus, a binary matrix given to tm-kl.
+# (with and without NUL bytes), a PNG, a gzip of random bytes, a damaged or cut gzip, a corpus
+# compressed twice, a binary matrix given to tm-kl.
 head -c 100000 /dev/urandom > random.txt
 expect_exit 2 'random\.txt: (holds binary data|[0-9]+ of its first [0-9]+ bytes are not UTF-8)' random_bytes \
   -- "$BIN/tm-fit" --corpus random.txt -k 2 --out random_model
@@ -65,13 +66,48 @@ absent random_model "random_bytes"
 head -c 100000 /dev/urandom | tr -d '\000' > random_nonul.txt
 expect_exit 2 'random_nonul\.txt: [0-9]+ of its first [0-9]+ bytes are not UTF-8' random_no_nul \
   -- "$BIN/tm-fit" --corpus random_nonul.txt -k 2 --out random_model
-gzip -c "$KJV" > docword.kjv.txt.gz && cp "$SRC/corpora/kjv/vocab.kjv.txt" .
-expect_exit 2 'docword\.kjv\.txt\.gz: is gzip-compressed; .*decompress it first \(e\.g\. gunzip -k' gzip_corpus \
-  -- "$BIN/tm-fit" --corpus docword.kjv.txt.gz -k 2 --out gz_model
+{ printf '\211PNG\r\n\032\n\000\000\000\rIHDR'; head -c 5000 /dev/urandom; } > picture.png
+expect_exit 2 'picture\.png: holds binary data \(a NUL byte at offset 8\)' png_corpus \
+  -- "$BIN/tm-fit" --corpus picture.png -k 2 --out random_model
+head -c 100000 /dev/urandom | gzip -c > garbage.gz
+expect_exit 2 'garbage\.gz: (holds binary data|[0-9]+ of its first [0-9]+ bytes are not UTF-8)' gzip_of_garbage \
+  -- "$BIN/tm-fit" --corpus garbage.gz -k 2 --out random_model
+absent random_model "gzip_of_garbage"
+cp "$SRC/corpora/kjv/vocab.kjv.txt" "$SRC/corpora/kjv/docs.kjv.tsv" .
+gzip -c "$KJV" > docword.kjv.txt.gz
+head -c 20000 docword.kjv.txt.gz > docword.cut.txt
+expect_exit 2 'docword\.cut\.txt: ends in the middle of its gzip data; the file is truncated' cut_gzip \
+  -- "$BIN/tm-fit" --corpus docword.cut.txt --vocab vocab.kjv.txt -k 2 --out gz_model
+{ head -c 12 docword.kjv.txt.gz; head -c 3000 /dev/urandom; } > docword.bad.txt
+expect_exit 2 'docword\.bad\.txt: is not valid gzip data \(.*\); the file is damaged' damaged_gzip \
+  -- "$BIN/tm-fit" --corpus docword.bad.txt --vocab vocab.kjv.txt -k 2 --out gz_model
+gzip -c docword.kjv.txt.gz > twice.gz
+expect_exit 2 'twice\.gz: is gzip-compressed twice; .*unpack it first \(e\.g\. gunzip -c twice\.gz \| gunzip\)' gzip_twice \
+  -- "$BIN/tm-fit" --corpus twice.gz --vocab vocab.kjv.txt -k 2 --out gz_model
+absent gz_model "damaged gzip"
+# A compressed corpus is read as its content, judged by magic bytes, not by name: gzip (named .gz
+# or .txt), bzip2 and xz fit to the same model as the plain file, byte for byte.
+"$BIN/tm-fit" --corpus "$KJV" -k 4 --passes 3 --out plain_model -q > /dev/null 2>&1 || fail "plain fit"
 cp docword.kjv.txt.gz plain_name.txt
-expect_exit 2 'plain_name\.txt: is gzip-compressed' gzip_by_magic_not_name \
-  -- "$BIN/tm-fit" --corpus plain_name.txt -k 2 --out gz_model
-absent gz_model "gzip_corpus"
+bzip2 -c "$KJV" > docword.kjv.txt.bz2
+xz -c "$KJV" > docword.kjv.txt.xz
+for packed in docword.kjv.txt.gz plain_name.txt docword.kjv.txt.bz2 docword.kjv.txt.xz; do
+  rm -rf packed_model
+  if ! "$BIN/tm-fit" --corpus "$packed" --vocab vocab.kjv.txt \
+      -k 4 --passes 3 --out packed_model -q > /dev/null 2>"$WORK/packed.err"; then
+    fail "compressed corpus $packed: $(head -c 300 "$WORK/packed.err")"
+    continue
+  fi
+  same=1
+  files="gamma.npy lambda.npy topics.txt vocab.txt"
+  [ "$packed" = plain_name.txt ] || files="$files docs.tsv"  # docs.kjv.tsv is found by UCI's naming
+  for f in $files; do
+    cmp -s "plain_model/$f" "packed_model/$f" || { same=0; fail "compressed corpus $packed: $f differs"; }
+  done
+  fingerprint() { grep -o '"fingerprint": *"[^"]*"' "$1/model.json"; }
+  [ "$(fingerprint plain_model)" = "$(fingerprint packed_model)" ] || { same=0; fail "compressed corpus $packed: fingerprint differs"; }
+  [ "$same" -eq 1 ] && pass "compressed corpus $packed fits to the plain file's model"
+done
 expect_exit 2 'random\.txt: (holds binary data|[0-9]+ of its first)' binary_matrix \
   -- "$BIN/tm-kl" random.txt random.txt
 finish

@@ -1,5 +1,9 @@
 #include "support/test_support.hpp"
 
+#include <bzlib.h>
+#include <lzma.h>
+#include <zlib.h>
+
 #include <boost/math/special_functions/digamma.hpp>
 #include <cmath>
 #include <cstdlib>
@@ -34,6 +38,43 @@ std::string ScratchDir::write(const std::string& name, const std::string& conten
   std::ofstream out(path, std::ios::binary);
   out << contents;
   return path;
+}
+
+std::string compress(const std::string& contents, Compression compression) {
+  std::string out(contents.size() + contents.size() / 2 + 4096, '\0');
+  if (compression == Compression::gzip) {
+    z_stream stream{};
+    if (deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+      throw std::runtime_error("deflateInit2 failed");
+    }
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(contents.data()));
+    stream.avail_in = static_cast<uInt>(contents.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    const int status = deflate(&stream, Z_FINISH);
+    out.resize(stream.total_out);
+    deflateEnd(&stream);
+    if (status != Z_STREAM_END) throw std::runtime_error("deflate failed");
+  } else if (compression == Compression::bzip2) {
+    unsigned size = static_cast<unsigned>(out.size());
+    if (BZ2_bzBuffToBuffCompress(out.data(), &size, const_cast<char*>(contents.data()),
+                                 static_cast<unsigned>(contents.size()), 9, 0, 0) != BZ_OK) {
+      throw std::runtime_error("BZ2_bzBuffToBuffCompress failed");
+    }
+    out.resize(size);
+  } else if (compression == Compression::xz) {
+    std::size_t size = 0;
+    if (lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, nullptr,
+                                reinterpret_cast<const std::uint8_t*>(contents.data()),
+                                contents.size(), reinterpret_cast<std::uint8_t*>(out.data()), &size,
+                                out.size()) != LZMA_OK) {
+      throw std::runtime_error("lzma_easy_buffer_encode failed");
+    }
+    out.resize(size);
+  } else {
+    return contents;
+  }
+  return out;
 }
 
 namespace {

@@ -8,6 +8,7 @@
 
 #include "tmkit/corpus/corpus.hpp"
 #include "tmkit/corpus/synthetic.hpp"
+#include "tmkit/io/input_file.hpp"
 #include "tmkit/lda/lda.hpp"
 
 namespace tmkit::test {
@@ -31,6 +32,10 @@ class ScratchDir {
  private:
   std::string path_;
 };
+
+/// `contents` compressed as the gzip, bzip2 or xz tools would (one stream), by zlib, libbz2 and
+/// liblzma directly: the input of the decompression tests.
+std::string compress(const std::string& contents, Compression compression);
 
 /// The ELBO's seven terms computed from the definitions with boost::math::digamma and std::lgamma,
 /// phi formed explicitly for every token: the oracle for elbo_terms and the collapsed bound.

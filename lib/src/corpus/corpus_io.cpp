@@ -10,6 +10,7 @@
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/names.hpp"
 #include "tmkit/corpus/tmc.hpp"
+#include "tmkit/io/input_file.hpp"
 #include "tmkit/io/io.hpp"
 
 namespace tmkit {
@@ -25,13 +26,21 @@ using namespace detail;  // NOLINT(google-build-using-namespace)
 struct Stem {
   std::string dir;
   std::string uci_name;  ///< NAME of "docword.NAME.txt", "" otherwise
+  std::string plain;     ///< the path without a compression suffix (".gz", ".bz2", ".xz")
 };
 
 Stem stem_of(const std::string& path) {
   const fs::path p(path);
   Stem stem;
   stem.dir = p.parent_path().string();
-  const std::string file = p.filename().string();
+  stem.plain = path;
+  for (const std::string compressed : {".gz", ".bz2", ".xz"}) {
+    if (path.size() > compressed.size() &&
+        path.compare(path.size() - compressed.size(), compressed.size(), compressed) == 0) {
+      stem.plain = path.substr(0, path.size() - compressed.size());
+    }
+  }
+  const std::string file = fs::path(stem.plain).filename().string();
   const std::string prefix = "docword.", suffix = ".txt";
   if (file.size() > prefix.size() + suffix.size() && file.rfind(prefix, 0) == 0 &&
       file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0) {
@@ -58,6 +67,7 @@ std::string docs_path_beside(const std::string& corpus_path) {
   if (!stem.uci_name.empty())
     candidates.push_back(join(stem.dir, "docs." + stem.uci_name + ".tsv"));
   candidates.push_back(corpus_path + ".docs.tsv");
+  if (stem.plain != corpus_path) candidates.push_back(stem.plain + ".docs.tsv");
   return first_existing(candidates);
 }
 
@@ -371,14 +381,18 @@ CorpusFormat detect_corpus_format(const std::string& path) {
   if (fs::is_directory(path, ec)) return CorpusFormat::text_dir;
   if (!fs::exists(path, ec))
     throw InputError(path, "does not exist; expected a corpus file or directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot open for reading");
   constexpr std::size_t kSniffBytes = 1 << 16;  // enough for the first lines of any format
-  std::string head(kSniffBytes, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<std::size_t>(in.gcount()));
+  const std::string head = read_head(path, kSniffBytes);
   if (head.rfind("%%MatrixMarket", 0) == 0) return CorpusFormat::mm;
-  if (head.rfind("TMKITCRP", 0) == 0) return CorpusFormat::tmc;
+  if (head.rfind("TMKITCRP", 0) == 0) {
+    const Compression compression = compression_of_file(path);
+    if (compression != Compression::none) {
+      throw InputError(path, std::string("is a ") + compression_name(compression) +
+                                 "-compressed .tmc corpus; .tmc files are memory-mapped and read "
+                                 "uncompressed only: decompress it first");
+    }
+    return CorpusFormat::tmc;
+  }
   check_text_content(head, path, "a corpus (UCI, lda-c, MatrixMarket, .tmc or raw text)");
   LineReader lines(head);
   std::vector<std::string_view> first;
@@ -418,6 +432,7 @@ std::string find_vocab_path(const std::string& corpus_path) {
   if (!stem.uci_name.empty())
     candidates.push_back(join(stem.dir, "vocab." + stem.uci_name + ".txt"));
   candidates.push_back(corpus_path + ".vocab");
+  if (stem.plain != corpus_path) candidates.push_back(stem.plain + ".vocab");
   candidates.push_back(join(stem.dir, "vocab.txt"));
   return first_existing(candidates);
 }

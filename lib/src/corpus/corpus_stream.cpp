@@ -4,6 +4,7 @@
 
 #include "detail/fields.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/io/input_file.hpp"
 #include "tmkit/io/sha256.hpp"
 
 namespace tmkit {
@@ -196,7 +197,9 @@ Corpus read_all(DocumentSource& source, std::size_t max_docs) {
 
 bool fingerprint_matches(const std::string& recorded, const std::string& path,
                          const Corpus& corpus) {
-  if (recorded.rfind("file-sha256:", 0) == 0) return recorded == "file-sha256:" + sha256_file(path);
+  if (recorded.rfind("file-sha256:", 0) == 0) {
+    return recorded == "file-sha256:" + sha256_content(path);
+  }
   if (recorded.rfind("tmc-sha256:", 0) == 0) {
     return is_tmc_file(path) && TmcFile(path).fingerprint() == recorded;
   }
@@ -212,7 +215,7 @@ bool streamable(CorpusFormat format) noexcept {
 struct FileCorpusStream::Parser {
   std::string path;
   CorpusFormat format;
-  std::ifstream in;
+  std::unique_ptr<InputFile> in;  // the file's content, decompressed when it is compressed
   std::string line;
   std::size_t line_number = 0;
   // Header numbers (UCI, mm); for lda-c, n_docs is counted by the first pass.
@@ -230,10 +233,7 @@ struct FileCorpusStream::Parser {
   Parser(std::string p, CorpusFormat f) : path(std::move(p)), format(f) { open(); }
 
   void open() {
-    in.close();
-    in.clear();
-    in.open(path, std::ios::binary);
-    if (!in) throw InputError(path, "cannot be opened for reading");
+    in = std::make_unique<InputFile>(path);
     line_number = 0;
     have_pending = false;
     entries_seen = 0;
@@ -243,11 +243,11 @@ struct FileCorpusStream::Parser {
   Sha256* hash = nullptr;  // when set, every byte read goes into it (the file's sha256)
 
   bool read_line() {
-    if (!std::getline(in, line)) return false;
+    if (!std::getline(*in, line)) return false;
     ++line_number;
     if (hash) {
       hash->update(line);
-      if (!in.eof()) hash->update("\n");  // getline consumed it; the last line may lack one
+      if (!in->eof()) hash->update("\n");  // getline consumed it; the last line may lack one
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return true;

@@ -16,6 +16,7 @@
 #include "detail/utf8.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/interrupt.hpp"
+#include "tmkit/io/input_file.hpp"
 
 namespace tmkit {
 namespace fs = std::filesystem;
@@ -30,6 +31,18 @@ std::string errno_text() { return std::strerror(errno); }
 std::string read_file(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw InputError(path, "is a directory; expected a file");
+  if (compression_of_file(path) != Compression::none) {
+    // Decompressed as it is read, the size not known beforehand. (Not `<< rdbuf()`, which would
+    // swallow a decoding error.)
+    InputFile in(path);
+    std::string content;
+    std::vector<char> piece(std::size_t(1) << 16);
+    while (in) {
+      in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+      content.append(piece.data(), static_cast<std::size_t>(in.gcount()));
+    }
+    return content;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "cannot open for reading: " + errno_text());
   // One allocation of the file's size and one read when the size is known (a regular file);
@@ -65,26 +78,28 @@ bool LineReader::next(std::string_view& line) {
 
 namespace {
 
-// The compression formats a user meets: their magic bytes, name and the command that undoes them.
-struct Compression {
+// The packings tmkit does not undo itself: their magic bytes, name and the command that undoes
+// them. (gzip, bzip2 and xz files are decompressed as they are read: input_file.hpp.)
+struct Packing {
   std::string_view magic;
   const char* name;
   const char* undo;
 };
-const Compression* compression_of(std::string_view head) {
-  static const Compression kFormats[] = {{"\x1f\x8b", "gzip", "gunzip -k"},
-                                         {"BZh", "bzip2", "bunzip2 -k"},
-                                         {std::string_view("\xfd"
-                                                           "7zXZ\0",
-                                                           6),
-                                          "xz", "unxz -k"},
-                                         {"\x28\xb5\x2f\xfd", "zstd", "unzstd"},
-                                         {"PK\x03\x04", "zip", "unzip"}};
-  for (const Compression& format : kFormats) {
-    if (head.substr(0, format.magic.size()) != format.magic) continue;
-    // bzip2's "BZh" is followed by the block size, a digit 1-9 ("BZh" alone may be text).
-    if (format.magic == "BZh" && !(head.size() > 3 && head[3] >= '1' && head[3] <= '9')) continue;
-    return &format;
+const Packing* packing_of(std::string_view head) {
+  static const Packing kPackings[] = {
+      {"\x28\xb5\x2f\xfd", "zstd-compressed", "unzstd FILE"},
+      {"PK\x03\x04", "a zip archive", "unzip FILE"},
+      {"\x1f\x8b", "gzip-compressed twice", "gunzip -c FILE | gunzip"},
+      {"BZh", "bzip2-compressed twice", "bunzip2 -c FILE | bunzip2"},
+      {std::string_view("\xfd"
+                        "7zXZ\0",
+                        6),
+       "xz-compressed twice", "unxz -c FILE | unxz"}};
+  const Compression inner = compression_of(head);
+  for (const Packing& packing : kPackings) {
+    if (head.substr(0, packing.magic.size()) != packing.magic) continue;
+    if (packing.magic == "BZh" && inner != Compression::bzip2) continue;  // "BZh" may be text
+    return &packing;
   }
   return nullptr;
 }
@@ -106,9 +121,11 @@ std::size_t invalid_utf8_bytes(std::string_view text) {
 void check_text_content(std::string_view head, const std::string& path,
                         const std::string& expected) {
   head = head.substr(0, std::size_t(1) << 16);
-  if (const Compression* format = compression_of(head)) {
-    throw InputError(path, std::string("is ") + format->name + "-compressed; expected " + expected +
-                               ": decompress it first (e.g. " + format->undo + " " + path + ")");
+  if (const Packing* packing = packing_of(head)) {
+    std::string undo = packing->undo;
+    undo.replace(undo.find("FILE"), 4, path);
+    throw InputError(path, std::string("is ") + packing->name + "; expected " + expected +
+                               ": unpack it first (e.g. " + undo + ")");
   }
   const std::size_t nul = head.find('\0');
   if (nul != std::string_view::npos) {

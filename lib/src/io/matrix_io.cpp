@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "tmkit/core/error.hpp"
+#include "tmkit/io/input_file.hpp"
 #include "tmkit/io/io.hpp"
 #include "tmkit/io/npy.hpp"
 #include "tmkit/io/numbers.hpp"
@@ -36,12 +37,7 @@ bool parse_double(std::string_view text, double& value) {
   return number.has_value();
 }
 
-bool starts_like_npy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char magic[6] = {};
-  in.read(magic, sizeof magic);
-  return in.gcount() == 6 && std::string_view(magic, 6) == "\x93NUMPY";
-}
+bool starts_like_npy(const std::string& path) { return read_head(path, 6) == "\x93NUMPY"; }
 
 MatrixFile read_text(const std::string& path, const std::string& value_kind) {
   const std::string content = read_file(path);

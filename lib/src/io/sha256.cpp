@@ -13,6 +13,7 @@
 
 #include "detail/sha256_compress.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/io/input_file.hpp"
 
 namespace tmkit {
 using detail::Sha256Compress;
@@ -205,6 +206,17 @@ std::string sha256_file(const std::string& path) {
     hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) throw InputError(path, "read error");
+  return hash.hex_digest();
+}
+
+std::string sha256_content(const std::string& path) {
+  InputFile in(path);
+  Sha256 hash;
+  std::vector<char> buffer(1 << 16);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
   return hash.hex_digest();
 }
 

@@ -6,6 +6,8 @@
 #include "tmkit/core/error.hpp"
 #include "tmkit/corpus/corpus_io.hpp"
 #include "tmkit/corpus/synthetic.hpp"
+#include "tmkit/corpus/tmc.hpp"
+#include "tmkit/io/io.hpp"
 #include "tmkit/io/sha256.hpp"
 
 namespace {
@@ -101,6 +103,52 @@ BOOST_AUTO_TEST_CASE(fingerprint_is_the_files_sha256) {
     const tmkit::FileCorpusStream stream(path, {});
     BOOST_TEST(stream.fingerprint() == "file-sha256:" + tmkit::sha256_file(path));
     BOOST_TEST(stream.n_tokens() == 4u);
+  }
+}
+
+// A compressed corpus streams as its content: the same documents and the same fingerprint as the
+// plain file, so a fit of either writes the same model; a cut one is refused as truncated.
+BOOST_AUTO_TEST_CASE(compressed_files_stream_as_their_content) {
+  const tmkit::Corpus corpus = small_corpus();
+  tmkit::test::ScratchDir dir;
+  const std::string plain = dir.file("docword.s.txt");
+  tmkit::write_corpus(corpus, tmkit::CorpusFormat::uci, tmkit::companion_paths(plain));
+  const tmkit::FileCorpusStream plain_stream(plain, {});
+  const std::string text = tmkit::read_file(plain);
+  const std::pair<tmkit::Compression, std::string> kinds[] = {{tmkit::Compression::gzip, ".gz"},
+                                                              {tmkit::Compression::bzip2, ".bz2"},
+                                                              {tmkit::Compression::xz, ".xz"}};
+  for (const auto& [compression, suffix] : kinds) {
+    // UCI's naming: docword.NAME.txt.gz beside vocab.NAME.txt and docs.NAME.tsv.
+    const std::string path =
+        dir.write("docword.s.txt" + suffix, tmkit::test::compress(text, compression));
+    BOOST_TEST(tmkit::format_name(tmkit::detect_corpus_format(path)) == "uci");
+    tmkit::FileCorpusStream stream(path, {});
+    BOOST_TEST(stream.fingerprint() == plain_stream.fingerprint());
+    BOOST_TEST(stream.vocab() == corpus.vocab());
+    check_same(stream, corpus, 100);
+    BOOST_TEST(tmkit::read_corpus(path).fingerprint() == corpus.fingerprint());
+    const std::string packed = tmkit::test::compress(text, compression);
+    const std::string cut = dir.write("docword.cut.txt", packed.substr(0, packed.size() * 2 / 3));
+    dir.write("vocab.cut.txt", tmkit::read_file(dir.file("vocab.s.txt")));
+    try {
+      tmkit::FileCorpusStream refused(cut, {});
+      BOOST_ERROR("a truncated compressed corpus was accepted");
+    } catch (const tmkit::InputError& e) {
+      BOOST_TEST(std::string(e.what()).find("truncated") != std::string::npos, e.what());
+    }
+  }
+  // A .tmc is memory-mapped: compressed, it is refused with the reason.
+  const std::string tmc = dir.file("c.tmc");
+  tmkit::write_tmc(corpus, tmc);
+  const std::string packed_tmc =
+      dir.write("c.tmc.gz", tmkit::test::compress(tmkit::read_file(tmc), tmkit::Compression::gzip));
+  try {
+    tmkit::detect_corpus_format(packed_tmc);
+    BOOST_ERROR("a compressed .tmc was accepted");
+  } catch (const tmkit::InputError& e) {
+    BOOST_TEST(std::string(e.what()).find("gzip-compressed .tmc corpus") != std::string::npos,
+               e.what());
   }
 }
 

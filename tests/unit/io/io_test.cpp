@@ -94,14 +94,16 @@ BOOST_AUTO_TEST_CASE(text_content_is_told_from_compressed_and_binary_data) {
     }
     return std::string();
   };
-  BOOST_TEST(refused("\x1f\x8b\x08\x00rest").find("gzip-compressed") != std::string::npos);
-  BOOST_TEST(refused("BZh91AY&SY").find("bzip2-compressed") != std::string::npos);
+  // The content a reader checks is already decompressed once (input_file.hpp): gzip, bzip2 or xz
+  // magic there is a second layer.
+  BOOST_TEST(refused("\x1f\x8b\x08\x00rest").find("gzip-compressed twice") != std::string::npos);
+  BOOST_TEST(refused("BZh91AY&SY").find("bzip2-compressed twice") != std::string::npos);
   BOOST_TEST(refused(std::string("\xfd"
                                  "7zXZ\0\0",
                                  8))
-                 .find("xz-compressed") != std::string::npos);
+                 .find("xz-compressed twice") != std::string::npos);
   BOOST_TEST(refused("\x28\xb5\x2f\xfd....").find("zstd-compressed") != std::string::npos);
-  BOOST_TEST(refused("PK\x03\x04....").find("zip-compressed") != std::string::npos);
+  BOOST_TEST(refused("PK\x03\x04....").find("a zip archive") != std::string::npos);
   BOOST_TEST(refused(std::string("ab\0cd", 5)).find("NUL byte at offset 2") != std::string::npos);
   std::string noise;
   std::uint32_t x = 12345;

@@ -10,7 +10,8 @@
 
 namespace tmkit {
 
-/// The whole content of a file; InputError naming the file if it cannot be opened or read.
+/// The whole content of a file, decompressed when it is gzip, bzip2 or xz (input_file.hpp);
+/// InputError naming the file if it cannot be opened or read.
 std::string read_file(const std::string& path);
 
 /// Iterates over the lines of a text held in memory, counting them from 1. Accepts "\n" and
@@ -30,10 +31,10 @@ class LineReader {
 };
 
 /// Refuses (InputError naming `path`) content that cannot be the text `expected` names ("a text
-/// corpus"), judged by its first bytes `head`: a compressed file (gzip, bzip2, xz, zstd, zip; by
-/// their magic bytes, whatever the file's name), binary data (a NUL byte), or bytes that are
-/// mostly not UTF-8 (more than 10% of the first 64 KiB in invalid sequences; text in Latin-1 has a
-/// few percent).
+/// corpus"), judged by the first bytes `head` of its content (decompressed, input_file.hpp): a
+/// packing tmkit does not undo (zstd, zip, or a second layer of gzip, bzip2 or xz; by their magic
+/// bytes, whatever the file's name), binary data (a NUL byte), or bytes that are mostly not UTF-8
+/// (more than 10% of the first 64 KiB in invalid sequences; text in Latin-1 has a few percent).
 void check_text_content(std::string_view head, const std::string& path,
                         const std::string& expected);
 

@@ -34,4 +34,8 @@ class Sha256 {
 /// SHA-256 of a whole file; InputError if it cannot be read.
 std::string sha256_file(const std::string& path);
 
+/// SHA-256 of a file's content, decompressed when the file is gzip, bzip2 or xz (input_file.hpp):
+/// the same for a corpus and its compressed copy.
+std::string sha256_content(const std::string& path);
+
 }  // namespace tmkit
