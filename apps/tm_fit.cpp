@@ -29,7 +29,7 @@ struct Given {
   bool quiet = false;
   cli::CorpusOptionValues corpus;
   std::string alpha = "symmetric", eta = "symmetric", init = "spa";
-  std::string algorithm = "batch", stop = "auto", resume;
+  std::string algorithm = "batch", stop = "auto", resume, max_memory = "8G";
   tmkit::FitPlan plan;
 };
 
@@ -107,6 +107,9 @@ void declare_run(po::options_description& options, Given& g) {
       "where checkpoints go (default: OUT.checkpoint); one is always written on SIGINT/SIGTERM")(
       "checkpoint-every", po::value<std::size_t>(&g.plan.checkpoint_every)->default_value(0),
       "also write one every N passes (batch) or N mini-batches (online); 0: only when stopped")(
+      "max-memory", po::value<std::string>(&g.max_memory)->default_value(g.max_memory),
+      "refuse a fit whose arrays (K x V and D x K, several copies) would take more than this (K, "
+      "M, G or T bytes)")(
       "resume", po::value<std::string>(&g.resume),
       "continue the fit saved in this checkpoint directory (its options are reused; --threads and "
       "--quiet may be given anew); ends with the model an uninterrupted fit gives");
@@ -131,6 +134,7 @@ tmkit::FitPlan plan_of(const po::variables_map& vm, Given& g) {
   plan.fit.init = tmkit::parse_init_method(g.init);
   plan.fit.stop = tmkit::parse_stop_rule(g.stop);
   plan.algorithm = tmkit::parse_algorithm(g.algorithm);
+  plan.max_memory = cli::parse_memory_size(g.max_memory, "--max-memory");
   if (plan.algorithm == tmkit::Algorithm::online && vm["passes"].defaulted()) {
     plan.fit.max_passes = 10;
   }

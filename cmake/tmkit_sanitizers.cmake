@@ -9,3 +9,8 @@ if(TMKIT_SANITIZE)
   target_compile_options(tmkit_sanitizers INTERFACE ${_tmkit_san_flags})
   target_link_options(tmkit_sanitizers INTERFACE ${_tmkit_san_flags})
 endif()
+# A fuzzing build (TMKIT_FUZZ) adds libFuzzer's coverage instrumentation to every target; the fuzz
+# executables link libFuzzer itself (tests/fuzz/CMakeLists.txt).
+if(TMKIT_FUZZ)
+  target_compile_options(tmkit_sanitizers INTERFACE -fsanitize=fuzzer-no-link)
+endif()

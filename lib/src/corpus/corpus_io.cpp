@@ -8,6 +8,7 @@
 
 #include "detail/fields.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/memory_limit.hpp"
 #include "tmkit/core/names.hpp"
 #include "tmkit/corpus/tmc.hpp"
 #include "tmkit/io/input_file.hpp"
@@ -138,12 +139,20 @@ void finish_formal(Corpus& corpus, const std::string& path, const CorpusReadOpti
   }
 }
 
+// What a document costs in memory before its words: offsets, its id and label.
+constexpr double kBytesPerDocument = 96;
+
 // Collects (document, word, count) entries and builds the CSR corpus from them.
 struct EntryTable {
-  explicit EntryTable(std::size_t expected) {
-    doc.reserve(expected);
-    word.reserve(expected);
-    count.reserve(expected);
+  /// Room for the `expected` entries a header announces, but never more than `content` can hold
+  /// (an entry takes at least 4 bytes, "1 1\n"): a header cannot make the reader allocate more
+  /// than the file justifies.
+  EntryTable(std::uint64_t expected, std::string_view content) {
+    const std::size_t room =
+        static_cast<std::size_t>(std::min<std::uint64_t>(expected, content.size() / 4 + 1));
+    doc.reserve(room);
+    word.reserve(room);
+    count.reserve(room);
   }
   std::vector<std::uint32_t> doc;
   std::vector<WordId> word;
@@ -200,9 +209,11 @@ Corpus read_uci(const std::string& path, const CorpusReadOptions& options) {
       n_words > std::numeric_limits<WordId>::max()) {
     throw InputError(path, "D or W is too large; expected both below 2^32");
   }
+  check_header_memory(path, 1, "D = " + std::to_string(n_docs) + " documents",
+                      static_cast<double>(n_docs) * kBytesPerDocument);
   std::vector<std::string> vocab = read_vocab_of_size(
       path, options, n_words, "W = " + std::to_string(n_words) + " as " + path + " says");
-  EntryTable table(n_entries);
+  EntryTable table(n_entries, content);
   std::string_view line;
   while (lines.next(line)) {
     if (is_blank(line)) continue;
@@ -282,9 +293,11 @@ Corpus read_mm(const std::string& path, const CorpusReadOptions& options) {
     throw InputError(path, lines.line_number(),
                      "sizes out of range; expected 1 <= rows, columns < 2^32");
   }
+  check_header_memory(path, lines.line_number(), std::to_string(n_docs) + " rows (documents)",
+                      static_cast<double>(n_docs) * kBytesPerDocument);
   std::vector<std::string> vocab = read_vocab_of_size(
       path, options, n_words, std::to_string(n_words) + " (the columns of " + path + ")");
-  EntryTable table(n_entries);
+  EntryTable table(n_entries, content);
   std::size_t n_seen = 0;
   const std::size_t n_fields = pattern ? 2 : 3;
   while (lines.next(line)) {

@@ -135,7 +135,12 @@ NpyArray read_npy(const std::string& path) {
   std::string descr = header_value(header, "descr", path);
   const std::string fortran = header_value(header, "fortran_order", path);
   const std::string shape_str = header_value(header, "shape", path);
-  if (descr.size() < 2) throw InputError(path, "npy header has an empty dtype");
+  // A quoted byte order and type: '<f8'. (Found by fuzzing: "" read past the end.)
+  if (descr.size() < 5 || (descr.front() != '\'' && descr.front() != '"') ||
+      descr.back() != descr.front()) {
+    throw InputError(path,
+                     "npy dtype " + descr + " is malformed; expected a quoted type like '<f8'");
+  }
   descr = descr.substr(1, descr.size() - 2);
   NpyArray array;
   if (shape_str.size() < 2 || shape_str.front() != '(' || shape_str.back() != ')') {
@@ -162,8 +167,14 @@ NpyArray read_npy(const std::string& path) {
                                " dimensions; expected a vector or a matrix");
   }
   if (array.shape.empty()) array.shape.push_back(1);
+  // Elements and bytes the shape announces, refused when they overflow (a shape of 2^32 x 2^32
+  // would otherwise wrap to 0 and pass the size check below with no data).
   std::size_t count = 1;
-  for (std::size_t n : array.shape) count *= n;
+  for (std::size_t n : array.shape) {
+    if (__builtin_mul_overflow(count, n, &count) || count > (std::size_t(1) << 60)) {
+      throw InputError(path, "npy shape " + shape_str + " is larger than any file can hold");
+    }
+  }
   const char order = descr[0];
   const std::string kind = descr.substr(1);
   std::size_t item = 0;

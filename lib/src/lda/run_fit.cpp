@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "detail/blocks.hpp"
 #include "detail/read_options_json.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/memory_limit.hpp"
 #include "tmkit/core/names.hpp"
 #include "tmkit/core/process.hpp"
 #include "tmkit/corpus/corpus_shard.hpp"
@@ -59,6 +61,25 @@ struct Documents {
   std::optional<Corpus> batch_corpus;
   const Corpus* corpus = nullptr;  ///< the training documents in memory (batch)
 };
+
+// Refuses a fit whose topic-word and document-topic arrays would not fit in plan.max_memory or the
+// machine, before they are allocated: K x V doubles several times over (lambda, exp E[log beta],
+// the sufficient statistics of each thread, a merge-split trial's copies) and, for a batch fit,
+// D x K (gamma, its previous values and a fold-in's).
+void check_fit_memory(const FitPlan& plan, std::size_t n_words, std::size_t n_docs) {
+  constexpr double kTopicWordCopies = 6, kDocTopicCopies = 3;
+  const double threads = resolve_threads(plan.fit.n_threads);
+  const double k = static_cast<double>(plan.fit.n_topics);
+  const double bytes = sizeof(double) * k *
+                       ((kTopicWordCopies + threads) * static_cast<double>(n_words) +
+                        kDocTopicCopies * static_cast<double>(n_docs));
+  check_memory(bytes,
+               "a fit of K = " + std::to_string(plan.fit.n_topics) +
+                   " topics over V = " + std::to_string(n_words) + " words" +
+                   (n_docs > 0 ? " and D = " + std::to_string(n_docs) + " documents" : ""),
+               plan.max_memory,
+               "lower K, keep fewer words (min-df, max-df, max-words), or use fewer threads");
+}
 
 // Reads the documents as the plan says: streamed for an online fit of a streamable file, in
 // memory otherwise; under MPI every rank learns whether all could read theirs before anything is
@@ -125,6 +146,7 @@ void read_documents(const FitPlan& plan, Communicator& world, Documents& d) {
                                std::to_string(d.training->vocab().size()) +
                                "); expected 1 <= K <= V");
   }
+  check_fit_memory(plan, d.training->vocab().size(), online ? 0 : d.training->n_docs());
 }
 
 // The checks a plan must pass before anything is read or created.

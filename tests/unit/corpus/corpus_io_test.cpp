@@ -167,6 +167,32 @@ BOOST_AUTO_TEST_CASE(other_format_errors) {
                      {"lonely.ldac", "no vocabulary file found", "name the vocabulary file"});
 }
 
+// A header's counts decide no allocation beyond what the file can hold or the machine has: a
+// huge NNZ over a short file reads (and fails on the missing entries) without reserving it, a
+// huge D is refused with the memory it would take. (Found by fuzzing: NNZ = 2,222,222,222,222
+// reserved 26 TB and aborted.)
+BOOST_AUTO_TEST_CASE(header_counts_allocate_nothing_the_file_cannot_justify) {
+  ScratchDir dir;
+  dir.write("vocab.h.txt", kVocab);
+  tmkit::CorpusReadOptions keep;
+  keep.keep_empty = true;
+  expect_input_error(
+      [&] { tmkit::read_corpus(dir.write("docword.h.txt", "2\n4\n2222222222222\n1 1 1\n")); },
+      {"docword.h.txt:5:", "ends after 1 entries; expected NNZ = 2222222222222"});
+  expect_input_error(
+      [&] { tmkit::read_corpus(dir.write("docword.h.txt", "4294967295\n4\n1\n1 1 1\n"), keep); },
+      {"docword.h.txt:1:", "D = 4294967295 documents would need", "more than this machine has"});
+  dir.write("h.mtx.vocab", kVocab);
+  expect_input_error(
+      [&] {
+        tmkit::read_corpus(dir.write("h.mtx",
+                                     "%%MatrixMarket matrix coordinate real general\n"
+                                     "4294967295 4 99999999999999\n1 1 1\n"),
+                           keep);
+      },
+      {"h.mtx:2:", "4294967295 rows (documents) would need"});
+}
+
 BOOST_AUTO_TEST_CASE(binary_garbage_is_refused_not_crashed_on) {
   ScratchDir dir;
   std::string garbage;

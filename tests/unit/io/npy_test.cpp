@@ -75,6 +75,23 @@ BOOST_AUTO_TEST_CASE(damaged_files_are_refused) {
     dir.write("shape.npy", npy_bytes(header, std::string(8, '\0')));
     BOOST_CHECK_THROW(tmkit::read_npy(dir.file("shape.npy")), tmkit::InputError);
   }
+  // Found by fuzzing: an empty or unquoted dtype read past its end; a shape whose element count
+  // overflows wrapped to 0 and passed the data-size check.
+  for (const char* descr : {"\"\"", "''", "'<'", "<f8", "'<f8\""}) {
+    const std::string header =
+        std::string("{'descr': ") + descr + ", 'fortran_order': False, 'shape': (1,), }";
+    dir.write("descr.npy", npy_bytes(header, std::string(8, '\0')));
+    BOOST_CHECK_THROW(tmkit::read_npy(dir.file("descr.npy")), tmkit::InputError);
+  }
+  dir.write("huge.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, "
+                                  "'shape': (4294967296, 4294967296), }",
+                                  ""));
+  try {
+    tmkit::read_npy(dir.file("huge.npy"));
+    BOOST_ERROR("an overflowing shape was accepted");
+  } catch (const tmkit::InputError& e) {
+    BOOST_TEST(std::string(e.what()).find("larger than any file can hold") != std::string::npos);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tmkit/core/communicator.hpp"
+#include "tmkit/core/memory_limit.hpp"
 #include "tmkit/corpus/corpus_io.hpp"
 #include "tmkit/io/output_guard.hpp"
 #include "tmkit/lda/lda.hpp"
@@ -40,6 +41,9 @@ struct FitPlan {
   std::size_t checkpoint_every = 0;  ///< also one every N passes or mini-batches (0: on a stop)
   std::size_t top_words = 10;        ///< per topic in topics.txt and the summary
   bool force = false;  ///< replace an --out directory that holds something else (output_guard.hpp)
+  /// The memory the fit's arrays may take (K x V and D x K, several copies); more is refused
+  /// before anything is allocated (memory_limit.hpp).
+  double max_memory = kDefaultMaxMemory;
 };
 
 /// What a caller sees of a run: the fit's hooks (passes, moves, progress, stop request), and
