@@ -110,4 +110,8 @@ for packed in docword.kjv.txt.gz plain_name.txt docword.kjv.txt.bz2 docword.kjv.
 done
 expect_exit 2 'random\.txt: (holds binary data|[0-9]+ of its first)' binary_matrix \
   -- "$BIN/tm-kl" random.txt random.txt
+# A fit whose arrays would exceed --max-memory is refused before anything is allocated or written.
+expect_exit 2 'tm-fit: --max-memory: a fit of K = 500 topics over V = 4445 words and D = 1189 documents needs [0-9.]+ GiB, more than the 0.0977 GiB allowed; lower K' fit_memory \
+  -- "$BIN/tm-fit" --corpus "$KJV" -k 500 --max-memory 100M --out big_model
+absent big_model "fit_memory"
 finish
