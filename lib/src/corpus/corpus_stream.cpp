@@ -195,6 +195,20 @@ Corpus read_all(DocumentSource& source, std::size_t max_docs) {
   return corpus;
 }
 
+arma::vec term_frequencies(DocumentSource& source) {
+  arma::vec counts(source.vocab().size(), arma::fill::zeros);
+  source.rewind();
+  DocumentBatch batch;
+  while (source.next(4096, batch)) {
+    for (std::size_t i = 0; i < batch.n_docs(); ++i) {
+      const DocView doc = batch.doc(i);
+      for (std::size_t j = 0; j < doc.n; ++j) counts[doc.ids[j]] += doc.counts[j];
+    }
+  }
+  source.rewind();
+  return counts;
+}
+
 bool fingerprint_matches(const std::string& recorded, const std::string& path,
                          const Corpus& corpus) {
   if (recorded.rfind("file-sha256:", 0) == 0) {

@@ -28,6 +28,9 @@ namespace {
 const char* const kHashedFiles[] = {"lambda.npy", "gamma.npy", "vocab.txt", "docs.tsv",
                                     "elbo.csv",   "elbo.svg",  "topics.txt"};
 
+// Optional: written by tmkit 0.1's tm-fit from this file on; older model directories lack it.
+const char* const kTermFrequencyFile = "term_frequency.npy";
+
 std::string join_path(const std::string& dir, const std::string& file) {
   return (fs::path(dir) / file).string();
 }
@@ -210,6 +213,15 @@ void save_model(AtomicDirectory& out, const SavedModel& saved, const std::vector
   write_file_atomically(out.file("topics.txt"), topics_text);
   json files = json::object();
   for (const char* name : kHashedFiles) files[name] = sha256_file(out.file(name));
+  if (!saved.term_frequency.is_empty()) {
+    if (saved.term_frequency.n_elem != model.n_words()) {
+      throw UsageError("save_model: term frequencies do not match the vocabulary");
+    }
+    AtomicFile file(out.file(kTermFrequencyFile), /*binary=*/true);
+    write_npy(file.stream(), saved.term_frequency.memptr(), {saved.term_frequency.n_elem});
+    file.commit();
+    files[kTermFrequencyFile] = sha256_file(out.file(kTermFrequencyFile));
+  }
   json alpha = json::array();
   for (double a : model.alpha) alpha.push_back(number(a));
   json j = {{"format_version", kModelFormatVersion},
@@ -287,6 +299,15 @@ SavedModel load_model(const std::string& dir) {
     if (!saved.model.alpha.is_finite() || saved.model.alpha.min() <= 0 ||
         !std::isfinite(saved.model.eta) || saved.model.eta <= 0) {
       throw InputError(json_path, "alpha and eta must be finite and positive");
+    }
+    if (j.at("sha256").contains(kTermFrequencyFile)) {
+      const std::string path = in.verified(kTermFrequencyFile);
+      const arma::mat counts = read_npy_matrix(path);
+      if (counts.n_elem != n_words || !counts.is_finite() || counts.min() < 0) {
+        throw InputError(path, "holds " + std::to_string(counts.n_elem) + " values; expected V = " +
+                                   std::to_string(n_words) + " finite non-negative counts");
+      }
+      saved.term_frequency = arma::vectorise(counts);
     }
     saved.vocab = read_lines(join_path(dir, "vocab.txt"));
     if (saved.vocab.size() != n_words) {

@@ -280,6 +280,11 @@ FitOutcome run(const FitPlan& plan_in, int n_threads, const RunHooks& hooks, Com
     } catch (const Interrupted&) {
       throw Interrupted(stopped, distributed ? "" : checkpoint_dir);
     }
+    {
+      CorpusSource fitted(*docs.corpus);
+      saved.term_frequency = term_frequencies(fitted);
+      if (docs.shard) world.sum(saved.term_frequency.memptr(), saved.term_frequency.n_elem);
+    }
     if (docs.shard) {
       // Rank 0 collects every rank's gamma and writes the model; the others are done.
       const std::vector<double> local(model.gamma.begin(), model.gamma.end());
@@ -333,6 +338,7 @@ FitOutcome run(const FitPlan& plan_in, int n_threads, const RunHooks& hooks, Com
       throw InputError(output->temp_path(), "could not be written (disk full?)");
     }
     saved.streamed_docs = outcome.n_docs;
+    saved.term_frequency = term_frequencies(training);  // one more pass over the file
   }
 
   // Coherence on the training documents (for a streamed corpus, on its first documents).

@@ -57,6 +57,24 @@ BOOST_AUTO_TEST_CASE(round_trip_is_exact) {
   BOOST_TEST(gamma.shape == (std::vector<std::size_t>{4, 2}), boost::test_tools::per_element());
 }
 
+// Term frequencies are optional (older models lack them); when present they round-trip and are
+// checked like every other file.
+BOOST_AUTO_TEST_CASE(term_frequencies_round_trip_when_recorded) {
+  ScratchDir dir;
+  tmkit::SavedModel saved = small_model();
+  tmkit::save_model(dir.file("old"), saved, {}, "topics\n");
+  BOOST_TEST(tmkit::load_model(dir.file("old")).term_frequency.is_empty());
+  BOOST_TEST(!std::filesystem::exists(dir.file("old/term_frequency.npy")));
+  saved.term_frequency = {4, 0, 9};
+  tmkit::save_model(dir.file("m"), saved, {}, "topics\n");
+  BOOST_TEST(tmkit::test::bit_identical(tmkit::load_model(dir.file("m")).term_frequency,
+                                        saved.term_frequency));
+  tmkit::write_file_atomically(dir.file("m/term_frequency.npy"), "changed");
+  expect_refused(dir.file("m"), "term_frequency.npy");
+  saved.term_frequency = {4, 0};
+  BOOST_CHECK_THROW(tmkit::save_model(dir.file("bad"), saved, {}, "topics\n"), tmkit::UsageError);
+}
+
 BOOST_AUTO_TEST_CASE(damaged_directories_are_refused) {
   ScratchDir dir;
   tmkit::save_model(dir.file("m"), small_model(), {}, "topics\n");

@@ -43,6 +43,28 @@ struct Fitted {
 
 BOOST_AUTO_TEST_SUITE(run_inference)
 
+// A fit records how often each word occurs in the documents it fitted (term_frequency.npy), so
+// that tm-report needs no corpus: equal to the corpus's counts, for a batch and an online fit.
+BOOST_AUTO_TEST_CASE(a_fit_records_the_corpus_term_frequencies) {
+  Fitted f;
+  const tmkit::Corpus corpus = tmkit::read_corpus(f.corpus);
+  arma::vec expected(corpus.n_words(), arma::fill::zeros);
+  for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
+    const tmkit::DocView doc = corpus.doc(d);
+    for (std::size_t j = 0; j < doc.n; ++j) expected[doc.ids[j]] += doc.counts[j];
+  }
+  BOOST_TEST(tmkit::test::bit_identical(tmkit::load_model(f.model).term_frequency, expected));
+  tmkit::FitPlan online;
+  online.corpus = f.corpus;
+  online.algorithm = tmkit::Algorithm::online;
+  online.online.batch_size = 32;
+  online.fit.n_topics = 3;
+  online.fit.max_passes = 2;
+  online.out = f.dir.file("online");
+  tmkit::run_fit(online, 1);
+  BOOST_TEST(tmkit::test::bit_identical(tmkit::load_model(online.out).term_frequency, expected));
+}
+
 BOOST_AUTO_TEST_CASE(the_training_documents_give_back_the_fit_s_gamma) {
   Fitted f;
   tmkit::InferencePlan plan;

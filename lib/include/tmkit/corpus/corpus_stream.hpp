@@ -7,6 +7,7 @@
 // already in memory (raw text, tokenized on reading) can be served through the same interface.
 #pragma once
 
+#include <armadillo>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -168,6 +169,10 @@ class ExcludingSource : public DocumentSource {
   DocumentBatch buffer_;
   std::size_t buffer_pos_ = 0;
 };
+
+/// How often each word of the vocabulary occurs in the documents of `source` (one pass over it;
+/// rewound before and after): the corpus term frequencies a model directory records.
+arma::vec term_frequencies(DocumentSource& source);
 
 /// The first `max_docs` documents of a source (all of them by default) in memory, with ids and
 /// labels; the source is rewound before and after.

@@ -53,6 +53,9 @@ struct SavedModel {
   double final_elbo = 0;
   double seconds = 0;
   std::string tmkit_version;  ///< of the tmkit that wrote it
+  /// How often each word occurs in the fitted documents (term_frequency.npy; V values), so that a
+  /// report needs no corpus. Empty for a model written before tmkit recorded it.
+  arma::vec term_frequency;
   /// When gamma.npy and docs.tsv were streamed into the output directory already (an online fit
   /// over a corpus on disk): model.gamma and doc_ids/labels are then empty and this is D.
   std::size_t streamed_docs = 0;
