@@ -241,6 +241,12 @@ void save_model(AtomicDirectory& out, const SavedModel& saved, const std::vector
             {"seconds", number(saved.seconds)},
             {"corpus", corpus_json(saved.corpus)},
             {"sha256", files}};
+  if (!saved.umass.empty()) {
+    json umass = json::array(), npmi = json::array();
+    for (double u : saved.umass) umass.push_back(number(u));
+    for (double n : saved.npmi) npmi.push_back(number(n));
+    j["coherence"] = {{"umass", umass}, {"npmi", npmi}};
+  }
   write_file_atomically(out.file("model.json"), j.dump(2) + "\n");
 }
 
@@ -308,6 +314,22 @@ SavedModel load_model(const std::string& dir) {
                                    std::to_string(n_words) + " finite non-negative counts");
       }
       saved.term_frequency = arma::vectorise(counts);
+    }
+    if (j.contains("coherence")) {
+      // Numbers, or "nan" where a topic's coherence is undefined (format_double's spelling).
+      const auto read_list = [&](const char* name) {
+        std::vector<double> values;
+        const auto& list = j.at("coherence").at(name);
+        if (!list.is_array() || list.size() != n_topics) {
+          throw InputError(json_path, std::string("coherence.") + name +
+                                          " must be a list of K = " + std::to_string(n_topics) +
+                                          " numbers");
+        }
+        for (const auto& v : list) values.push_back(v.is_number() ? v.get<double>() : std::nan(""));
+        return values;
+      };
+      saved.umass = read_list("umass");
+      saved.npmi = read_list("npmi");
     }
     saved.vocab = read_lines(join_path(dir, "vocab.txt"));
     if (saved.vocab.size() != n_words) {

@@ -360,6 +360,10 @@ FitOutcome run(const FitPlan& plan_in, int n_threads, const RunHooks& hooks, Com
     }
   }
   outcome.topics_table = format_topics(topics, training.vocab());
+  for (const TopicSummary& topic : topics) {
+    saved.umass.push_back(topic.umass);
+    saved.npmi.push_back(topic.npmi);
+  }
 
   saved.model = model;
   saved.vocab = training.vocab();

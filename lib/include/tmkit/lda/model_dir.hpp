@@ -56,6 +56,9 @@ struct SavedModel {
   /// How often each word occurs in the fitted documents (term_frequency.npy; V values), so that a
   /// report needs no corpus. Empty for a model written before tmkit recorded it.
   arma::vec term_frequency;
+  /// Each topic's UMass and NPMI coherence as the fit computed them (model.json "coherence"; NaN
+  /// where undefined). Empty for a model written before tmkit recorded them.
+  std::vector<double> umass, npmi;
   /// When gamma.npy and docs.tsv were streamed into the output directory already (an online fit
   /// over a corpus on disk): model.gamma and doc_ids/labels are then empty and this is D.
   std::size_t streamed_docs = 0;
