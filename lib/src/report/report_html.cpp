@@ -143,7 +143,7 @@ function drawMap() {
     const circle = document.createElementNS(svgNS, "circle");
     circle.setAttribute("cx", size / 2 + (t.x - cx) * scale);
     circle.setAttribute("cy", size / 2 - (t.y - cy) * scale);
-    circle.setAttribute("r", 4 + 36 * Math.sqrt(t.share / maxShare));  // area ~ share
+    circle.setAttribute("r", 40 * Math.sqrt(t.share / maxShare));  // area proportional to share
     circle.dataset.topic = k;
     const title = document.createElementNS(svgNS, "title");
     title.textContent = "topic " + k + " (" + (100 * t.share).toFixed(1) + "%): " + topWords(k, 8);
