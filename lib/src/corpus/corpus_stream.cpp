@@ -459,16 +459,13 @@ bool FileCorpusStream::next(std::size_t max_docs, DocumentBatch& batch) {
 
 std::string FileCorpusStream::doc_table_line(std::size_t d) {
   if (docs_path_.empty()) return std::to_string(d + 1) + "\t";
-  if (d < docs_next_ || !docs_.is_open()) {
-    docs_.close();
-    docs_.clear();
-    docs_.open(docs_path_);
-    if (!docs_) throw InputError(docs_path_, "cannot be opened for reading");
+  if (d < docs_next_ || !docs_) {
+    docs_ = std::make_unique<InputFile>(docs_path_);  // decompressed when compressed
     docs_next_ = 0;
   }
   std::string line;
   while (docs_next_ <= d) {
-    if (!std::getline(docs_, line)) {
+    if (!std::getline(*docs_, line)) {
       throw InputError(docs_path_, "has " + std::to_string(docs_next_) +
                                        " lines; expected one per document (" +
                                        std::to_string(n_docs_) + ")");

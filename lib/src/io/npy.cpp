@@ -176,6 +176,10 @@ NpyArray read_npy(const std::string& path) {
     }
   }
   const char order = descr[0];
+  if (order != '<' && order != '>' && order != '=' && order != '|') {
+    throw InputError(path, "npy dtype '" + descr +
+                               "' has no byte order; expected it to start with <, >, = or |");
+  }
   const std::string kind = descr.substr(1);
   std::size_t item = 0;
   if (kind == "f8" || kind == "i8")
@@ -230,6 +234,7 @@ arma::mat read_npy_matrix(const std::string& path) {
   const NpyArray array = read_npy(path);
   const std::size_t rows = array.shape.size() == 2 ? array.shape[0] : 1;
   const std::size_t cols = array.shape.size() == 2 ? array.shape[1] : array.shape[0];
+  if (array.data.empty()) return arma::mat(rows, cols);  // no data to point at (found by fuzzing)
   // The row-major data is the column-major store of the transpose.
   const arma::mat transposed(array.data.data(), cols, rows);
   return transposed.t();

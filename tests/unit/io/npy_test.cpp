@@ -77,12 +77,18 @@ BOOST_AUTO_TEST_CASE(damaged_files_are_refused) {
   }
   // Found by fuzzing: an empty or unquoted dtype read past its end; a shape whose element count
   // overflows wrapped to 0 and passed the data-size check.
-  for (const char* descr : {"\"\"", "''", "'<'", "<f8", "'<f8\""}) {
+  for (const char* descr : {"\"\"", "''", "'<'", "<f8", "'<f8\"", "'(f8'"}) {
     const std::string header =
         std::string("{'descr': ") + descr + ", 'fortran_order': False, 'shape': (1,), }";
     dir.write("descr.npy", npy_bytes(header, std::string(8, '\0')));
     BOOST_CHECK_THROW(tmkit::read_npy(dir.file("descr.npy")), tmkit::InputError);
   }
+  // An empty array reads as an empty matrix of its shape (it pointed Armadillo at no data).
+  dir.write("empty.npy",
+            npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }", ""));
+  const arma::mat empty = tmkit::read_npy_matrix(dir.file("empty.npy"));
+  BOOST_TEST(empty.n_rows == 0u);
+  BOOST_TEST(empty.n_cols == 3u);
   dir.write("huge.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, "
                                   "'shape': (4294967296, 4294967296), }",
                                   ""));

@@ -18,6 +18,7 @@
 #include "tmkit/corpus/corpus.hpp"
 #include "tmkit/corpus/corpus_io.hpp"
 #include "tmkit/corpus/tmc.hpp"
+#include "tmkit/io/input_file.hpp"
 
 namespace tmkit {
 
@@ -107,8 +108,8 @@ class FileCorpusStream : public DocumentSource {
   std::uint64_t n_tokens_ = 0;
   std::string fingerprint_;
   std::unique_ptr<Parser> parser_;
-  std::string docs_path_;  ///< "id<TAB>label" table beside the corpus, "" when none
-  std::ifstream docs_;
+  std::string docs_path_;            ///< "id<TAB>label" table beside the corpus, "" when none
+  std::unique_ptr<InputFile> docs_;  ///< the table, read forward as documents are asked for
   std::size_t docs_next_ = 0;
 };
 
