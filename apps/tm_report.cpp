@@ -16,7 +16,8 @@ const cli::AppHelp kHelp = {
     "tm-report --model DIR --out PAGE.html [options]",
     "  tm-report --model kjv-model --out kjv.html             open kjv.html in any browser\n"
     "  tm-report --model kjv-model --select kjv-select --cluster kjv-clusters --out kjv.html\n"
-    "  tm-report --model m --terms 20 --documents 50 --out m.html\n"};
+    "  tm-report --model m --terms 20 --documents 50 --out m.html\n"
+    "  tm-report --model news-model --groups months.txt --out news.html   topic drift by month\n"};
 
 int report_main(int argc, char** argv) {
   namespace po = cli::po;
@@ -33,6 +34,12 @@ int report_main(int argc, char** argv) {
       "tm-select's output directory: add its curves of every criterion against K")(
       "cluster", po::value<std::string>(&plan.cluster),
       "tm-cluster's output directory: add its dendrogram and cluster summary")(
+      "groups", po::value<std::string>(&plan.groups),
+      "one group label (a month, a source) per document, in document order: add the topic drift "
+      "between consecutive groups (as tm-similarity --groups)")(
+      "drift-threshold",
+      po::value<double>(&plan.drift_threshold)->default_value(plan.drift_threshold, "0.05"),
+      "with --groups: JS between consecutive groups flagged as drift")(
       "terms", po::value<std::size_t>(&plan.top_terms)->default_value(plan.top_terms),
       "terms shown per topic")(
       "documents", po::value<std::size_t>(&plan.top_documents)->default_value(plan.top_documents),

@@ -24,6 +24,7 @@ all=(uci ldac mm text tmc npy matrix pointwise word_lists model_dir checkpoint)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
+command -v clang++ > /dev/null || { echo "fuzz.sh: needs clang (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 build=build/fuzz
 CC=clang CXX=clang++ cmake -S . -B "$build" -DTMKIT_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTMKIT_SANITIZE=address,undefined -DTMKIT_FORCE_ASSERTS=ON -DTMKIT_OPENMP=OFF -DTMKIT_MPI=OFF \
@@ -34,7 +35,7 @@ results=bench/results/fuzz.md
 {
   echo "# Fuzzing tmkit's readers"
   echo
-  echo "\`bash bench/fuzz.sh ${*:-}\` ($limit_text), $(date -u +%Y-%m-%d), clang $(clang --version | head -1 | grep -o '[0-9]*\.[0-9.]*' | head -1), libFuzzer with ASan + UBSan."
+  echo "\`bash bench/fuzz.sh\` ($limit_text; last run: ${*:-every target}), $(date -u +%Y-%m-%d), clang $(clang --version | head -1 | grep -o '[0-9]*\.[0-9.]*' | head -1), libFuzzer with ASan + UBSan. Rows of targets not in the last run are from earlier runs."
   echo
   echo "| target | executions | seconds | edges | features | inputs kept | findings |"
   echo "|---|---|---|---|---|---|---|"
@@ -62,5 +63,11 @@ for target in "${targets[@]}"; do
   echo "| $target | $runs | $seconds | $edges | $features | $kept | $found |" >> "$results.new"
   echo "fuzz: $target: $runs executions in $seconds s, $edges edges, findings: $found" >&2
 done
+# Targets not run this time keep their last row (so that runs of single targets add up).
+if [ -f "$results" ]; then
+  for target in "${all[@]}"; do
+    grep -q "^| $target |" "$results.new" || grep "^| $target |" "$results" >> "$results.new" || true
+  done
+fi
 mv "$results.new" "$results"
 cat "$results"

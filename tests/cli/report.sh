@@ -87,6 +87,24 @@ docs3=$(field docs3)
 [ "$(echo "$docs3" | grep -o '","' | wc -l)" = 19 ] && [ "$docs3" != "$(field docs0)" ] \
   && pass "the clicked topic lists its own 20 documents" || fail "documents: $docs3 vs $(field docs0)"
 
+# Topic drift between groups (here the book of each chapter), as tm-similarity --groups computes it.
+cut -f2 model/docs.tsv > books.txt
+"$BIN/tm-report" --model model --groups books.txt --out drift.html > /dev/null || fail "--groups"
+"$BIN/tm-similarity" --model model --groups books.txt --out drift.tsv --quiet > /dev/null 2>&1 || fail "drift"
+grep -q 'id="drift"' drift.html && grep -qF "$(sed -n 2p drift.tsv | sed 's/>/\&gt;/g')" drift.html \
+  && pass "the drift panel holds tm-similarity's drift table" || fail "drift panel"
+
+# A model of raw text that is still where the fit read it: the listed documents show their text.
+for i in $(seq 1 40); do
+  if [ $((i % 2)) -eq 0 ]; then words="river boat water fish shore net sail harbour"; else words="bread oven flour baker wheat dough salt yeast"; fi
+  printf 'doc%s\tgroup%s\t%s number %s %s\n' "$i" $((i % 2)) "$words" "$i" "$words" >> texts.tsv
+done
+"$BIN/tm-fit" --corpus texts.tsv --columns id-label-text --min-df 1 -k 2 --passes 10 --out text_model --quiet \
+  > /dev/null || fail "text fit"
+"$BIN/tm-report" --model text_model --out text.html > /dev/null || fail "text report"
+grep -qE '"doc[0-9]+","group[01]","(river boat|bread oven)[a-z ]* number [0-9]+ ' text.html \
+  && pass "documents of a raw-text model carry the start of their text" || fail "no snippets"
+
 # Bad input: nothing written.
 expect_exit 2 'old/model.json: records no term frequencies' old_model \
   -- bash -c "cp -r model old && rm old/term_frequency.npy && sed -i '/term_frequency.npy/d' old/model.json && \"$BIN/tm-report\" --model old --out old.html"

@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <numeric>
 
 #include "tmkit/core/error.hpp"
+#include "tmkit/corpus/corpus_io.hpp"
 #include "tmkit/divergence/divergence.hpp"
+#include "tmkit/divergence/row_set.hpp"
+#include "tmkit/divergence/topic_drift.hpp"
 #include "tmkit/io/io.hpp"
 #include "tmkit/io/output_guard.hpp"
 #include "tmkit/lda/model_dir.hpp"
@@ -90,6 +94,55 @@ std::string read_output_file(const std::string& dir, const std::string& option,
   return read_file(dir + "/" + name);
 }
 
+// The first `max_bytes` of `text` (cut at a character boundary), its runs of white space made one
+// space, with "…" when cut.
+std::string snippet_of(const std::string& text, std::size_t max_bytes) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+    if (out.size() >= max_bytes) break;
+  }
+  if (out.size() < max_bytes) return out;
+  // Drop a character the cut split: its continuation bytes, then its lead byte.
+  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+  if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80) != 0) out.pop_back();
+  return out + "\u2026";
+}
+
+// Snippets of the listed documents from the raw text the model was fitted on, when it is still
+// there; none when it is not (a report needs no corpus).
+std::map<std::size_t, std::string> text_snippets(const SavedModel& saved,
+                                                 const std::vector<ReportTopic>& topics) {
+  std::map<std::size_t, std::string> snippets;
+  std::error_code ec;
+  if (!saved.corpus.has_text_options || !std::filesystem::exists(saved.corpus.path, ec)) {
+    return snippets;
+  }
+  std::map<std::string, std::size_t> listed;  // document id -> index
+  for (const ReportTopic& topic : topics) {
+    for (std::size_t d : topic.documents) listed.emplace(saved.doc_ids[d], d);
+  }
+  try {
+    const auto documents =
+        read_text_documents(saved.corpus.path, parse_corpus_format(saved.corpus.format),
+                            saved.corpus.text_options.columns);
+    for (const TextDocument& document : documents) {
+      const auto it = listed.find(document.id);
+      if (it != listed.end()) snippets[it->second] = snippet_of(document.text, 240);
+    }
+  } catch (const InputError&) {
+    snippets.clear();  // the text changed since the fit: no snippets rather than wrong ones
+  }
+  return snippets;
+}
+
 }  // namespace
 
 ReportData build_report(const ReportPlan& plan) {
@@ -130,10 +183,12 @@ ReportData build_report(const ReportPlan& plan) {
   data.log_marginal.resize(n_words);
   for (std::size_t w = 0; w < n_words; ++w) data.log_marginal[w] = std::log(marginal[w]);
 
-  // The map: classical MDS of the topics' JS distances (tm-similarity --topics --metric jsd).
+  // The map: classical MDS of the topics' JS distances, the numbers tm-similarity --topics --metric
+  // jsd gives (the same rows, prepared the same way).
   DivergenceOptions jsd;
   jsd.metric = Metric::jsd;
-  const arma::mat distances = divergence_matrix(arma::mat(phi.t()), jsd);
+  const arma::mat distances =
+      divergence_matrix(load_rows(plan.model, "", true, RowPolicy{}).columns, jsd);
   const arma::mat coordinates =
       n_topics >= 2 ? classical_mds(distances) : arma::mat(1, 2, arma::fill::zeros);
 
@@ -175,6 +230,15 @@ ReportData build_report(const ReportPlan& plan) {
     }
   }
 
+  data.snippets = text_snippets(saved, data.topics);
+  if (!plan.groups.empty()) {
+    // As tm-similarity --groups computes it, from the same prepared rows.
+    const TopicDrift drift =
+        compute_topic_drift(load_rows(plan.model, "", false, RowPolicy{}).columns,
+                            read_group_labels(plan.groups), plan.drift_threshold);
+    data.drift_svg = render_topic_drift(drift);
+    data.drift_note = format_topic_drift(drift);
+  }
   data.elbo_svg = read_file(plan.model + "/elbo.svg");
   if (!plan.select.empty()) {
     data.selection_svg =
@@ -204,9 +268,11 @@ std::string run_report(const ReportPlan& plan) {
   if (plan.model.empty() || plan.out.empty()) {
     throw UsageError("a report needs a model directory and an output file");
   }
-  check_output_file(
-      "out", plan.out,
-      {{"--model", plan.model}, {"--select", plan.select}, {"--cluster", plan.cluster}});
+  check_output_file("out", plan.out,
+                    {{"--model", plan.model},
+                     {"--select", plan.select},
+                     {"--cluster", plan.cluster},
+                     {"--groups", plan.groups}});
   const ReportData data = build_report(plan);
   const std::string page = render_report(data, plan.top_terms);
   write_file_atomically(plan.out, page);

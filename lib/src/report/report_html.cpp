@@ -32,7 +32,9 @@ json page_data(const ReportData& data, std::size_t top_terms) {
       docs.push_back({d, topic.document_shares[i]});
       const std::string id = std::to_string(d);
       if (!documents.contains(id)) {
-        documents[id] = {data.doc_ids[d], data.labels.empty() ? std::string() : data.labels[d]};
+        const auto snippet = data.snippets.find(d);
+        documents[id] = {data.doc_ids[d], data.labels.empty() ? std::string() : data.labels[d],
+                         snippet == data.snippets.end() ? std::string() : snippet->second};
       }
     }
     topics.push_back({{"share", topic.share},
@@ -107,6 +109,7 @@ h2 { font-size: 15px; margin: 4px 0 8px; }
 #terms .all, #terms .topic { position: absolute; left: 0; top: 0; height: 13px; }
 #terms .all { background: #c9d3df; } #terms .topic { background: #d9534f; }
 #documents li { margin: 2px 0; } #documents .share { color: #666; }
+#documents .snippet { color: #555; font-size: 12px; }
 .wide { grid-column: 1 / -1; } pre { white-space: pre-wrap; font-size: 12px; }
 .legend span { display: inline-block; width: 12px; height: 10px; margin: 0 4px 0 10px; }
 )CSS";
@@ -191,7 +194,7 @@ function drawDocuments() {
   const list = document.getElementById("documents");
   list.textContent = "";
   for (const [d, share] of data.topics[state.topic].docs) {
-    const [id, label] = data.documents[d];
+    const [id, label, snippet] = data.documents[d];
     const item = document.createElement("li");
     item.dataset.doc = id;
     item.textContent = id + (label ? " — " + label : "") + " ";
@@ -199,6 +202,12 @@ function drawDocuments() {
     part.className = "share";
     part.textContent = (100 * share).toFixed(1) + "%";
     item.appendChild(part);
+    if (snippet) {
+      const text = document.createElement("div");
+      text.className = "snippet";
+      text.textContent = snippet;
+      item.appendChild(text);
+    }
     list.appendChild(item);
   }
 }
@@ -259,6 +268,11 @@ std::string render_report(const ReportData& data, std::size_t top_terms) {
   if (!data.dendrogram_svg.empty()) {
     page += "<section class=\"wide\" id=\"clusters\"><h2>Document clusters (tm-cluster)</h2>" +
             inline_svg(data.dendrogram_svg) + "<pre>" + html_escape(data.cluster_note) +
+            "</pre></section>\n";
+  }
+  if (!data.drift_svg.empty()) {
+    page += "<section class=\"wide\" id=\"drift\"><h2>Topic drift between groups</h2>" +
+            inline_svg(data.drift_svg) + "<pre>" + html_escape(data.drift_note) +
             "</pre></section>\n";
   }
   page += "</main>\n<script type=\"application/json\" id=\"tmkit-data\">" +

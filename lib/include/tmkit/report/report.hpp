@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct ReportPlan {
   std::string out;                 ///< the HTML file (written complete or not at all)
   std::string select;              ///< tm-select's output directory, or ""
   std::string cluster;             ///< tm-cluster's output directory, or ""
+  std::string groups;              ///< one group label per document (tm-similarity --groups), or ""
+  double drift_threshold = 0.05;   ///< JS between consecutive groups flagged as drift
   std::size_t top_terms = 30;      ///< terms shown per topic, at every lambda
   std::size_t top_documents = 20;  ///< documents listed per topic
 };
@@ -57,6 +60,11 @@ struct ReportData {
   std::string selection_note;                ///< the K each criterion chose, or ""
   std::string dendrogram_svg;                ///< tm-cluster's dendrogram, or ""
   std::string cluster_note;                  ///< the clusters' sizes and top topics, or ""
+  std::string drift_svg;   ///< topic drift between the groups (tm-similarity's chart), or ""
+  std::string drift_note;  ///< its table, or ""
+  /// The start of each listed document's text, by document index, when the model was fitted on
+  /// raw text that is still where model.json says (the documents matched by id).
+  std::map<std::size_t, std::string> snippets;
 };
 
 /// Reads the model directory (and the optional ones) and computes the page's numbers. InputError
