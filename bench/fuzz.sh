@@ -39,7 +39,7 @@ results=bench/results/fuzz.md
   echo
   echo "| target | executions | seconds | edges | features | inputs kept | findings |"
   echo "|---|---|---|---|---|---|---|"
-} > "$results.new"
+} > "$build/fuzz.md.new"
 for target in "${targets[@]}"; do
   corpus=$build/corpus/$target
   findings=$build/findings/$target
@@ -60,14 +60,14 @@ for target in "${targets[@]}"; do
   kept=$(find "$corpus" -type f | wc -l)
   found=$(find "$findings" -type f | wc -l)
   [ "$status" -eq 0 ] || [ "$found" -gt 0 ] || found="exit $status (see $log)"
-  echo "| $target | $runs | $seconds | $edges | $features | $kept | $found |" >> "$results.new"
+  echo "| $target | $runs | $seconds | $edges | $features | $kept | $found |" >> "$build/fuzz.md.new"
   echo "fuzz: $target: $runs executions in $seconds s, $edges edges, findings: $found" >&2
 done
 # Targets not run this time keep their last row (so that runs of single targets add up).
 if [ -f "$results" ]; then
   for target in "${all[@]}"; do
-    grep -q "^| $target |" "$results.new" || grep "^| $target |" "$results" >> "$results.new" || true
+    grep -q "^| $target |" "$build/fuzz.md.new" || grep "^| $target |" "$results" >> "$build/fuzz.md.new" || true
   done
 fi
-mv "$results.new" "$results"
+mv "$build/fuzz.md.new" "$results"
 cat "$results"

@@ -60,6 +60,41 @@ BOOST_AUTO_TEST_CASE(terms_rank_as_tm_topics_at_every_slider_position) {
   }
 }
 
+// Relevance computed here from lambda alone (phi_kw = lambda_kw / sum_w lambda_kw, shares from the
+// topics' pseudo-counts beyond the prior, p(w) = sum_k share_k phi_kw): the page's top terms are
+// the best-scoring words of the whole vocabulary, in order (to rounding: 1e-12).
+BOOST_AUTO_TEST_CASE(terms_are_the_most_relevant_words_by_a_direct_computation) {
+  Fitted f;
+  tmkit::ReportPlan plan;
+  plan.model = f.model;
+  plan.top_terms = 15;
+  const tmkit::ReportData data = tmkit::build_report(plan);
+  const tmkit::LdaModel& model = tmkit::load_model(f.model).model;
+  const arma::mat phi = arma::normalise(model.lambda, 1, 1);
+  arma::vec mass = arma::sum(model.lambda, 1) - static_cast<double>(model.n_words()) * model.eta;
+  const arma::vec share = mass / arma::accu(mass);
+  const arma::rowvec marginal = share.t() * phi;
+  for (const double lambda : {0.0, 0.25, 0.6, 1.0}) {
+    for (std::size_t k = 0; k < data.topics.size(); ++k) {
+      const arma::rowvec score =
+          lambda * arma::log(phi.row(k)) + (1 - lambda) * arma::log(phi.row(k) / marginal);
+      const auto words = tmkit::rank_terms(data, data.topics[k], lambda, 15);
+      BOOST_REQUIRE(words.size() == 15u);
+      for (std::size_t i = 1; i < words.size(); ++i) {
+        BOOST_TEST(score[words[i]] <= score[words[i - 1]] + 1e-12);
+      }
+      double best_left_out = -arma::datum::inf;
+      for (std::size_t w = 0; w < model.n_words(); ++w) {
+        if (std::find(words.begin(), words.end(), w) == words.end()) {
+          best_left_out = std::max(best_left_out, score[w]);
+        }
+      }
+      BOOST_TEST(best_left_out <= score[words.back()] + 1e-12,
+                 "topic " << k << " lambda " << lambda);
+    }
+  }
+}
+
 // Shares, documents, term frequencies and the map, each against a direct computation.
 BOOST_AUTO_TEST_CASE(numbers_match_direct_computations) {
   Fitted f;
