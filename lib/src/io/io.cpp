@@ -16,6 +16,7 @@
 #include "detail/utf8.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/interrupt.hpp"
+#include "tmkit/core/memory_limit.hpp"
 #include "tmkit/io/input_file.hpp"
 
 namespace tmkit {
@@ -34,11 +35,19 @@ std::string read_file(const std::string& path) {
   if (compression_of_file(path) != Compression::none) {
     // Decompressed as it is read, the size not known beforehand. (Not `<< rdbuf()`, which would
     // swallow a decoding error.)
+    // Content larger than half the machine's memory is refused before it is held (a
+    // decompression bomb: a few MB of gzip can decompress to terabytes).
     InputFile in(path);
     std::string content;
     std::vector<char> piece(std::size_t(1) << 16);
+    const double limit = machine_memory() / 2;
     while (in) {
       in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+      if (static_cast<double>(content.size() + piece.size()) > limit) {
+        throw InputError(path,
+                         "decompresses to more than half this machine's memory; expected a "
+                         "smaller file (is it what it should be?)");
+      }
       content.append(piece.data(), static_cast<std::size_t>(in.gcount()));
     }
     return content;
