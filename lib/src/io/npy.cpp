@@ -170,8 +170,11 @@ NpyArray read_npy(const std::string& path) {
   // Elements and bytes the shape announces, refused when they overflow (a shape of 2^32 x 2^32
   // would otherwise wrap to 0 and pass the size check below with no data).
   std::size_t count = 1;
+  // Each dimension is bounded too: a shape (0, 10^16) holds no element but would have readers
+  // walk 10^16 empty columns (found by fuzzing: a 10 s hang).
   for (std::size_t n : array.shape) {
-    if (__builtin_mul_overflow(count, n, &count) || count > (std::size_t(1) << 60)) {
+    if (__builtin_mul_overflow(count, n, &count) || count > (std::size_t(1) << 60) ||
+        n > (std::size_t(1) << 40)) {
       throw InputError(path, "npy shape " + shape_str + " is larger than any file can hold");
     }
   }
@@ -220,7 +223,7 @@ NpyArray read_npy(const std::string& path) {
       array.data[i] = v;
     }
   }
-  if (fortran.find("True") != std::string::npos && array.shape.size() == 2) {
+  if (fortran.find("True") != std::string::npos && array.shape.size() == 2 && count > 0) {
     const std::size_t rows = array.shape[0], cols = array.shape[1];
     std::vector<double> c_order(count);
     for (std::size_t j = 0; j < cols; ++j)

@@ -89,6 +89,10 @@ BOOST_AUTO_TEST_CASE(damaged_files_are_refused) {
   const arma::mat empty = tmkit::read_npy_matrix(dir.file("empty.npy"));
   BOOST_TEST(empty.n_rows == 0u);
   BOOST_TEST(empty.n_cols == 3u);
+  dir.write("wide.npy", npy_bytes("{'descr': '<f4', 'fortran_order': True, "
+                                  "'shape': (0, 88888888888888888), }",
+                                  ""));
+  BOOST_CHECK_THROW(tmkit::read_npy(dir.file("wide.npy")), tmkit::InputError);
   dir.write("huge.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, "
                                   "'shape': (4294967296, 4294967296), }",
                                   ""));
