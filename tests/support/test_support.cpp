@@ -12,7 +12,9 @@
 #include <fstream>
 #include <numeric>
 
+#include "tmkit/corpus/corpus_io.hpp"
 #include "tmkit/divergence/assignment.hpp"
+#include "tmkit/lda/run_fit.hpp"
 
 namespace tmkit::test {
 namespace fs = std::filesystem;
@@ -38,6 +40,19 @@ std::string ScratchDir::write(const std::string& name, const std::string& conten
   std::ofstream out(path, std::ios::binary);
   out << contents;
   return path;
+}
+
+std::string write_and_fit(const ScratchDir& dir, const SyntheticSpec& spec, const std::string& name,
+                          std::size_t passes) {
+  const std::string corpus = dir.file("docword." + name + ".txt");
+  write_corpus(generate_lda_corpus(spec).corpus, CorpusFormat::uci, companion_paths(corpus));
+  FitPlan plan;
+  plan.corpus = corpus;
+  plan.fit.n_topics = spec.n_topics;
+  plan.fit.max_passes = passes;
+  plan.out = dir.file("model");
+  run_fit(plan, 1);
+  return corpus;
 }
 
 std::string compress(const std::string& contents, Compression compression) {

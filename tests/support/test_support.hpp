@@ -33,6 +33,12 @@ class ScratchDir {
   std::string path_;
 };
 
+/// A corpus drawn from `spec` written as UCI to dir/docword.NAME.txt (with vocab.NAME.txt and
+/// docs.NAME.tsv), and a batch model of spec.n_topics topics fitted to it for at most `passes`
+/// passes on one thread in dir/model. Returns the corpus's path.
+std::string write_and_fit(const ScratchDir& dir, const SyntheticSpec& spec, const std::string& name,
+                          std::size_t passes);
+
 /// `contents` compressed as the gzip, bzip2 or xz tools would (one stream), by zlib, libbz2 and
 /// liblzma directly: the input of the decompression tests.
 std::string compress(const std::string& contents, Compression compression);

@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <string_view>
 
 #include "tmkit/core/error.hpp"

@@ -23,11 +23,6 @@ namespace {
 // The slider's grid: lambda = step / kGridSteps.
 constexpr int kGridSteps = 100;
 
-double relevance(double lambda, double log_phi, double log_marginal) {
-  // Spelled as summarize_topics spells it, so that both round alike (and the page's script too).
-  return lambda * log_phi + (1.0 - lambda) * (log_phi - log_marginal);
-}
-
 // The top `n` of `words` by relevance at `lambda`, ties to the smaller word id.
 std::vector<WordId> top_by_relevance(std::vector<WordId> words, const double* log_phi_of_word,
                                      const std::vector<double>& log_marginal, double lambda,

@@ -1,6 +1,7 @@
 // The page of tm-report: a fixed template with the data of one model embedded as JSON.
 #include <nlohmann/json.hpp>
 
+#include "tmkit/io/svg.hpp"
 #include "tmkit/report/report.hpp"
 
 namespace tmkit {
@@ -68,29 +69,6 @@ std::string script_safe(std::string text) {
 std::string inline_svg(const std::string& svg) {
   const std::size_t start = svg.find("<svg");
   return start == std::string::npos ? std::string() : svg.substr(start);
-}
-
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 const char* const kStyle = R"CSS(
@@ -242,8 +220,8 @@ std::string render_report(const ReportData& data, std::size_t top_terms) {
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
       "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
       "<title>tmkit report: " +
-      html_escape(data.model) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
-  page += "<header><h1>tmkit report: " + html_escape(data.model) + "</h1><p>" +
+      xml_escape(data.model) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+  page += "<header><h1>tmkit report: " + xml_escape(data.model) + "</h1><p>" +
           std::to_string(data.topics.size()) + " topics, " + std::to_string(data.n_words) +
           " words, " + std::to_string(data.n_docs) + " documents</p></header>\n<main>\n";
   page +=
@@ -262,17 +240,17 @@ std::string render_report(const ReportData& data, std::size_t top_terms) {
           "</section>\n";
   if (!data.selection_svg.empty()) {
     page += "<section class=\"wide\" id=\"selection\"><h2>Choice of K (tm-select)</h2>" +
-            inline_svg(data.selection_svg) + "<pre>" + html_escape(data.selection_note) +
+            inline_svg(data.selection_svg) + "<pre>" + xml_escape(data.selection_note) +
             "</pre></section>\n";
   }
   if (!data.dendrogram_svg.empty()) {
     page += "<section class=\"wide\" id=\"clusters\"><h2>Document clusters (tm-cluster)</h2>" +
-            inline_svg(data.dendrogram_svg) + "<pre>" + html_escape(data.cluster_note) +
+            inline_svg(data.dendrogram_svg) + "<pre>" + xml_escape(data.cluster_note) +
             "</pre></section>\n";
   }
   if (!data.drift_svg.empty()) {
     page += "<section class=\"wide\" id=\"drift\"><h2>Topic drift between groups</h2>" +
-            inline_svg(data.drift_svg) + "<pre>" + html_escape(data.drift_note) +
+            inline_svg(data.drift_svg) + "<pre>" + xml_escape(data.drift_note) +
             "</pre></section>\n";
   }
   page += "</main>\n<script type=\"application/json\" id=\"tmkit-data\">" +

@@ -35,8 +35,7 @@ std::vector<TopicSummary> summarize_topics(const LdaModel& model, std::size_t n_
   for (std::size_t k = 0; k < n_topics; ++k) {
     for (std::size_t w = 0; w < n_words; ++w) {
       const double log_phi = std::log(phi(k, w));
-      score[w] =
-          relevance_lambda * log_phi + (1.0 - relevance_lambda) * (log_phi - std::log(marginal[w]));
+      score[w] = relevance(relevance_lambda, log_phi, std::log(marginal[w]));
     }
     std::iota(order.begin(), order.end(), 0);
     std::partial_sort(

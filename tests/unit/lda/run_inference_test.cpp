@@ -26,16 +26,8 @@ struct Fitted {
     spec.n_words = 60;
     spec.n_docs = 150;
     spec.mean_length = 40;
-    corpus = dir.file("docword.small.txt");
-    tmkit::write_corpus(
-        tmkit::generate_lda_corpus(spec).corpus, tmkit::CorpusFormat::uci,
-        tmkit::CorpusPaths{corpus, dir.file("vocab.small.txt"), dir.file("docs.small.tsv")});
-    tmkit::FitPlan plan;
-    plan.corpus = corpus;
-    plan.fit.n_topics = 3;
-    plan.fit.max_passes = 20;
-    plan.out = model = dir.file("model");
-    tmkit::run_fit(plan, 1);
+    corpus = tmkit::test::write_and_fit(dir, spec, "small", 20);
+    model = dir.file("model");
   }
 };
 

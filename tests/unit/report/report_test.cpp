@@ -24,15 +24,17 @@ struct Fitted {
     spec.n_words = 400;
     spec.n_docs = 300;
     spec.mean_length = 60;
-    const std::string corpus = dir.file("docword.r.txt");
-    tmkit::write_corpus(tmkit::generate_lda_corpus(spec).corpus, tmkit::CorpusFormat::uci,
-                        tmkit::companion_paths(corpus));
-    tmkit::FitPlan plan;
-    plan.corpus = corpus;
-    plan.fit.n_topics = 6;
-    plan.fit.max_passes = 15;
-    plan.out = model = dir.file("model");
-    tmkit::run_fit(plan, 1);
+    tmkit::test::write_and_fit(dir, spec, "r", 15);
+    model = dir.file("model");
+  }
+
+  // The report's data with `top_terms` terms and `top_documents` documents per topic.
+  tmkit::ReportData report(std::size_t top_terms = 30, std::size_t top_documents = 20) const {
+    tmkit::ReportPlan plan;
+    plan.model = model;
+    plan.top_terms = top_terms;
+    plan.top_documents = top_documents;
+    return tmkit::build_report(plan);
   }
 };
 
@@ -45,10 +47,7 @@ BOOST_AUTO_TEST_SUITE(report)
 // computation over the whole vocabulary produces. A word missing from the candidates would show.
 BOOST_AUTO_TEST_CASE(terms_rank_as_tm_topics_at_every_slider_position) {
   Fitted f;
-  tmkit::ReportPlan plan;
-  plan.model = f.model;
-  plan.top_terms = 12;
-  const tmkit::ReportData data = tmkit::build_report(plan);
+  const tmkit::ReportData data = f.report(12);
   const tmkit::SavedModel saved = tmkit::load_model(f.model);
   for (int step = 0; step <= 100; ++step) {
     const double lambda = step / 100.0;
@@ -65,11 +64,9 @@ BOOST_AUTO_TEST_CASE(terms_rank_as_tm_topics_at_every_slider_position) {
 // the best-scoring words of the whole vocabulary, in order (to rounding: 1e-12).
 BOOST_AUTO_TEST_CASE(terms_are_the_most_relevant_words_by_a_direct_computation) {
   Fitted f;
-  tmkit::ReportPlan plan;
-  plan.model = f.model;
-  plan.top_terms = 15;
-  const tmkit::ReportData data = tmkit::build_report(plan);
-  const tmkit::LdaModel& model = tmkit::load_model(f.model).model;
+  const tmkit::ReportData data = f.report(15);
+  const tmkit::SavedModel saved = tmkit::load_model(f.model);
+  const tmkit::LdaModel& model = saved.model;
   const arma::mat phi = arma::normalise(model.lambda, 1, 1);
   arma::vec mass = arma::sum(model.lambda, 1) - static_cast<double>(model.n_words()) * model.eta;
   const arma::vec share = mass / arma::accu(mass);
@@ -98,10 +95,7 @@ BOOST_AUTO_TEST_CASE(terms_are_the_most_relevant_words_by_a_direct_computation) 
 // Shares, documents, term frequencies and the map, each against a direct computation.
 BOOST_AUTO_TEST_CASE(numbers_match_direct_computations) {
   Fitted f;
-  tmkit::ReportPlan plan;
-  plan.model = f.model;
-  plan.top_documents = 7;
-  const tmkit::ReportData data = tmkit::build_report(plan);
+  const tmkit::ReportData data = f.report(30, 7);
   const tmkit::SavedModel saved = tmkit::load_model(f.model);
   const auto summaries = tmkit::summarize_topics(saved.model, 1);
   const arma::mat theta = tmkit::document_topic_distributions(saved.model);
@@ -134,10 +128,8 @@ BOOST_AUTO_TEST_CASE(numbers_match_direct_computations) {
 // loads from elsewhere.
 BOOST_AUTO_TEST_CASE(the_page_embeds_the_data_and_needs_no_network) {
   Fitted f;
-  tmkit::ReportPlan plan;
-  plan.model = f.model;
-  const tmkit::ReportData data = tmkit::build_report(plan);
-  const std::string page = tmkit::render_report(data, plan.top_terms);
+  const tmkit::ReportData data = f.report();
+  const std::string page = tmkit::render_report(data, 30);
   BOOST_TEST(page.find("default-src 'none'") != std::string::npos);
   BOOST_TEST(page.find("src=\"http") == std::string::npos);
   const std::string open = "<script type=\"application/json\" id=\"tmkit-data\">";
@@ -158,7 +150,7 @@ BOOST_AUTO_TEST_CASE(the_page_embeds_the_data_and_needs_no_network) {
   // A word that would close the script element is escaped.
   tmkit::ReportData tricky = data;
   tricky.vocab[data.topics[0].terms[0].word] = "</script><b>";
-  const std::string escaped = tmkit::render_report(tricky, plan.top_terms);
+  const std::string escaped = tmkit::render_report(tricky, 30);
   BOOST_TEST(escaped.find("</script><b>") == std::string::npos);
   BOOST_TEST(escaped.find("<\\/script><b>") != std::string::npos);
 }

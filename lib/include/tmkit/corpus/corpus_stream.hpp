@@ -10,7 +10,6 @@
 #include <armadillo>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>

@@ -24,6 +24,14 @@ struct TopicSummary {
   double npmi = std::numeric_limits<double>::quiet_NaN();
 };
 
+/// Relevance of a word to a topic (Sievert & Shirley 2014): lambda log phi_kw + (1 - lambda)
+/// log(phi_kw / p_w), from log phi_kw and log p_w. Every ranking by relevance (summarize_topics,
+/// tm-report's page, whose script spells it with the same operations) goes through this form, so
+/// all round alike.
+inline double relevance(double lambda, double log_phi, double log_marginal) {
+  return lambda * log_phi + (1.0 - lambda) * (log_phi - log_marginal);
+}
+
 /// Top `n_top` words of every topic ranked by relevance
 ///   r(w, k) = lambda_r log phi_kw + (1 - lambda_r) log(phi_kw / p_w),
 /// where phi = E[beta] and p_w = sum_k share_k phi_kw is the model's marginal word distribution.
