@@ -20,7 +20,8 @@ inline void fuzz_formal_corpus(CorpusFormat format, const char* file_name, std::
   CorpusReadOptions options;
   options.format = format;
   options.vocab_path = write_scratch("vocab.txt", vocab_bytes.empty() ? words : vocab_bytes);
-  std::size_t docs = 0, tokens = 0;
+  std::size_t docs = 0;
+  double tokens = 0;
   bool read = false;
   expect_clean([&] {
     const Corpus corpus = read_corpus(path, options);

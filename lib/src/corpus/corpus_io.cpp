@@ -666,6 +666,7 @@ void append_number(std::string& out, std::uint64_t value) {
 }  // namespace
 
 void write_corpus(const Corpus& corpus, CorpusFormat format, const CorpusPaths& paths) {
+  require_file_counts(corpus);
   if (format == CorpusFormat::tmc) {
     write_tmc(corpus, paths.corpus);
     return;
@@ -688,7 +689,7 @@ void write_corpus(const Corpus& corpus, CorpusFormat format, const CorpusPaths& 
         body += ' ';
         append_number(body, doc.ids[i] + std::uint64_t{1});
         body += ' ';
-        append_number(body, doc.counts[i]);
+        append_number(body, static_cast<std::uint64_t>(doc.counts[i]));
         body += '\n';
       }
     }
@@ -700,7 +701,7 @@ void write_corpus(const Corpus& corpus, CorpusFormat format, const CorpusPaths& 
         body += ' ';
         append_number(body, doc.ids[i]);
         body += ':';
-        append_number(body, doc.counts[i]);
+        append_number(body, static_cast<std::uint64_t>(doc.counts[i]));
       }
       body += '\n';
     }

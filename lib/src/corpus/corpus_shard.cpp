@@ -34,7 +34,7 @@ CorpusShard read_corpus_shard(const std::string& path, const CorpusReadOptions& 
     shard.documents = file.read(range.first, range.last);
     shard.first_doc = range.first;
     shard.n_docs = file.n_docs();
-    shard.n_tokens = file.n_tokens();
+    shard.n_tokens = static_cast<double>(file.n_tokens());
     shard.fingerprint = file.fingerprint();
     if (comm.is_root()) {
       shard.doc_table.reserve(file.n_docs());

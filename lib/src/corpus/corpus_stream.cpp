@@ -38,6 +38,12 @@ void DocumentBatch::append(const DocView& doc) {
   offsets.push_back(ids.size());
 }
 
+void DocumentBatch::append(const TmcDocView& doc) {
+  ids.insert(ids.end(), doc.ids, doc.ids + doc.n);
+  counts.insert(counts.end(), doc.counts, doc.counts + doc.n);  // whole counts, exact in double
+  offsets.push_back(ids.size());
+}
+
 bool DocumentSource::next_part(std::size_t max_docs, std::size_t part_first, std::size_t part_last,
                                DocumentBatch& batch) {
   DocumentBatch whole;
@@ -90,7 +96,7 @@ bool TmcSource::next_part(std::size_t max_docs, std::size_t part_first, std::siz
   batch.clear(first);
   file_.check_documents(first, last);
   for (std::size_t d = first; d < last; ++d) {
-    const DocView doc = file_.doc(d);
+    const TmcDocView doc = file_.doc(d);
     if (doc.n == 0 && !keep_empty_) throw empty_document_error(file_.path(), d);
     batch.append(doc);
   }

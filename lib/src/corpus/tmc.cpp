@@ -104,14 +104,17 @@ void write_tmc(const Corpus& corpus, const std::string& path, std::size_t block_
   const std::size_t n_docs = corpus.n_docs(), n_nnz = corpus.n_nonzeros();
   const std::size_t n_blocks = (n_docs + block_docs - 1) / block_docs;
   std::vector<std::uint64_t> doc_offsets(n_docs + 1, 0);
+  require_file_counts(corpus);
   std::vector<WordId> ids;
-  std::vector<Count> counts;
+  std::vector<std::uint32_t> counts;
   ids.reserve(n_nnz);
   counts.reserve(n_nnz);
   for (std::size_t d = 0; d < n_docs; ++d) {
     const DocView doc = corpus.doc(d);
     ids.insert(ids.end(), doc.ids, doc.ids + doc.n);
-    counts.insert(counts.end(), doc.counts, doc.counts + doc.n);
+    for (std::size_t i = 0; i < doc.n; ++i) {
+      counts.push_back(static_cast<std::uint32_t>(doc.counts[i]));
+    }
     doc_offsets[d + 1] = ids.size();
   }
   std::string block_sums(32 * n_blocks, '\0');
@@ -120,7 +123,7 @@ void write_tmc(const Corpus& corpus, const std::string& path, std::size_t block_
     const std::uint64_t end = doc_offsets[std::min(n_docs, (b + 1) * block_docs)];
     Sha256 hash;
     hash.update(ids.data() + begin, (end - begin) * sizeof(WordId));
-    hash.update(counts.data() + begin, (end - begin) * sizeof(Count));
+    hash.update(counts.data() + begin, (end - begin) * sizeof(std::uint32_t));
     const auto digest = hash.digest();
     std::memcpy(&block_sums[32 * b], digest.data(), 32);
   }
@@ -134,7 +137,7 @@ void write_tmc(const Corpus& corpus, const std::string& path, std::size_t block_
   const Part parts[kSections] = {
       {doc_offsets.data(), doc_offsets.size() * 8, true},
       {ids.data(), ids.size() * sizeof(WordId), false},
-      {counts.data(), counts.size() * sizeof(Count), false},
+      {counts.data(), counts.size() * sizeof(std::uint32_t), false},
       {block_sums.data(), block_sums.size(), true},
       {vocab.offsets.data(), vocab.offsets.size() * 8, true},
       {vocab.bytes.data(), vocab.bytes.size(), true},
@@ -150,7 +153,7 @@ void write_tmc(const Corpus& corpus, const std::string& path, std::size_t block_
   put_u64(header, 16, n_docs);
   put_u64(header, 24, corpus.n_words());
   put_u64(header, 32, n_nnz);
-  put_u64(header, 40, corpus.n_tokens());
+  put_u64(header, 40, static_cast<std::uint64_t>(corpus.n_tokens()));
   put_u64(header, 48, block_docs);
   std::size_t at = kDataStart;
   for (int s = 0; s < kSections; ++s) {
@@ -288,7 +291,7 @@ TmcFile::TmcFile(const std::string& path) : path_(path) {
     }
     offsets_ = reinterpret_cast<const std::uint64_t*>(section_data(kDocOffsets));
     ids_ = reinterpret_cast<const WordId*>(section_data(kWordIds));
-    counts_ = reinterpret_cast<const Count*>(section_data(kCounts));
+    counts_ = reinterpret_cast<const std::uint32_t*>(section_data(kCounts));
     check_offsets(path, "document", offsets_, n_docs_, n_nonzeros_);
     for (const auto& [offsets, bytes] :
          {std::pair{kVocabOffsets, kVocabBytes}, std::pair{kIdOffsets, kIdBytes},
@@ -321,7 +324,7 @@ std::string TmcFile::string_at(int offsets_section, int bytes_section, std::size
 std::string TmcFile::doc_id(std::size_t d) const { return string_at(kIdOffsets, kIdBytes, d); }
 std::string TmcFile::label(std::size_t d) const { return string_at(kLabelOffsets, kLabelBytes, d); }
 
-DocView TmcFile::doc(std::size_t d) const noexcept {
+TmcDocView TmcFile::doc(std::size_t d) const noexcept {
   const std::size_t begin = offsets_[d];
   return {ids_ + begin, counts_ + begin, static_cast<std::size_t>(offsets_[d + 1] - begin)};
 }
@@ -332,7 +335,7 @@ void TmcFile::check_block(std::size_t b) {
   const std::uint64_t begin = offsets_[first], end = offsets_[last];
   Sha256 hash;
   hash.update(ids_ + begin, (end - begin) * sizeof(WordId));
-  hash.update(counts_ + begin, (end - begin) * sizeof(Count));
+  hash.update(counts_ + begin, (end - begin) * sizeof(std::uint32_t));
   std::array<unsigned char, 32> stored;
   std::memcpy(stored.data(), section_data(kBlockSums) + 32 * b, 32);
   if (hash.digest() != stored) {
@@ -341,7 +344,7 @@ void TmcFile::check_block(std::size_t b) {
                                 ": checksum does not match; the file is corrupted");
   }
   for (std::size_t d = first; d < last; ++d) {
-    const DocView view = doc(d);
+    const TmcDocView view = doc(d);
     for (std::size_t i = 0; i < view.n; ++i) {
       if (view.ids[i] >= vocab_.size() || (i > 0 && view.ids[i] <= view.ids[i - 1]) ||
           view.counts[i] == 0) {
@@ -372,13 +375,13 @@ Corpus TmcFile::read(std::size_t first, std::size_t last) {
   std::vector<std::string> ids, labels;
   std::vector<std::pair<WordId, Count>> entries;
   for (std::size_t d = first; d < last; ++d) {
-    const DocView view = doc(d);
+    const TmcDocView view = doc(d);
     entries.resize(view.n);
     for (std::size_t i = 0; i < view.n; ++i) entries[i] = {view.ids[i], view.counts[i]};
     corpus.add_document(entries, doc_id(d), label(d));
   }
-  if (first == 0 && last == n_docs_ && corpus.n_tokens() != n_tokens_) {
-    throw InputError(path_, "holds " + std::to_string(corpus.n_tokens()) +
+  if (first == 0 && last == n_docs_ && corpus.n_tokens() != static_cast<double>(n_tokens_)) {
+    throw InputError(path_, "holds " + std::to_string(static_cast<std::uint64_t>(corpus.n_tokens())) +
                                 " tokens; its header says " + std::to_string(n_tokens_) +
                                 " (the file is corrupted)");
   }

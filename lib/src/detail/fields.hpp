@@ -69,6 +69,10 @@ inline std::string quoted(std::string_view text) {
   return "\"" + shown + "\"";
 }
 
+// kMaxFileCount as an integer.
+constexpr std::uint64_t kMaxFileWholeCount = 4294967295;
+static_assert(static_cast<double>(kMaxFileWholeCount) == kMaxFileCount);
+
 // Parses a whole, positive (or non-negative when `allow_zero`) count or throws an InputError that
 // says which of the ways it is wrong.
 inline Count parse_count(std::string_view text, const std::string& path, std::size_t line,
@@ -76,7 +80,7 @@ inline Count parse_count(std::string_view text, const std::string& path, std::si
   const std::optional<std::uint64_t> parsed = parse_whole_number(text);
   const bool whole = parsed.has_value();
   const std::uint64_t value = parsed.value_or(0);
-  if (whole && value <= std::numeric_limits<Count>::max() && (value > 0 || allow_zero)) {
+  if (whole && value <= kMaxFileWholeCount && (value > 0 || allow_zero)) {
     return static_cast<Count>(value);  // the hot path: no message is built
   }
   const std::string expected = allow_zero ? "a non-negative integer" : "a positive integer";
@@ -93,10 +97,10 @@ inline Count parse_count(std::string_view text, const std::string& path, std::si
   if (value == 0 && !allow_zero) {
     throw InputError(path, line, "count \"0\" is not positive; expected " + expected);
   }
-  if (value > std::numeric_limits<Count>::max()) {
+  if (value > kMaxFileWholeCount) {
     throw InputError(path, line,
                      "count " + quoted(text) + " is too large; expected at most " +
-                         std::to_string(std::numeric_limits<Count>::max()));
+                         std::to_string(kMaxFileWholeCount));
   }
   return static_cast<Count>(value);
 }
@@ -182,7 +186,7 @@ inline Count parse_mm_count(std::string_view text, const std::string& path,
   const std::optional<double> number = parse_number(text);
   const double value = number.value_or(0.0);
   if (!number || !std::isfinite(value) || value < 0 || value != std::floor(value) ||
-      value > std::numeric_limits<Count>::max()) {
+      value > kMaxFileCount) {
     parse_count(text, path, line_number, /*allow_zero=*/true);  // throws the precise message
     throw InputError(path, line_number,
                      "count " + quoted(text) + " is out of range; expected a count < 2^32");

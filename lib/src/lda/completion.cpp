@@ -17,11 +17,15 @@ double uniform01(Rng& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53
 }  // namespace
 
 CompletionSplit split_documents(const Corpus& corpus, std::uint64_t seed) {
+  if (!corpus.whole_counts()) {
+    throw UsageError("document completion splits whole tokens; the corpus holds counts that are "
+                     "not whole numbers");
+  }
   CompletionSplit split{Corpus(corpus.vocab()), Corpus(corpus.vocab())};
   std::vector<std::pair<WordId, Count>> observed, heldout;
   for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
     const DocView doc = corpus.doc(d);
-    std::uint64_t left = doc.n_tokens();
+    auto left = static_cast<std::uint64_t>(doc.n_tokens());
     std::uint64_t to_hold = left / 2;
     Rng rng = make_rng(seed, d);
     observed.clear();
@@ -30,16 +34,17 @@ CompletionSplit split_documents(const Corpus& corpus, std::uint64_t seed) {
     // (tokens still to hold out) / (tokens left), which picks a uniform subset of exactly
     // floor(N/2).
     for (std::size_t i = 0; i < doc.n; ++i) {
-      Count held = 0;
-      for (Count c = 0; c < doc.counts[i]; ++c, --left) {
+      const auto count = static_cast<std::uint64_t>(doc.counts[i]);
+      std::uint64_t held = 0;
+      for (std::uint64_t c = 0; c < count; ++c, --left) {
         if (to_hold > 0 &&
             uniform01(rng) * static_cast<double>(left) < static_cast<double>(to_hold)) {
           ++held;
           --to_hold;
         }
       }
-      if (held > 0) heldout.emplace_back(doc.ids[i], held);
-      if (held < doc.counts[i]) observed.emplace_back(doc.ids[i], doc.counts[i] - held);
+      if (held > 0) heldout.emplace_back(doc.ids[i], static_cast<Count>(held));
+      if (held < count) observed.emplace_back(doc.ids[i], static_cast<Count>(count - held));
     }
     split.observed.add_document(observed, corpus.doc_ids()[d], corpus.labels()[d]);
     split.heldout.add_document(heldout, corpus.doc_ids()[d], corpus.labels()[d]);
@@ -66,7 +71,7 @@ double CompletionScore::perplexity() const {
 
 double CompletionScore::per_token() const {
   if (n_tokens == 0) return std::numeric_limits<double>::quiet_NaN();
-  return log_likelihood / static_cast<double>(n_tokens);
+  return log_likelihood / n_tokens;
 }
 
 CompletionScore score_heldout(const arma::mat& beta, const arma::mat& gamma, const Corpus& heldout,
@@ -80,7 +85,7 @@ CompletionScore score_heldout(const arma::mat& beta, const arma::mat& gamma, con
   struct Partial {
     std::vector<double> theta;
     double log_likelihood = 0;
-    std::uint64_t tokens = 0;
+    double tokens = 0;
     std::size_t documents = 0;
   };
   CompletionScore score;

@@ -1,6 +1,7 @@
 #include "tmkit/lda/inference.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 #include "detail/blocks.hpp"
@@ -91,10 +92,12 @@ Corpus map_onto_vocabulary(const Corpus& corpus, const std::vector<std::string>&
     const DocView doc = corpus.doc(d);
     entries.clear();
     for (std::size_t i = 0; i < doc.n; ++i) {
-      local.n_tokens += doc.counts[i];
+      // The report counts tokens; a weighted corpus's weights are rounded for it.
+      const auto tokens = static_cast<std::uint64_t>(std::llround(doc.counts[i]));
+      local.n_tokens += tokens;
       if (target[doc.ids[i]] == unknown) {
-        unknown_tokens[doc.ids[i]] += doc.counts[i];
-        local.n_unknown_tokens += doc.counts[i];
+        unknown_tokens[doc.ids[i]] += tokens;
+        local.n_unknown_tokens += tokens;
       } else {
         entries.emplace_back(target[doc.ids[i]], doc.counts[i]);
       }

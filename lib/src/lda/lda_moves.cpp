@@ -97,6 +97,7 @@ std::vector<Corpus> topic_subdocuments(const Corpus& corpus, const LdaModel& mod
   const BlockPartition blocks{corpus.n_docs(), kSubdocBlockDocs};
   using Entries = std::vector<std::pair<WordId, Count>>;
   std::vector<std::vector<std::vector<Entries>>> parts(blocks.n_blocks());
+  const bool whole = corpus.whole_counts();
   for_each_block(blocks, n_threads, [&](std::size_t b) {
     auto& block = parts[b];
     block.assign(n_topics, {});
@@ -118,8 +119,11 @@ std::vector<Corpus> topic_subdocuments(const Corpus& corpus, const LdaModel& mod
           norm += weight[k];
         }
         for (std::size_t k = 0; k < n_topics; ++k) {
-          const long tokens = std::lround(doc.counts[i] * weight[k] / norm);
-          if (tokens > 0) doc_entries[k].push_back({doc.ids[i], static_cast<Count>(tokens)});
+          // Whole tokens of a corpus of counts; a weighted corpus keeps its shares above a
+          // thousandth of the weight.
+          const double share = doc.counts[i] * weight[k] / norm;
+          const double kept = whole ? std::round(share) : share >= 1e-3 * doc.counts[i] ? share : 0;
+          if (kept > 0) doc_entries[k].push_back({doc.ids[i], kept});
         }
       }
       for (std::size_t k = 0; k < n_topics; ++k) {
@@ -131,7 +135,7 @@ std::vector<Corpus> topic_subdocuments(const Corpus& corpus, const LdaModel& mod
   for_each_block(BlockPartition{n_topics, 1}, n_threads, [&](std::size_t k) {
     for (auto& block : parts) {
       for (Entries& entries : block[k]) {
-        std::uint64_t tokens = 0;
+        double tokens = 0;
         for (const auto& entry : entries) tokens += entry.second;
         if (tokens >= kMinSubdocTokens) subdocuments[k].add_document(std::move(entries));
       }

@@ -269,7 +269,8 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
   const auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  const double n_docs = static_cast<double>(source.n_docs());
+  const double n_docs =
+      online.total_docs > 0 ? online.total_docs : static_cast<double>(source.n_docs());
   const int n_threads = options.n_threads;
   const FitCallbacks& hooks = callbacks.fit;
   Localizer localizer(n_words);
@@ -356,7 +357,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
     PassReport line;
     line.pass = progress.passes;
     line.elbo = progress.pass_elbo + topics.beta_term(model.eta);
-    line.mean_estep_iterations = progress.pass_iterations / n_docs;
+    line.mean_estep_iterations = progress.pass_iterations / static_cast<double>(source.n_docs());
     progress.next_doc = 0;
     progress.pass_elbo = 0;
     progress.pass_iterations = 0;
@@ -367,7 +368,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
   // The fold-in pass: every document from the neutral start into the final topics; exact ELBO.
   model.lambda = lambda.materialize();
   safe_point(/*mid_pass=*/false);
-  {
+  if (online.fold_in) {
     const LazyLambda final_topics(model.lambda);
     const TopicExpectations all = topic_expectations(model.lambda, n_threads);
     source.rewind();
@@ -400,7 +401,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
     PassReport line;
     line.pass = progress.passes;
     line.elbo = elbo + all.beta_term(model.eta);
-    line.mean_estep_iterations = iterations / n_docs;
+    line.mean_estep_iterations = iterations / static_cast<double>(source.n_docs());
     line.fold_in = true;
     publish(line);
   }
@@ -408,7 +409,7 @@ FitReport fit_online(DocumentSource& source, const FitOptions& options, const On
   report.passes = progress.passes;
   report.converged = false;
   report.trace = progress.trace;
-  report.final_elbo = progress.trace.back().elbo;
+  report.final_elbo = progress.trace.empty() ? 0.0 : progress.trace.back().elbo;
   report.seconds = progress.seconds;
   return report;
 }

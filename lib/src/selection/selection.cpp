@@ -507,7 +507,7 @@ SelectionReport select_models(const Corpus& corpus, const std::vector<Candidate>
   report.loo_comparison = compare_loo(loos);
   report.n_training_docs = training.n_docs();
   report.n_heldout_docs = heldout.n_docs();
-  report.n_training_tokens = training.n_tokens();
+  report.n_training_tokens = static_cast<std::uint64_t>(training.n_tokens());
   report.seconds = seconds_since(start);
   return report;
 }

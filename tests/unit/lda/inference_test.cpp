@@ -1,6 +1,7 @@
 #include "tmkit/lda/inference.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 
 #include "support/test_support.hpp"
 #include "tmkit/core/error.hpp"
@@ -130,9 +131,9 @@ BOOST_AUTO_TEST_CASE(split_halves_add_up_and_depend_on_the_seed_only) {
   BOOST_TEST(a.heldout.fingerprint() != c.heldout.fingerprint());
   for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
     const tmkit::DocView doc = corpus.doc(d), obs = a.observed.doc(d), held = a.heldout.doc(d);
-    BOOST_TEST(held.n_tokens() == doc.n_tokens() / 2);
+    BOOST_TEST(held.n_tokens() == std::floor(doc.n_tokens() / 2));
     BOOST_TEST(obs.n_tokens() + held.n_tokens() == doc.n_tokens());
-    std::vector<std::uint64_t> sum(corpus.n_words(), 0);
+    std::vector<double> sum(corpus.n_words(), 0);
     for (std::size_t i = 0; i < obs.n; ++i) sum[obs.ids[i]] += obs.counts[i];
     for (std::size_t i = 0; i < held.n; ++i) sum[held.ids[i]] += held.counts[i];
     for (std::size_t i = 0; i < doc.n; ++i) BOOST_TEST(sum[doc.ids[i]] == doc.counts[i]);

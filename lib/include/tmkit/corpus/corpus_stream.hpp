@@ -37,6 +37,8 @@ struct DocumentBatch {
   void add(std::vector<std::pair<WordId, Count>>& entries);
   /// Appends a document that is already in Corpus form.
   void append(const DocView& doc);
+  /// Appends a document as a .tmc file stores it.
+  void append(const TmcDocView& doc);
 };
 
 /// Documents in order, a batch at a time, pass after pass.
@@ -44,7 +46,7 @@ class DocumentSource {
  public:
   virtual ~DocumentSource() = default;
   virtual std::size_t n_docs() const = 0;
-  virtual std::uint64_t n_tokens() const = 0;
+  virtual double n_tokens() const = 0;
   virtual const std::vector<std::string>& vocab() const = 0;
   /// Document ids and labels, one "id<TAB>label" line per document (labels may be empty), in
   /// order; read lazily, so a stream never holds all of them.
@@ -70,7 +72,7 @@ class CorpusSource : public DocumentSource {
  public:
   explicit CorpusSource(const Corpus& corpus) : corpus_(corpus) {}
   std::size_t n_docs() const override { return corpus_.n_docs(); }
-  std::uint64_t n_tokens() const override { return corpus_.n_tokens(); }
+  double n_tokens() const override { return corpus_.n_tokens(); }
   const std::vector<std::string>& vocab() const override { return corpus_.vocab(); }
   std::string doc_table_line(std::size_t d) override;
   bool next(std::size_t max_docs, DocumentBatch& batch) override;
@@ -90,7 +92,7 @@ class FileCorpusStream : public DocumentSource {
   FileCorpusStream(const std::string& path, const CorpusReadOptions& options);
   ~FileCorpusStream() override;
   std::size_t n_docs() const override { return n_docs_; }
-  std::uint64_t n_tokens() const override { return n_tokens_; }
+  double n_tokens() const override { return n_tokens_; }
   const std::vector<std::string>& vocab() const override { return vocab_; }
   std::string doc_table_line(std::size_t d) override;
   bool next(std::size_t max_docs, DocumentBatch& batch) override;
@@ -104,7 +106,7 @@ class FileCorpusStream : public DocumentSource {
   CorpusFormat format_;
   std::vector<std::string> vocab_;
   std::size_t n_docs_ = 0;
-  std::uint64_t n_tokens_ = 0;
+  double n_tokens_ = 0;
   std::string fingerprint_;
   std::unique_ptr<Parser> parser_;
   std::string docs_path_;            ///< "id<TAB>label" table beside the corpus, "" when none
@@ -119,7 +121,7 @@ class TmcSource : public DocumentSource {
  public:
   TmcSource(const std::string& path, const CorpusReadOptions& options);
   std::size_t n_docs() const override { return file_.n_docs(); }
-  std::uint64_t n_tokens() const override { return file_.n_tokens(); }
+  double n_tokens() const override { return static_cast<double>(file_.n_tokens()); }
   const std::vector<std::string>& vocab() const override { return file_.vocab(); }
   std::string doc_table_line(std::size_t d) override;
   bool next(std::size_t max_docs, DocumentBatch& batch) override;
@@ -147,7 +149,7 @@ class ExcludingSource : public DocumentSource {
   /// `excluded`: increasing document indices of `inner`.
   ExcludingSource(DocumentSource& inner, std::vector<std::size_t> excluded);
   std::size_t n_docs() const override { return inner_.n_docs() - excluded_.size(); }
-  std::uint64_t n_tokens() const override { return inner_.n_tokens() - excluded_tokens_; }
+  double n_tokens() const override { return inner_.n_tokens() - excluded_tokens_; }
   const std::vector<std::string>& vocab() const override { return inner_.vocab(); }
   std::string doc_table_line(std::size_t d) override {
     return inner_.doc_table_line(inner_index(d));
@@ -164,7 +166,7 @@ class ExcludingSource : public DocumentSource {
   DocumentSource& inner_;
   std::vector<std::size_t> excluded_;
   Corpus excluded_corpus_;
-  std::uint64_t excluded_tokens_ = 0;
+  double excluded_tokens_ = 0;
   std::size_t next_kept_ = 0;
   DocumentBatch buffer_;
   std::size_t buffer_pos_ = 0;

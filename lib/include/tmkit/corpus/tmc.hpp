@@ -15,10 +15,18 @@
 
 namespace tmkit {
 
+/// One document as a .tmc file stores it: word ids and 32-bit whole counts.
+struct TmcDocView {
+  const WordId* ids = nullptr;
+  const std::uint32_t* counts = nullptr;
+  std::size_t n = 0;
+};
+
 /// Documents per checksummed block of a .tmc file written by write_tmc.
 constexpr std::size_t kTmcBlockDocs = 1024;
 
-/// Writes `corpus` to `path` as .tmc (complete or not at all).
+/// Writes `corpus` to `path` as .tmc (complete or not at all); UsageError unless its counts are
+/// whole numbers up to kMaxFileCount.
 void write_tmc(const Corpus& corpus, const std::string& path,
                std::size_t block_docs = kTmcBlockDocs);
 
@@ -49,7 +57,7 @@ class TmcFile {
   std::string label(std::size_t d) const;
 
   /// Document d straight from the map, unchecked (call check_documents first).
-  DocView doc(std::size_t d) const noexcept;
+  TmcDocView doc(std::size_t d) const noexcept;
   /// Checks the blocks holding documents [first, last) (once per block per TmcFile).
   void check_documents(std::size_t first, std::size_t last);
   /// Documents [first, last) in memory, checked, with the vocabulary, ids and labels.
@@ -78,7 +86,7 @@ class TmcFile {
   std::vector<Section> sections_;
   const std::uint64_t* offsets_ = nullptr;
   const WordId* ids_ = nullptr;
-  const Count* counts_ = nullptr;
+  const std::uint32_t* counts_ = nullptr;
   std::vector<std::string> vocab_;
   std::vector<char> block_checked_;
   std::string fingerprint_;

@@ -39,7 +39,7 @@ std::vector<std::size_t> choose_heldout_documents(std::size_t n_docs, double fra
 /// The score of the held-out halves.
 struct CompletionScore {
   double log_likelihood = 0;    ///< sum over held-out tokens of log p(w | observed half), nats
-  std::uint64_t n_tokens = 0;   ///< held-out tokens scored
+  double n_tokens = 0;          ///< held-out tokens scored
   std::size_t n_documents = 0;  ///< documents with at least one held-out token
   double perplexity() const;    ///< exp(-log_likelihood / n_tokens); NaN without tokens
   double per_token() const;     ///< log_likelihood / n_tokens

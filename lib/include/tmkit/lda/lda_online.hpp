@@ -24,6 +24,13 @@ struct OnlineOptions {
   std::size_t batch_size = 256;  ///< documents per mini-batch
   double tau0 = 10.0;            ///< delays the first steps (tau0 >= 0)
   double kappa = 0.7;            ///< forgetting rate, in (0.5, 1] for convergence
+  /// D, the corpus size the mini-batches' statistics are scaled to; 0 means the source's documents.
+  /// A caller that streams batches of an unknown corpus one at a time gives its estimate
+  /// (scikit-learn's partial_fit: total_samples, 10^6 by default).
+  double total_docs = 0;
+  /// End with the fold-in pass (every document's gamma under the final topics, exact ELBO). Off,
+  /// the trace ends with the last pass's estimate and on_gamma is not called.
+  bool fold_in = true;
 };
 
 /// Where an online fit stands between two mini-batches; with the model, all a resumed fit needs.
