@@ -200,6 +200,10 @@ void validate_fit_options(const Corpus& corpus, const FitOptions& options) {
                                " topics is more than the vocabulary has words (V = " +
                                std::to_string(corpus.n_words()) + "); expected 1 <= K <= V");
   }
+  if (options.stop == StopRule::heldout && !corpus.whole_counts()) {
+    throw OptionError("stop", "heldout needs whole counts (document completion splits tokens); "
+                              "the corpus holds fractional weights: use the elbo rule");
+  }
   if (!(options.tol >= 0) || !std::isfinite(options.tol)) {
     throw OptionError("tol", format_shortest(options.tol) +
                                  " is negative; expected a tolerance >= 0 (0: run every pass)");
@@ -637,7 +641,11 @@ class BatchFit {
         model_(model),
         p_(std::move(progress)) {
     const auto n_docs = static_cast<std::size_t>(ctx_.n_docs);
-    ctx_.rule = resolve_stop_rule(options, n_docs, callbacks.evaluate_heldout != nullptr);
+    // A weighted corpus (fractional counts) has no tokens to split for document completion: the
+    // automatic rule is then the ELBO's (validate_fit_options refuses the heldout rule).
+    ctx_.rule = corpus.whole_counts() || callbacks.evaluate_heldout
+                    ? resolve_stop_rule(options, n_docs, callbacks.evaluate_heldout != nullptr)
+                    : (options.stop == StopRule::automatic ? StopRule::elbo : options.stop);
     if (ctx_.rule == StopRule::heldout && !callbacks.evaluate_heldout) set_aside_slice();
     ctx_.block_vocab = build_block_vocabularies(corpus, ctx_.blocks, options.n_threads);
   }

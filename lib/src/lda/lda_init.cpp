@@ -54,18 +54,24 @@ std::vector<SpaSeed> spa_seeds(const Corpus& corpus, const std::vector<std::size
   std::vector<double> sorted = comm.all_gather(length);
   const auto middle = sorted.begin() + static_cast<long>(sorted.size() / 2);
   std::nth_element(sorted.begin(), middle, sorted.end());
-  const double min_length = std::max(2.0, kMinLengthOfMedian * *middle);
+  // Whole counts are tokens: a seed needs two of them for the unbiased norm below. A weighted
+  // corpus (fractional counts) has no tokens to count; any document of positive weight may seed,
+  // with the plain squared norm of its proportions.
+  const bool whole = corpus.whole_counts();
+  const double min_length = whole ? std::max(2.0, kMinLengthOfMedian * *middle)
+                                  : kMinLengthOfMedian * *middle;
 
-  // residual[c] = ||p_c||^2 (unbiased) - sum_j (p_c . u_j)^2 over the orthonormal basis u_j of the
-  // seeds so far; -inf for documents that may not be chosen.
+  // residual[c] = ||p_c||^2 (unbiased for token counts) - sum_j (p_c . u_j)^2 over the orthonormal
+  // basis u_j of the seeds so far; -inf for documents that may not be chosen.
   std::vector<double> residual(n_candidates, -HUGE_VAL);
   for (std::size_t c = 0; c < n_candidates; ++c) {
-    if (length[c] < min_length) continue;
+    if (length[c] < min_length || !(length[c] > 0)) continue;
     const DocView doc = corpus.doc(candidates[c]);
     double sum_squares = 0.0;
     for (std::size_t i = 0; i < doc.n; ++i)
       sum_squares += static_cast<double>(doc.counts[i]) * doc.counts[i];
-    residual[c] = (sum_squares - length[c]) / (length[c] * (length[c] - 1.0));
+    residual[c] = whole ? (sum_squares - length[c]) / (length[c] * (length[c] - 1.0))
+                        : sum_squares / (length[c] * length[c]);
   }
   std::vector<SpaSeed> seeds;
   std::vector<arma::vec> basis;
