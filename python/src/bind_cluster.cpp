@@ -20,9 +20,10 @@ std::size_t points_of(std::size_t size) {
   std::size_t n = 1;
   while (n * (n - 1) / 2 < size) ++n;
   if (n * (n - 1) / 2 != size || n < 2) {
-    throw UsageError("a condensed distance matrix has n (n - 1) / 2 entries for n >= 2 points; "
-                     "got " +
-                     std::to_string(size));
+    throw UsageError(
+        "a condensed distance matrix has n (n - 1) / 2 entries for n >= 2 points; "
+        "got " +
+        std::to_string(size));
   }
   return n;
 }
@@ -38,11 +39,12 @@ py::array_t<double> linkage_of(const CArray& y, const std::string& method, int n
   }
   const auto size = static_cast<std::size_t>(y.shape(0));
   // The linkage works in its input's storage: one copy of y, as scipy makes.
-  CondensedMatrix<double> distances(points_of(size), std::vector<double>(y.data(), y.data() + size));
+  CondensedMatrix<double> distances(points_of(size),
+                                    std::vector<double>(y.data(), y.data() + size));
   check_distances(distances, "y");
   Released released;
-  arma::mat z = released.run(
-      [&] { return linkage(std::move(distances), how, n_threads, released.hooks()); });
+  arma::mat z =
+      released.run([&] { return linkage(std::move(distances), how, n_threads, released.hooks()); });
   return to_numpy(std::move(z));
 }
 
@@ -94,8 +96,7 @@ std::vector<double> cophenet(const CArray& z) {
 void bind_cluster(py::module_& m) {
   m.def("linkage", &linkage_of, py::arg("y"), py::arg("method"), py::arg("n_threads"));
   m.def("ib_linkage", &ib_linkage_of, py::arg("P"), py::arg("n_threads"));
-  m.def("fcluster", &fcluster, py::arg("Z"), py::arg("t"), py::arg("criterion"),
-        py::arg("depth"));
+  m.def("fcluster", &fcluster, py::arg("Z"), py::arg("t"), py::arg("criterion"), py::arg("depth"));
   m.def("leaves_list", &leaves, py::arg("Z"));
   m.def("cophenet", &cophenet, py::arg("Z"));
 }

@@ -60,9 +60,8 @@ py::array_t<double> condensed(const CArray& p, const std::string& metric, double
   const DivergenceOptions options = divergence_options(metric, base);
   const arma::mat a = prepared(p, "P", zero, normalize);
   Released released;
-  CondensedMatrix<double> out = released.run([&] {
-    return condensed_divergences<double>(a, options, n_threads, released.hooks());
-  });
+  CondensedMatrix<double> out = released.run(
+      [&] { return condensed_divergences<double>(a, options, n_threads, released.hooks()); });
   auto* kept = new CondensedMatrix<double>(std::move(out));
   return py::array_t<double>(
       {static_cast<py::ssize_t>(kept->size())}, {sizeof(double)}, kept->data(),
@@ -79,8 +78,8 @@ py::tuple neighbours(const CArray& p, const py::object& q, std::size_t k, const 
     return nearest_neighbours(a, q.is_none() ? a : b, k, /*exclude_same_index=*/q.is_none(),
                               options, n_threads, released.hooks());
   });
-  py::array_t<std::int64_t> index({static_cast<py::ssize_t>(nb.index.n_rows),
-                                   static_cast<py::ssize_t>(nb.index.n_cols)});
+  py::array_t<std::int64_t> index(
+      {static_cast<py::ssize_t>(nb.index.n_rows), static_cast<py::ssize_t>(nb.index.n_cols)});
   auto view = index.mutable_unchecked<2>();
   for (arma::uword i = 0; i < nb.index.n_rows; ++i) {
     for (arma::uword j = 0; j < nb.index.n_cols; ++j) {

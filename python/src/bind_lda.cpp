@@ -179,8 +179,8 @@ py::tuple infer(const CsrCorpus& x, const FArray& lambda, const CArray& alpha, d
   const LdaModel model = model_of(lambda, alpha, eta);
   if (corpus.n_words() != model.n_words()) {
     throw UsageError("X has " + std::to_string(corpus.n_words()) +
-                     " features, but the model was fitted with " +
-                     std::to_string(model.n_words()) + " features");
+                     " features, but the model was fitted with " + std::to_string(model.n_words()) +
+                     " features");
   }
   EstepOptions estep;
   estep.tol = estep_tol;
@@ -207,10 +207,9 @@ py::dict completion(const CsrCorpus& x, const FArray& lambda, const CArray& alph
   Released released;
   const CompletionScore score = released.run([&] {
     const CompletionSplit split = split_documents(corpus, seed);
-    const Inference observed = infer_documents(split.observed, model, EstepOptions{}, n_threads,
-                                               released.hooks());
-    return score_heldout(topic_word_distributions(model), observed.gamma, split.heldout,
-                         n_threads);
+    const Inference observed =
+        infer_documents(split.observed, model, EstepOptions{}, n_threads, released.hooks());
+    return score_heldout(topic_word_distributions(model), observed.gamma, split.heldout, n_threads);
   });
   py::dict out;
   out["perplexity"] = score.perplexity();
@@ -278,16 +277,14 @@ void bind_lda(py::module_& m) {
       .def_readonly("indptr", &CsrCorpus::indptr)
       .def_readonly("indices", &CsrCorpus::indices)
       .def_readonly("data", &CsrCorpus::data)
-      .def("shares_memory_with_arrays",
-           [](const CsrCorpus& x) {
-             // The corpus the library reads is the arrays themselves, not a copy.
-             const Corpus corpus = x.view();
-             const DocView first = corpus.n_nonzeros() ? corpus.doc(0) : DocView{};
-             return corpus.is_view() &&
-                    (corpus.n_nonzeros() == 0 ||
-                     (static_cast<const void*>(first.counts) == x.data.data() &&
-                      static_cast<const void*>(first.ids) == x.indices.data()));
-           });
+      .def("shares_memory_with_arrays", [](const CsrCorpus& x) {
+        // The corpus the library reads is the arrays themselves, not a copy.
+        const Corpus corpus = x.view();
+        const DocView first = corpus.n_nonzeros() ? corpus.doc(0) : DocView{};
+        return corpus.is_view() && (corpus.n_nonzeros() == 0 ||
+                                    (static_cast<const void*>(first.counts) == x.data.data() &&
+                                     static_cast<const void*>(first.ids) == x.indices.data()));
+      });
   m.def("csr_corpus", &csr, py::arg("indptr"), py::arg("indices"), py::arg("data"),
         py::arg("n_features"), py::keep_alive<0, 1>(), py::keep_alive<0, 2>(),
         py::keep_alive<0, 3>());

@@ -87,7 +87,8 @@ py::dict select(const CsrCorpus& x, const std::vector<std::size_t>& topics,
   Released released;
   SelectionHooks hooks;
   hooks.work = released.hooks();
-  SelectionReport report = released.run([&] { return select_models(corpus, grid, options, hooks); });
+  SelectionReport report =
+      released.run([&] { return select_models(corpus, grid, options, hooks); });
   py::list rows;
   for (CandidateResult& result : report.candidates) {
     py::dict row;

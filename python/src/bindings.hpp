@@ -15,8 +15,8 @@
 #include <utility>
 
 #include "tmkit/core/error.hpp"
-#include "tmkit/corpus/corpus.hpp"
 #include "tmkit/core/work_hooks.hpp"
+#include "tmkit/corpus/corpus.hpp"
 
 namespace tmkit::python {
 

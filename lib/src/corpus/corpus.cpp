@@ -104,11 +104,10 @@ void Corpus::bind() noexcept {
   counts_p_ = counts_.data();
 }
 
-Corpus Corpus::view(std::vector<std::string> vocab, const std::size_t* offsets,
-                    std::size_t n_docs, const WordId* ids, const Count* counts) {
+Corpus Corpus::view(std::vector<std::string> vocab, const std::size_t* offsets, std::size_t n_docs,
+                    const WordId* ids, const Count* counts) {
   if (offsets[0] != 0) {
-    throw UsageError("the first document offset is " + std::to_string(offsets[0]) +
-                     "; expected 0");
+    throw UsageError("the first document offset is " + std::to_string(offsets[0]) + "; expected 0");
   }
   Corpus corpus(std::move(vocab));
   const std::size_t n_words = corpus.n_words();
@@ -267,8 +266,9 @@ std::string Corpus::fingerprint() const {
 
 void require_file_counts(const Corpus& corpus) {
   if (!corpus.whole_counts()) {
-    throw UsageError("the corpus holds counts that are not whole numbers; corpus files hold whole "
-                     "counts only");
+    throw UsageError(
+        "the corpus holds counts that are not whole numbers; corpus files hold whole "
+        "counts only");
   }
   for (std::size_t d = 0; d < corpus.n_docs(); ++d) {
     const DocView doc = corpus.doc(d);

@@ -381,7 +381,8 @@ Corpus TmcFile::read(std::size_t first, std::size_t last) {
     corpus.add_document(entries, doc_id(d), label(d));
   }
   if (first == 0 && last == n_docs_ && corpus.n_tokens() != static_cast<double>(n_tokens_)) {
-    throw InputError(path_, "holds " + std::to_string(static_cast<std::uint64_t>(corpus.n_tokens())) +
+    throw InputError(path_, "holds " +
+                                std::to_string(static_cast<std::uint64_t>(corpus.n_tokens())) +
                                 " tokens; its header says " + std::to_string(n_tokens_) +
                                 " (the file is corrupted)");
   }

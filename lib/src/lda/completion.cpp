@@ -18,8 +18,9 @@ double uniform01(Rng& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53
 
 CompletionSplit split_documents(const Corpus& corpus, std::uint64_t seed) {
   if (!corpus.whole_counts()) {
-    throw UsageError("document completion splits whole tokens; the corpus holds counts that are "
-                     "not whole numbers");
+    throw UsageError(
+        "document completion splits whole tokens; the corpus holds counts that are "
+        "not whole numbers");
   }
   CompletionSplit split{Corpus(corpus.vocab()), Corpus(corpus.vocab())};
   std::vector<std::pair<WordId, Count>> observed, heldout;

@@ -201,8 +201,9 @@ void validate_fit_options(const Corpus& corpus, const FitOptions& options) {
                                std::to_string(corpus.n_words()) + "); expected 1 <= K <= V");
   }
   if (options.stop == StopRule::heldout && !corpus.whole_counts()) {
-    throw OptionError("stop", "heldout needs whole counts (document completion splits tokens); "
-                              "the corpus holds fractional weights: use the elbo rule");
+    throw OptionError("stop",
+                      "heldout needs whole counts (document completion splits tokens); "
+                      "the corpus holds fractional weights: use the elbo rule");
   }
   if (!(options.tol >= 0) || !std::isfinite(options.tol)) {
     throw OptionError("tol", format_shortest(options.tol) +

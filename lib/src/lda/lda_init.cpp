@@ -58,8 +58,8 @@ std::vector<SpaSeed> spa_seeds(const Corpus& corpus, const std::vector<std::size
   // corpus (fractional counts) has no tokens to count; any document of positive weight may seed,
   // with the plain squared norm of its proportions.
   const bool whole = corpus.whole_counts();
-  const double min_length = whole ? std::max(2.0, kMinLengthOfMedian * *middle)
-                                  : kMinLengthOfMedian * *middle;
+  const double min_length =
+      whole ? std::max(2.0, kMinLengthOfMedian * *middle) : kMinLengthOfMedian * *middle;
 
   // residual[c] = ||p_c||^2 (unbiased for token counts) - sum_j (p_c . u_j)^2 over the orthonormal
   // basis u_j of the seeds so far; -inf for documents that may not be chosen.

@@ -204,7 +204,8 @@ FitOutcome run(const FitPlan& plan_in, int n_threads, const RunHooks& hooks, Com
   FitOutcome outcome;
   outcome.plan = plan;
   outcome.n_docs = docs.shard ? docs.shard->n_docs : training.n_docs();
-  outcome.n_tokens = static_cast<std::uint64_t>(docs.shard ? docs.shard->n_tokens : training.n_tokens());
+  outcome.n_tokens =
+      static_cast<std::uint64_t>(docs.shard ? docs.shard->n_tokens : training.n_tokens());
   outcome.n_words = training.vocab().size();
   outcome.ranks = world.size();
   outcome.heldout_docs = docs.heldout ? docs.heldout->heldout.n_docs() : 0;

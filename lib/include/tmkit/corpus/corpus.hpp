@@ -51,8 +51,8 @@ class Corpus {
   /// corpus and stay unchanged. Checks everything (offsets increasing from 0, ids strictly
   /// increasing within a document and < V, counts positive and finite) and throws UsageError
   /// naming the first problem. Documents cannot be added to a view.
-  static Corpus view(std::vector<std::string> vocab, const std::size_t* offsets,
-                     std::size_t n_docs, const WordId* ids, const Count* counts);
+  static Corpus view(std::vector<std::string> vocab, const std::size_t* offsets, std::size_t n_docs,
+                     const WordId* ids, const Count* counts);
 
   /// Appends a document given as (word id, count) pairs in any order; repeated ids are summed,
   /// zero counts dropped. Throws UsageError for an id >= V, a negative or non-finite count, or a
@@ -107,10 +107,10 @@ class Corpus {
  private:
   void bind() noexcept;  ///< points the views below at the owned arrays (unless a view)
 
-  std::vector<std::size_t> offsets_{0};  ///< D + 1 entry offsets (owned corpus)
-  std::vector<WordId> ids_;              ///< nnz word ids, increasing within a document
-  std::vector<Count> counts_;            ///< nnz counts, each > 0
-  bool owned_ = true;                    ///< the arrays are the three above
+  std::vector<std::size_t> offsets_{0};             ///< D + 1 entry offsets (owned corpus)
+  std::vector<WordId> ids_;                         ///< nnz word ids, increasing within a document
+  std::vector<Count> counts_;                       ///< nnz counts, each > 0
+  bool owned_ = true;                               ///< the arrays are the three above
   const std::size_t* offsets_p_ = offsets_.data();  ///< the arrays read (owned or not)
   const WordId* ids_p_ = nullptr;
   const Count* counts_p_ = nullptr;
