@@ -34,6 +34,17 @@ def test_fit_equals_tm_fit_bit_for_bit(kjv, apps, tmp_path):
     assert np.array_equal(one.components_, lda.components_)
 
 
+def test_online_fit_equals_tm_fit_bit_for_bit(kjv, apps, tmp_path):
+    out = tmp_path / "online"
+    subprocess.run([str(apps / "tm-fit"), "--corpus", str(_kjv_path()), "-k", "8", "--seed", "2",
+                    "--algorithm", "online", "--out", str(out)], check=True, capture_output=True)
+    model, _ = tmkit.LatentDirichletAllocation.load(out)
+    lda = tmkit.LatentDirichletAllocation(n_components=8, random_state=2, learning_method="online",
+                                          batch_size=256).fit(kjv)
+    assert np.array_equal(lda.components_, model.components_)
+    assert np.array_equal(lda._fit_gamma, model._fit_gamma)
+
+
 def _kjv_path():
     from conftest import SOURCE
     return SOURCE / "corpora" / "kjv" / "docword.kjv.txt"

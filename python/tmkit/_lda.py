@@ -76,7 +76,7 @@ class LatentDirichletAllocation(ClassNamePrefixFeaturesOutMixin, TransformerMixi
     init : "spa" or "random", default "spa"
         Initial topics: successive projections over the documents, or scikit-learn's random ones.
     max_moves : int, default 12
-        Merge-split proposals a batch fit may try (0: none).
+        Merge-split proposals a batch fit may try (0: none); an online fit makes none.
     warmup_passes : int, default 10
         Tempered passes that begin a batch fit.
 
@@ -174,7 +174,8 @@ class LatentDirichletAllocation(ClassNamePrefixFeaturesOutMixin, TransformerMixi
             "estep_tol": float(self.mean_change_tol),
             "estep_max_iter": int(self.max_doc_update_iter),
             "init": self.init,
-            "max_moves": int(self.max_moves),
+            # Merge-split moves need every document in each pass: batch fits only (as tm-fit).
+            "max_moves": 0 if online else int(self.max_moves),
             "warmup_passes": int(self.warmup_passes),
             "seed": self._seed(),
             "n_threads": self._threads(),
