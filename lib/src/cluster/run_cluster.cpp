@@ -142,11 +142,19 @@ Clustering<T> compute(ClusterPlan plan, const RowSet& rows, int n_threads,
     const WorkHooks hooks = stage(stages, "merges");
     if (plan.method == Linkage::ib) {
       c.z = ib_linkage(rows.columns, n_threads, hooks);
-    } else if (plan.cophenet) {
-      c.z = linkage(c.distances, plan.method, n_threads, hooks);
+    } else if (plan.cophenet && plan.matrix.empty()) {
+      c.z = linkage(c.distances, plan.method, n_threads, hooks);  // works on a copy
     } else {
       c.z = linkage(std::move(c.distances), plan.method, n_threads, hooks);
       c.distances = {};
+      // A given matrix is read again for what needs the distances after the linkage, rather than
+      // copied before it: the process then never holds the matrix twice.
+      if (plan.cophenet) {
+        c.distances = read_distance_matrix<T>(plan.matrix);
+        if (c.distances.n_points() != c.points) {
+          throw InputError(plan.matrix, "changed while it was being clustered");
+        }
+      }
     }
   }
   c.have_distances = c.distances.n_points() == c.points;

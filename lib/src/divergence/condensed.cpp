@@ -2,6 +2,7 @@
 #include "tmkit/divergence/condensed.hpp"
 
 #include <cmath>
+#include <type_traits>
 
 #include "tmkit/core/error.hpp"
 #include "tmkit/divergence/divergence.hpp"
@@ -103,7 +104,12 @@ CondensedMatrix<T> read_distance_matrix(const std::string& path) {
   std::vector<T> values;
   if (raw.one_dimensional || raw.n_cols == 1) {  // a row, or one value per line (np.savetxt)
     n = points_of_condensed(raw.values.size(), path);
-    values.assign(raw.values.begin(), raw.values.end());
+    if constexpr (std::is_same_v<T, double>) {
+      values = std::move(raw.values);  // the array read is the matrix: no second copy
+    } else {
+      values.assign(raw.values.begin(), raw.values.end());
+      raw.values = {};
+    }
   } else {
     if (raw.n_rows != raw.n_cols) {
       throw InputError(path, "is a " + std::to_string(raw.n_rows) + " x " +

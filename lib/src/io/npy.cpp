@@ -1,10 +1,16 @@
 #include "tmkit/io/npy.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/memory_limit.hpp"
+#include "tmkit/io/input_file.hpp"
 #include "tmkit/io/io.hpp"
 #include "tmkit/io/numbers.hpp"
 
@@ -98,8 +104,21 @@ void write_npy(std::ostream& out, const double* data, const std::vector<std::siz
 }
 
 void write_npy(std::ostream& out, const arma::mat& matrix) {
-  const arma::mat row_major = matrix.t();  // column-major n_cols x n_rows == row-major original
-  write_npy(out, row_major.memptr(), {matrix.n_rows, matrix.n_cols});
+  write_npy_header(out, {matrix.n_rows, matrix.n_cols});
+  // Row-major rows, a band of rows at a time (transposed through a buffer of about 1 MiB), so that
+  // writing never holds a second copy of the matrix.
+  const std::size_t n_rows = matrix.n_rows, n_cols = matrix.n_cols;
+  if (n_rows == 0 || n_cols == 0) return;
+  const std::size_t band = std::max<std::size_t>(1, (std::size_t(1) << 17) / n_cols);
+  std::vector<double> rows(std::min(band, n_rows) * n_cols);
+  for (std::size_t first = 0; first < n_rows; first += band) {
+    const std::size_t last = std::min(n_rows, first + band);
+    for (std::size_t j = 0; j < n_cols; ++j) {
+      const double* column = matrix.colptr(j);
+      for (std::size_t i = first; i < last; ++i) rows[(i - first) * n_cols + j] = column[i];
+    }
+    write_npy_values(out, rows.data(), (last - first) * n_cols);
+  }
 }
 
 void write_npy_file(const std::string& path, const arma::mat& matrix) {
@@ -108,30 +127,61 @@ void write_npy_file(const std::string& path, const arma::mat& matrix) {
   file.commit();
 }
 
+namespace {
+
+// Converts `count` items of `kind` ("f8", "f4", "i8", "i4") from `raw` to doubles at `out`,
+// swapping the byte order when `swap`. One loop per kind: the kind is not looked at per item.
+template <class Item>
+void convert_items(const char* raw, std::size_t count, bool swap, double* out) {
+  for (std::size_t i = 0; i < count; ++i) {
+    unsigned char bytes[sizeof(Item)];
+    std::memcpy(bytes, raw + i * sizeof(Item), sizeof(Item));
+    if (swap) std::reverse(bytes, bytes + sizeof(Item));
+    Item v;
+    std::memcpy(&v, bytes, sizeof(Item));
+    out[i] = static_cast<double>(v);
+  }
+}
+
+// Reads up to `n` bytes; returns how many were read.
+std::size_t read_some(std::istream& in, char* to, std::size_t n) {
+  in.read(to, static_cast<std::streamsize>(n));
+  return static_cast<std::size_t>(in.gcount());
+}
+
+}  // namespace
+
 NpyArray read_npy(const std::string& path) {
-  const std::string bytes = read_file(path);
-  if (bytes.size() < kMagicLength + 4 ||
-      bytes.compare(0, kMagicLength, kMagic, kMagicLength) != 0) {
+  // Streamed: the header first, then the data straight into the array, a chunk at a time, so that
+  // reading never holds the file's bytes and the array at once.
+  InputFile in(path);
+  char preamble[12];
+  std::size_t got = read_some(in, preamble, kMagicLength + 4);
+  if (got < kMagicLength + 4 || std::memcmp(preamble, kMagic, kMagicLength) != 0) {
     throw InputError(path, "is not a .npy file (bad magic string); expected NumPy's format");
   }
-  const auto major = static_cast<unsigned char>(bytes[kMagicLength]);
-  std::size_t header_length = 0, header_start = 0;
+  const auto major = static_cast<unsigned char>(preamble[kMagicLength]);
+  std::size_t header_length = 0;
   if (major == 1) {
-    header_length = static_cast<unsigned char>(bytes[8]) |
-                    (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
-    header_start = 10;
+    header_length = static_cast<unsigned char>(preamble[8]) |
+                    (static_cast<std::size_t>(static_cast<unsigned char>(preamble[9])) << 8);
   } else if (major == 2 || major == 3) {
-    if (bytes.size() < 12) throw InputError(path, "truncated .npy header");
+    if (read_some(in, preamble + 10, 2) < 2) throw InputError(path, "truncated .npy header");
     for (int i = 3; i >= 0; --i) {
-      header_length = (header_length << 8) | static_cast<unsigned char>(bytes[8 + i]);
+      header_length = (header_length << 8) | static_cast<unsigned char>(preamble[8 + i]);
     }
-    header_start = 12;
   } else {
     throw InputError(
         path, ".npy version " + std::to_string(major) + " is not supported; expected 1, 2 or 3");
   }
-  if (bytes.size() < header_start + header_length) throw InputError(path, "truncated .npy header");
-  const std::string header = bytes.substr(header_start, header_length);
+  // NumPy's headers are a few hundred bytes; a length beyond this is a damaged file, not a header
+  // to allocate for.
+  constexpr std::size_t kMaxHeader = std::size_t(1) << 20;
+  if (header_length > kMaxHeader) throw InputError(path, "truncated .npy header");
+  std::string header(header_length, '\0');
+  if (read_some(in, header.data(), header_length) < header_length) {
+    throw InputError(path, "truncated .npy header");
+  }
   std::string descr = header_value(header, "descr", path);
   const std::string fortran = header_value(header, "fortran_order", path);
   const std::string shape_str = header_value(header, "shape", path);
@@ -193,36 +243,46 @@ NpyArray read_npy(const std::string& path) {
     throw InputError(
         path, "dtype '" + descr + "' is not supported; expected float64, float32, int64 or int32");
   const bool little = order == '<' || (order == '=' && host_is_little_endian()) || order == '|';
-  const std::size_t data_start = header_start + header_length;
-  if (bytes.size() - data_start != count * item) {
-    throw InputError(path, "holds " + std::to_string(bytes.size() - data_start) +
-                               " data bytes; expected " + std::to_string(count * item) +
-                               " for shape " + shape_str + " (is the file truncated?)");
-  }
-  array.data.resize(count);
   const bool swap = little != host_is_little_endian();
-  for (std::size_t i = 0; i < count; ++i) {
-    unsigned char raw[8];
-    std::memcpy(raw, bytes.data() + data_start + i * item, item);
-    if (swap) std::reverse(raw, raw + item);
+  const auto data_bytes_error = [&](std::size_t bytes) {
+    return InputError(path, "holds " + std::to_string(bytes) + " data bytes; expected " +
+                                std::to_string(count * item) + " for shape " + shape_str +
+                                " (is the file truncated?)");
+  };
+  check_header_memory(path, 0, "a .npy array of shape " + shape_str, double(count) * 8.0);
+  array.data.resize(count);
+  // The data, a chunk at a time: read, then converted in place into the array.
+  constexpr std::size_t kChunkItems = std::size_t(1) << 16;
+  std::vector<char> chunk(kChunkItems * item);
+  std::size_t done = 0;
+  while (done < count) {
+    const std::size_t want = std::min(kChunkItems, count - done);
+    const std::size_t bytes = read_some(in, chunk.data(), want * item);
+    if (bytes < want * item) throw data_bytes_error(done * item + bytes);
+    double* out = array.data.data() + done;
     if (kind == "f8") {
-      double v;
-      std::memcpy(&v, raw, 8);
-      array.data[i] = v;
+      if (swap) {
+        convert_items<double>(chunk.data(), want, true, out);
+      } else {
+        std::memcpy(out, chunk.data(), want * 8);
+      }
     } else if (kind == "f4") {
-      float v;
-      std::memcpy(&v, raw, 4);
-      array.data[i] = v;
+      convert_items<float>(chunk.data(), want, swap, out);
     } else if (kind == "i8") {
-      std::int64_t v;
-      std::memcpy(&v, raw, 8);
-      array.data[i] = static_cast<double>(v);
+      convert_items<std::int64_t>(chunk.data(), want, swap, out);
     } else {
-      std::int32_t v;
-      std::memcpy(&v, raw, 4);
-      array.data[i] = v;
+      convert_items<std::int32_t>(chunk.data(), want, swap, out);
     }
+    done += want;
   }
+  // Nothing may follow the data.
+  std::size_t extra = 0;
+  while (true) {
+    const std::size_t bytes = read_some(in, chunk.data(), chunk.size());
+    if (bytes == 0) break;
+    extra += bytes;
+  }
+  if (extra > 0) throw data_bytes_error(count * item + extra);
   if (fortran.find("True") != std::string::npos && array.shape.size() == 2 && count > 0) {
     const std::size_t rows = array.shape[0], cols = array.shape[1];
     std::vector<double> c_order(count);

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstring>
 #include <fstream>
+#include <tuple>
 
 #include "support/test_support.hpp"
 #include "tmkit/core/error.hpp"
@@ -101,6 +102,45 @@ BOOST_AUTO_TEST_CASE(damaged_files_are_refused) {
     BOOST_ERROR("an overflowing shape was accepted");
   } catch (const tmkit::InputError& e) {
     BOOST_TEST(std::string(e.what()).find("larger than any file can hold") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(streamed_reading_and_banded_writing_keep_every_value) {
+  // Larger than one chunk of the reader (2^16 items) and one band of the writer (2^17 values):
+  // every value in its place, either way.
+  ScratchDir dir;
+  arma::mat m(700, 333);
+  for (arma::uword j = 0; j < m.n_cols; ++j)
+    for (arma::uword i = 0; i < m.n_rows; ++i) m(i, j) = double(i) * 1000.0 + double(j) + 0.25;
+  tmkit::write_npy_file(dir.file("big.npy"), m);
+  BOOST_TEST(tmkit::test::bit_identical(tmkit::read_npy_matrix(dir.file("big.npy")), m));
+  // The same gzip-compressed reads the same.
+  dir.write("big.npy.gz",
+            tmkit::test::compress(tmkit::read_file(dir.file("big.npy")), tmkit::Compression::gzip));
+  BOOST_TEST(tmkit::test::bit_identical(tmkit::read_npy_matrix(dir.file("big.npy.gz")), m));
+  // Big-endian values are swapped.
+  const unsigned char be[16] = {0x3f, 0xf8, 0, 0, 0, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0};
+  dir.write("be.npy", npy_bytes("{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }",
+                                std::string(reinterpret_cast<const char*>(be), sizeof be)));
+  const tmkit::NpyArray v = tmkit::read_npy(dir.file("be.npy"));
+  BOOST_TEST(v.data[0] == 1.5);
+  BOOST_TEST(v.data[1] == -2.0);
+}
+
+BOOST_AUTO_TEST_CASE(data_after_the_array_or_missing_is_named) {
+  ScratchDir dir;
+  tmkit::write_npy_file(dir.file("m.npy"), arma::mat(2, 2, arma::fill::ones));
+  const std::string good = tmkit::read_file(dir.file("m.npy"));
+  for (const auto& [name, bytes, held] :
+       {std::tuple{"long.npy", good + "xyz", "holds 35 data bytes; expected 32"},
+        std::tuple{"cut.npy", good.substr(0, good.size() - 3), "holds 29 data bytes"}}) {
+    dir.write(name, bytes);
+    try {
+      tmkit::read_npy(dir.file(name));
+      BOOST_ERROR(name << " was accepted");
+    } catch (const tmkit::InputError& e) {
+      BOOST_TEST(std::string(e.what()).find(held) != std::string::npos, e.what());
+    }
   }
 }
 

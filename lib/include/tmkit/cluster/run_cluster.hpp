@@ -28,7 +28,8 @@ struct ClusterPlan {
   double cut = 10;         ///< the criterion's threshold (maxclust: at most this many clusters)
   bool cut_given = false;  ///< else cut is the default of 10 clusters, lowered to the points
   std::size_t depth = 2;   ///< levels of the inconsistency statistics
-  bool cophenet = true;    ///< the cophenetic correlation (keeps a second copy of the distances)
+  bool cophenet = true;    ///< the cophenetic correlation (a second copy of distances computed
+                           ///< from rows; a given --matrix is read again after the linkage)
   bool optimal_ordering = false;
   bool float32 = false;                  ///< distances held in single precision
   double max_bytes = kDefaultMaxMemory;  ///< the memory the distances may take
