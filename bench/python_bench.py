@@ -89,7 +89,7 @@ def main():
         X, _ = generate_lda(20000, 5000, 30, 80, 0.1, 0.01, seed=7)
         path = os.path.join(tempfile.mkdtemp(prefix="tmkit-bench-"), "docword.lda.txt")
         write_uci(X, [f"w{i}" for i in range(X.shape[1])], path)
-        corpora.append(("LDA-drawn: 20,000 documents of ~80 tokens, V = 5,000, K = 30", path, 30))
+        corpora.append(("LDA-drawn (alpha 0.1, eta 0.01, 30 planted topics): 20,000 documents of ~80 tokens, V = 5,000", path, 30))
     env = dict(os.environ)
     lines = ["# tmkit from Python against scikit-learn and tm-fit", "",
              f"`{' '.join(['bench/python_bench.py'] + sys.argv[1:])}` on {os.cpu_count()} cores; "
