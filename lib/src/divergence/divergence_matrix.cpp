@@ -13,6 +13,9 @@
 // No value depends on the thread count. A direct metric's value is also the same bits in a matrix
 // and in a neighbour search; a product metric's may differ there in the last bit (other product
 // shapes).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -28,6 +31,7 @@
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/process.hpp"
 #include "tmkit/divergence/divergence.hpp"
+#include "tmkit/io/npy.hpp"
 
 // 32-byte vectors by value: GCC warns (at the end of the file) that their ABI differs with and
 // without AVX, which does not matter for functions that are always inlined.
@@ -520,6 +524,89 @@ arma::mat divergence_matrix(const arma::mat& p, const DivergenceOptions& options
     for (arma::uword j = blocks.begin(c); j < blocks.end(c); ++j) out(j, j) = 0.0;
   });
   return out;
+}
+
+void write_divergence_matrix(const arma::mat& p, const DivergenceOptions& options, bool similarity,
+                             AtomicFile& file, int n_threads, const WorkHooks& hooks) {
+  if (uses_product(options.metric)) {
+    throw UsageError("write_divergence_matrix streams the direct metrics (js, jsd, tv), not " +
+                     metric_name(options.metric));
+  }
+  const std::size_t n = p.n_cols;
+  const SetTerms terms = make_terms(p, options.metric, false);
+  const auto value_of = [&](double v) {
+    v = finish(v, options);
+    return similarity ? to_similarity(v, options) : v;
+  };
+  const double diagonal = value_of(0.0);
+  std::ostream& out = file.stream();
+  write_npy_header(out, {n, n});
+  const auto data_start = static_cast<std::streamoff>(out.tellp());
+  int back = -1;  // the rows already written, read back for the entries left of a panel
+  struct Closer {
+    int& fd;
+    ~Closer() {
+      if (fd >= 0) ::close(fd);
+    }
+  } closer{back};
+  // Panels of rows [a, b), about 8 MB; within one, chunks of columns [c0, c1) of one tile's width,
+  // spread over the threads (each pair above the diagonal computed once, as the tiles of
+  // divergence_matrix compute it).
+  const std::size_t height =
+      std::clamp<std::size_t>((std::size_t(1) << 20) / std::max<std::size_t>(n, 1), 1, 256);
+  const std::size_t width = direct_tile(p.n_rows);
+  const BlockPartition panels{n, height};
+  std::vector<double> rows(std::min(height, n) * n);
+  LoopProgress progress(hooks, panels.n_blocks());
+  for (std::size_t b = 0; b < panels.n_blocks(); ++b) {
+    progress.before_unit();
+    const std::size_t r0 = panels.begin(b), r1 = panels.end(b), h = r1 - r0;
+    // Above the diagonal: columns (r0, n) of the panel's rows.
+    const BlockPartition chunks{n - r0, width};
+    for_each_block(chunks, n_threads, [&](std::size_t c) {
+      const std::size_t c0 = r0 + chunks.begin(c), c1 = r0 + chunks.end(c);
+      for (std::size_t i = r0; i < r1; ++i) {
+        const std::size_t first = std::max(c0, i + 1);
+        if (first >= c1) continue;
+        double* row = rows.data() + (i - r0) * n;
+        direct_against(terms, i, terms, first, c1, options.metric, row + first);
+        for (std::size_t j = first; j < c1; ++j) row[j] = value_of(row[j]);
+      }
+    });
+    // The diagonal, and below it within the panel: the mirror of the entries above.
+    for_each_block(BlockPartition{h, 16}, n_threads, [&](std::size_t block) {
+      for (std::size_t i = r0 + block * 16; i < std::min(r1, r0 + block * 16 + 16); ++i) {
+        double* row = rows.data() + (i - r0) * n;
+        row[i] = diagonal;
+        for (std::size_t j = r0; j < i; ++j) row[j] = rows[(j - r0) * n + i];
+      }
+    });
+    // Left of the panel: columns [r0, r1) of the rows written before, which hold these pairs,
+    // read back exactly (pread: no stream buffer to refill at each seek).
+    if (r0 > 0) {
+      out.flush();
+      if (back < 0) back = ::open(file.temp_path().c_str(), O_RDONLY | O_CLOEXEC);
+      if (back < 0) throw OutputError(file.path(), "could not read back the rows written");
+      std::atomic<bool> failed{false};
+      for_each_block(BlockPartition{r0, 64}, n_threads, [&](std::size_t block) {
+        std::vector<double> segment(h);
+        for (std::size_t j = block * 64; j < std::min(r0, block * 64 + 64); ++j) {
+          const auto bytes = static_cast<ssize_t>(h * sizeof(double));
+          const auto at =
+              static_cast<off_t>(data_start) + static_cast<off_t>((j * n + r0) * sizeof(double));
+          if (::pread(back, segment.data(), static_cast<std::size_t>(bytes), at) != bytes) {
+            failed = true;
+            return;
+          }
+          for (std::size_t i = 0; i < h; ++i) rows[i * n + j] = segment[i];
+        }
+      });
+      if (failed) throw OutputError(file.path(), "could not read back the rows written");
+    }
+    write_npy_values(out, rows.data(), h * n);
+    progress.after_unit();
+  }
+  progress.finish();
 }
 
 template <class T>

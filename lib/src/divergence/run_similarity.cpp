@@ -53,6 +53,21 @@ std::string matrix(const SimilarityPlan& plan, const RowSet& rows, const RowSet&
   if (matrix_format_for(plan.out) == MatrixFormat::csv && n * m > 2000.0 * 2000.0) {
     throw UsageError("CSV is for small matrices (up to 2000 x 2000); write .npy instead");
   }
+  char line[160];
+  std::snprintf(line, sizeof line, "%s %s matrix, %zu x %zu, written to ",
+                plan.similarity ? "similarity" : "divergence",
+                metric_name(plan.divergence.metric).c_str(), static_cast<std::size_t>(n),
+                static_cast<std::size_t>(m));
+  const Metric metric = plan.divergence.metric;
+  const bool direct = metric == Metric::js || metric == Metric::jsd || metric == Metric::tv;
+  if (plan.with.empty() && !plan.condensed && direct &&
+      matrix_format_for(plan.out) == MatrixFormat::npy) {
+    // Streamed to the file a panel of rows at a time: the matrix is never held.
+    AtomicFile file(plan.out, /*binary=*/true);
+    write_divergence_matrix(rows.columns, plan.divergence, plan.similarity, file, n_threads, hooks);
+    file.commit();
+    return line + plan.out + "\n";
+  }
   arma::mat matrix =
       plan.with.empty()
           ? divergence_matrix(rows.columns, plan.divergence, n_threads, hooks)
@@ -69,11 +84,6 @@ std::string matrix(const SimilarityPlan& plan, const RowSet& rows, const RowSet&
     return "written to " + plan.out + "\n";
   }
   write_matrix(plan.out, matrix);
-  char line[160];
-  std::snprintf(line, sizeof line, "%s %s matrix, %zu x %zu, written to ",
-                plan.similarity ? "similarity" : "divergence",
-                metric_name(plan.divergence.metric).c_str(), static_cast<std::size_t>(n),
-                static_cast<std::size_t>(m));
   return line + plan.out + "\n";
 }
 

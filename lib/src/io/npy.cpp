@@ -151,7 +151,9 @@ std::size_t read_some(std::istream& in, char* to, std::size_t n) {
 
 }  // namespace
 
-NpyArray read_npy(const std::string& path) {
+NpyArray read_npy(const std::string& path) { return read_npy(path, NpyChunkCheck{}); }
+
+NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
   // Streamed: the header first, then the data straight into the array, a chunk at a time, so that
   // reading never holds the file's bytes and the array at once.
   InputFile in(path);
@@ -251,21 +253,22 @@ NpyArray read_npy(const std::string& path) {
   };
   check_header_memory(path, 0, "a .npy array of shape " + shape_str, double(count) * 8.0);
   array.data.resize(count);
-  // The data, a chunk at a time: read, then converted in place into the array.
+  // The data, a chunk at a time (512 KiB of doubles, which stay in cache for `check`): read, then
+  // converted in place into the array; float64 in the machine's byte order is read straight in.
   constexpr std::size_t kChunkItems = std::size_t(1) << 16;
-  std::vector<char> chunk(kChunkItems * item);
+  const bool native = kind == "f8" && !swap;
+  std::vector<char> chunk(native ? 0 : kChunkItems * item);
   std::size_t done = 0;
   while (done < count) {
     const std::size_t want = std::min(kChunkItems, count - done);
-    const std::size_t bytes = read_some(in, chunk.data(), want * item);
-    if (bytes < want * item) throw data_bytes_error(done * item + bytes);
     double* out = array.data.data() + done;
-    if (kind == "f8") {
-      if (swap) {
-        convert_items<double>(chunk.data(), want, true, out);
-      } else {
-        std::memcpy(out, chunk.data(), want * 8);
-      }
+    char* to = native ? reinterpret_cast<char*>(out) : chunk.data();
+    const std::size_t bytes = read_some(in, to, want * item);
+    if (bytes < want * item) throw data_bytes_error(done * item + bytes);
+    if (native) {
+      // already in place
+    } else if (kind == "f8") {
+      convert_items<double>(chunk.data(), want, true, out);
     } else if (kind == "f4") {
       convert_items<float>(chunk.data(), want, swap, out);
     } else if (kind == "i8") {
@@ -273,10 +276,12 @@ NpyArray read_npy(const std::string& path) {
     } else {
       convert_items<std::int32_t>(chunk.data(), want, swap, out);
     }
+    if (check) check(out, done, want);
     done += want;
   }
   // Nothing may follow the data.
   std::size_t extra = 0;
+  chunk.resize(4096);
   while (true) {
     const std::size_t bytes = read_some(in, chunk.data(), chunk.size());
     if (bytes == 0) break;

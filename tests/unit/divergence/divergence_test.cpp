@@ -385,6 +385,37 @@ BOOST_AUTO_TEST_CASE(similarities_follow_their_documented_formulas) {
   BOOST_TEST(tmkit::matrix_bytes(1e6, 1e6) == 8e12);
 }
 
+BOOST_AUTO_TEST_CASE(a_streamed_full_matrix_equals_the_held_one_bit_for_bit) {
+  // Panels of 262 rows for N = 4000 (2^20 / N), so the last panel is short and every panel but the
+  // first reads back the rows before it; a small N takes one panel.
+  tmkit::test::ScratchDir dir;
+  for (const arma::uword n : {37u, 4000u}) {
+    const arma::mat p = random_columns(12, n, 0.3, static_cast<unsigned>(17 + n));
+    for (const Metric metric : {Metric::js, Metric::jsd, Metric::tv}) {
+      for (const bool similarity : {false, true}) {
+        const tmkit::DivergenceOptions options{metric, metric == Metric::jsd};
+        arma::mat want = tmkit::divergence_matrix(p, options, 2);
+        if (similarity) {
+          want.transform([&](double v) { return tmkit::to_similarity(v, options); });
+        }
+        const std::string path = dir.file("full.npy");
+        for (const int threads : {1, 2}) {
+          tmkit::AtomicFile file(path, /*binary=*/true);
+          tmkit::write_divergence_matrix(p, options, similarity, file, threads);
+          file.commit();
+          BOOST_TEST(tmkit::test::bit_identical(tmkit::read_npy_matrix(path), want),
+                     tmkit::metric_name(metric)
+                         << " n " << n << " similarity " << similarity << " threads " << threads);
+        }
+      }
+    }
+  }
+  tmkit::AtomicFile file(dir.file("kl.npy"), true);
+  BOOST_CHECK_THROW(tmkit::write_divergence_matrix(random_columns(3, 5, 1.0, 1),
+                                                   {Metric::kl, false}, false, file),
+                    tmkit::UsageError);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---- against scipy (tests/reference/generate_divergences.py) -----------------------------------

@@ -26,6 +26,7 @@
 #include "tmkit/core/communicator.hpp"
 #include "tmkit/core/work_hooks.hpp"
 #include "tmkit/divergence/condensed.hpp"
+#include "tmkit/io/io.hpp"
 
 namespace tmkit {
 
@@ -93,6 +94,15 @@ arma::mat divergence_matrix(const arma::mat& p, const arma::mat& q,
 /// pair once (the matrix is exactly symmetric), and the diagonal is exactly 0.
 arma::mat divergence_matrix(const arma::mat& p, const DivergenceOptions& options, int n_threads = 0,
                             const WorkHooks& hooks = {});
+
+/// The N x N matrix within one set, as divergence_matrix(p, options) gives it (the same bits),
+/// written to `file` as .npy without ever holding it: a panel of rows at a time, each pair computed
+/// once, the entries left of a panel read back from the rows already written. Memory is one panel
+/// (about 8 MB), not N^2; fresh pages, which the kernel must clear, are what a full matrix costs
+/// most. For the direct metrics (js, jsd, tv); UsageError for the others. With `similarity`,
+/// every entry is to_similarity() of the divergence.
+void write_divergence_matrix(const arma::mat& p, const DivergenceOptions& options, bool similarity,
+                             AtomicFile& file, int n_threads = 0, const WorkHooks& hooks = {});
 
 /// The k nearest database columns of each query column (smallest d(query, database)), ascending,
 /// ties broken by the lower index.

@@ -57,6 +57,8 @@ class AtomicFile {
 
   std::ofstream& stream() noexcept { return stream_; }
   const std::string& path() const noexcept { return path_; }
+  /// The file being written (for a writer that reads back what it wrote, after a flush).
+  const std::string& temp_path() const noexcept { return temp_path_; }
   /// Flushes, checks the stream, closes and renames into place; InputError on any write failure,
   /// Interrupted (and nothing renamed) when a stop was requested (interrupt.hpp).
   void commit();

@@ -5,6 +5,7 @@
 
 #include <armadillo>
 #include <cstddef>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -37,6 +38,16 @@ void write_npy_file(const std::string& path, const arma::mat& matrix);
 /// InputError naming the file for a bad magic string, an unsupported dtype, a malformed header or a
 /// size that does not match the shape.
 NpyArray read_npy(const std::string& path);
+
+/// Called with each chunk of values as soon as it is in the array (in file order: `first` is the
+/// index of values[0]), while it is still in cache: a reader of a large array checks it there
+/// instead of walking the whole array again. It may throw.
+using NpyChunkCheck =
+    std::function<void(const double* values, std::size_t first, std::size_t count)>;
+
+/// read_npy with `check` called on every chunk of the data as read (before a Fortran-ordered
+/// array is reordered).
+NpyArray read_npy(const std::string& path, const NpyChunkCheck& check);
 
 /// Reads a 2-d .npy file (a 1-d one becomes a single row) into an Armadillo matrix of the same
 /// logical shape.
