@@ -18,7 +18,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <utility>
@@ -540,70 +542,95 @@ void write_divergence_matrix(const arma::mat& p, const DivergenceOptions& option
   };
   const double diagonal = value_of(0.0);
   std::ostream& out = file.stream();
+  if constexpr (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__) {
+    // The rows go to the file as they are in memory, which .npy's '<f8' is only on little-endian
+    // hosts; elsewhere the matrix is held and written through write_npy's byte swap.
+    arma::mat matrix = divergence_matrix(p, options, n_threads, hooks);
+    if (similarity) matrix.transform([&](double v) { return to_similarity(v, options); });
+    write_npy(out, matrix);
+    return;
+  }
   write_npy_header(out, {n, n});
-  const auto data_start = static_cast<std::streamoff>(out.tellp());
-  int back = -1;  // the rows already written, read back for the entries left of a panel
+  const auto data_start = static_cast<off_t>(out.tellp());
+  out.flush();
+  // The data goes in with pwrite (threads write their rows at once) and comes back with pread: the
+  // entries left of a panel are the rows already written.
+  const int fd = ::open(file.temp_path().c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    throw OutputError(file.path(), "cannot be written (" + std::string(std::strerror(errno)) + ")");
   struct Closer {
-    int& fd;
-    ~Closer() {
-      if (fd >= 0) ::close(fd);
-    }
-  } closer{back};
-  // Panels of rows [a, b), about 8 MB; within one, chunks of columns [c0, c1) of one tile's width,
-  // spread over the threads (each pair above the diagonal computed once, as the tiles of
-  // divergence_matrix compute it).
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  // Panels of rows [r0, r1), about 8 MB. Phase one, on every thread: units of (16 rows, one tile's
+  // width of columns) above the diagonal (each pair computed once, as the tiles of
+  // divergence_matrix compute it), and units of 64 earlier rows read back, interleaved. Phase two:
+  // blocks of 16 rows mirror the entries below the diagonal within the panel. Then the panel is
+  // written.
+  constexpr std::size_t kRowGroup = 16, kReadRows = 64;
   const std::size_t height =
       std::clamp<std::size_t>((std::size_t(1) << 20) / std::max<std::size_t>(n, 1), 1, 256);
   const std::size_t width = direct_tile(p.n_rows);
   const BlockPartition panels{n, height};
   std::vector<double> rows(std::min(height, n) * n);
+  std::atomic<bool> io_failed{false};
   LoopProgress progress(hooks, panels.n_blocks());
   for (std::size_t b = 0; b < panels.n_blocks(); ++b) {
     progress.before_unit();
     const std::size_t r0 = panels.begin(b), r1 = panels.end(b), h = r1 - r0;
-    // Above the diagonal: columns (r0, n) of the panel's rows.
-    const BlockPartition chunks{n - r0, width};
-    for_each_block(chunks, n_threads, [&](std::size_t c) {
-      const std::size_t c0 = r0 + chunks.begin(c), c1 = r0 + chunks.end(c);
-      for (std::size_t i = r0; i < r1; ++i) {
-        const std::size_t first = std::max(c0, i + 1);
-        if (first >= c1) continue;
-        double* row = rows.data() + (i - r0) * n;
-        direct_against(terms, i, terms, first, c1, options.metric, row + first);
-        for (std::size_t j = first; j < c1; ++j) row[j] = value_of(row[j]);
-      }
-    });
-    // The diagonal, and below it within the panel: the mirror of the entries above.
-    for_each_block(BlockPartition{h, 16}, n_threads, [&](std::size_t block) {
-      for (std::size_t i = r0 + block * 16; i < std::min(r1, r0 + block * 16 + 16); ++i) {
+    const BlockPartition groups{h, kRowGroup}, chunks{n - r0, width}, reads{r0, kReadRows};
+    const std::size_t compute_units = groups.n_blocks() * chunks.n_blocks();
+    for_each_block(
+        BlockPartition{compute_units + reads.n_blocks(), 1}, n_threads, [&](std::size_t unit) {
+          if (unit < compute_units) {
+            const std::size_t g = unit % groups.n_blocks(), c = unit / groups.n_blocks();
+            const std::size_t c0 = r0 + chunks.begin(c), c1 = r0 + chunks.end(c);
+            for (std::size_t i = r0 + groups.begin(g); i < r0 + groups.end(g); ++i) {
+              const std::size_t first = std::max(c0, i + 1);
+              if (first >= c1) continue;
+              double* row = rows.data() + (i - r0) * n;
+              direct_against(terms, i, terms, first, c1, options.metric, row + first);
+              for (std::size_t j = first; j < c1; ++j) row[j] = value_of(row[j]);
+            }
+            return;
+          }
+          const std::size_t block = unit - compute_units;
+          std::vector<double> segment(h);
+          for (std::size_t j = reads.begin(block); j < reads.end(block); ++j) {
+            const auto bytes = static_cast<ssize_t>(h * sizeof(double));
+            const off_t at = data_start + static_cast<off_t>((j * n + r0) * sizeof(double));
+            if (::pread(fd, segment.data(), static_cast<std::size_t>(bytes), at) != bytes) {
+              io_failed = true;
+              return;
+            }
+            for (std::size_t i = 0; i < h; ++i) rows[i * n + j] = segment[i];
+          }
+        });
+    for_each_block(groups, n_threads, [&](std::size_t g) {
+      for (std::size_t i = r0 + groups.begin(g); i < r0 + groups.end(g); ++i) {
         double* row = rows.data() + (i - r0) * n;
         row[i] = diagonal;
         for (std::size_t j = r0; j < i; ++j) row[j] = rows[(j - r0) * n + i];
       }
     });
-    // Left of the panel: columns [r0, r1) of the rows written before, which hold these pairs,
-    // read back exactly (pread: no stream buffer to refill at each seek).
-    if (r0 > 0) {
-      out.flush();
-      if (back < 0) back = ::open(file.temp_path().c_str(), O_RDONLY | O_CLOEXEC);
-      if (back < 0) throw OutputError(file.path(), "could not read back the rows written");
-      std::atomic<bool> failed{false};
-      for_each_block(BlockPartition{r0, 64}, n_threads, [&](std::size_t block) {
-        std::vector<double> segment(h);
-        for (std::size_t j = block * 64; j < std::min(r0, block * 64 + 64); ++j) {
-          const auto bytes = static_cast<ssize_t>(h * sizeof(double));
-          const auto at =
-              static_cast<off_t>(data_start) + static_cast<off_t>((j * n + r0) * sizeof(double));
-          if (::pread(back, segment.data(), static_cast<std::size_t>(bytes), at) != bytes) {
-            failed = true;
-            return;
-          }
-          for (std::size_t i = 0; i < h; ++i) rows[i * n + j] = segment[i];
-        }
-      });
-      if (failed) throw OutputError(file.path(), "could not read back the rows written");
+    // One write per panel: writers of one file take turns anyway (the inode's lock).
+    const char* bytes = reinterpret_cast<const char*>(rows.data());
+    std::size_t left = h * n * sizeof(double);
+    off_t at = data_start + static_cast<off_t>(r0 * n * sizeof(double));
+    while (left > 0 && !io_failed) {
+      const ssize_t wrote = ::pwrite(fd, bytes, left, at);
+      if (wrote <= 0) {
+        io_failed = true;
+        break;
+      }
+      bytes += wrote;
+      left -= static_cast<std::size_t>(wrote);
+      at += wrote;
     }
-    write_npy_values(out, rows.data(), h * n);
+    if (io_failed) {
+      throw OutputError(file.path(),
+                        "could not be written (" + std::string(std::strerror(errno)) + ")");
+    }
     progress.after_unit();
   }
   progress.finish();
