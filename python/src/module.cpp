@@ -15,22 +15,25 @@ py::capsule owner(Object* object) {
   return py::capsule(object, [](void* p) { delete static_cast<Object*>(p); });
 }
 
-}  // namespace
-
-py::array_t<double> to_numpy(arma::mat&& matrix) {
+// A numpy view of `matrix`'s column-major memory, kept alive by the array: shape (rows, cols) of
+// the matrix (Fortran order), or its transpose (C order).
+py::array_t<double> view_of(arma::mat&& matrix, bool transposed) {
   auto* kept = new arma::mat(std::move(matrix));
   const auto rows = static_cast<py::ssize_t>(kept->n_rows);
   const auto cols = static_cast<py::ssize_t>(kept->n_cols);
   const auto item = static_cast<py::ssize_t>(sizeof(double));
+  if (transposed) {
+    return py::array_t<double>({cols, rows}, {item * rows, item}, kept->memptr(), owner(kept));
+  }
   return py::array_t<double>({rows, cols}, {item, item * rows}, kept->memptr(), owner(kept));
 }
 
+}  // namespace
+
+py::array_t<double> to_numpy(arma::mat&& matrix) { return view_of(std::move(matrix), false); }
+
 py::array_t<double> to_numpy_transposed(arma::mat&& matrix) {
-  auto* kept = new arma::mat(std::move(matrix));
-  const auto rows = static_cast<py::ssize_t>(kept->n_rows);
-  const auto cols = static_cast<py::ssize_t>(kept->n_cols);
-  const auto item = static_cast<py::ssize_t>(sizeof(double));
-  return py::array_t<double>({cols, rows}, {item * rows, item}, kept->memptr(), owner(kept));
+  return view_of(std::move(matrix), true);
 }
 
 py::array_t<double> to_numpy(arma::vec&& vector) {

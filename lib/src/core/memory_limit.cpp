@@ -43,9 +43,11 @@ void check_header_memory(const std::string& path, std::size_t line, const std::s
                          double bytes) {
   const double machine = machine_memory();
   if (bytes <= machine) return;
-  throw InputError(path, line,
-                   what + " would need " + gib(bytes) + ", more than this machine has (" +
-                       gib(machine) + "); expected the header to count what the file holds");
+  const std::string problem = what + " would need " + gib(bytes) +
+                              ", more than this machine has (" + gib(machine) +
+                              "); expected the header to count what the file holds";
+  if (line == 0) throw InputError(path, problem);  // a binary header has no line
+  throw InputError(path, line, problem);
 }
 
 }  // namespace tmkit

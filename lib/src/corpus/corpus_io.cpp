@@ -666,11 +666,11 @@ void append_number(std::string& out, std::uint64_t value) {
 }  // namespace
 
 void write_corpus(const Corpus& corpus, CorpusFormat format, const CorpusPaths& paths) {
-  require_file_counts(corpus);
   if (format == CorpusFormat::tmc) {
-    write_tmc(corpus, paths.corpus);
+    write_tmc(corpus, paths.corpus);  // checks the counts itself
     return;
   }
+  require_file_counts(corpus);
   std::string body;
   body.reserve(corpus.n_nonzeros() * 16);
   if (format == CorpusFormat::uci || format == CorpusFormat::mm) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <sstream>
 #include <string_view>
@@ -252,7 +253,18 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
                                 " (is the file truncated?)");
   };
   check_header_memory(path, 0, "a .npy array of shape " + shape_str, double(count) * 8.0);
-  array.data.resize(count);
+  // An uncompressed file's size says at once whether the data is all there: a damaged header is
+  // refused before anything is allocated for it. A compressed file's array grows as it is read.
+  const bool plain = in.compression() == Compression::none;
+  if (plain) {
+    std::error_code ec;
+    const auto size = static_cast<std::size_t>(std::filesystem::file_size(path, ec));
+    const std::size_t data_start = (major == 1 ? 10 : 12) + header_length;
+    if (!ec && size >= data_start && size - data_start != count * item) {
+      throw data_bytes_error(size - data_start);
+    }
+    array.data.resize(count);
+  }
   // The data, a chunk at a time (512 KiB of doubles, which stay in cache for `check`): read, then
   // converted in place into the array; float64 in the machine's byte order is read straight in.
   constexpr std::size_t kChunkItems = std::size_t(1) << 16;
@@ -261,6 +273,7 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
   std::size_t done = 0;
   while (done < count) {
     const std::size_t want = std::min(kChunkItems, count - done);
+    if (!plain) array.data.resize(done + want);
     double* out = array.data.data() + done;
     char* to = native ? reinterpret_cast<char*>(out) : chunk.data();
     const std::size_t bytes = read_some(in, to, want * item);

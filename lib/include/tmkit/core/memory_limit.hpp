@@ -21,7 +21,7 @@ void check_memory(double bytes, const std::string& what, double max_bytes,
 
 /// Refuses (InputError naming `path` and `line`) a count read from a file's header that would
 /// need more memory than the machine has: `what` ("D = 4294967295 documents") needing `bytes`.
-/// Readers call it before they allocate by such a count.
+/// Readers call it before they allocate by such a count; `line` 0 for a header that has no lines.
 void check_header_memory(const std::string& path, std::size_t line, const std::string& what,
                          double bytes);
 
