@@ -22,16 +22,21 @@ constexpr std::size_t kWordsPerBlock = 512;  // columns per task in topic_expect
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     !defined(__SANITIZE_ADDRESS__)
 #define TMKIT_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define TMKIT_WIDE_VECTOR_CLONES \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define TMKIT_VECTOR_CLONES
+#define TMKIT_WIDE_VECTOR_CLONES
 #endif
 
 // t_k = exp(E[log theta_k]) into ws.exp_elog_theta, without logarithms: the inner iteration needs
-// nothing else. t_k <= 1, so it cannot overflow; it underflows only where phi would anyway. Four
-// topics at a time (detail/vector_special.hpp); gamma_k beyond 1e15 (where the vector form's
-// product of eight shifts could overflow) takes the scalar path.
-TMKIT_VECTOR_CLONES void update_exp_elog_theta(const double* gamma, std::size_t n_topics,
-                                               EstepWorkspace& ws) {
+// nothing else. t_k <= 1, so it cannot overflow; it underflows only where phi would anyway. Eight
+// topics at a time (detail/vector_special.hpp), which is one register where the CPU has AVX-512
+// (an x86-64-v4 clone, the same operations lane by lane as the x86-64-v3 one, so the same bits):
+// on short documents this loop costs more than the word loops. gamma_k beyond 1e15 (where the
+// vector form's product of eight shifts could overflow) takes the scalar path.
+TMKIT_WIDE_VECTOR_CLONES void update_exp_elog_theta(const double* gamma, std::size_t n_topics,
+                                                    EstepWorkspace& ws) {
   double sum = 0.0;
   for (std::size_t k = 0; k < n_topics; ++k) sum += gamma[k];
   const double psi_sum = digamma(sum);
@@ -40,11 +45,11 @@ TMKIT_VECTOR_CLONES void update_exp_elog_theta(const double* gamma, std::size_t 
     for (std::size_t k = 0; k < n_topics; ++k) out[k] = exp_digamma_minus(gamma[k], psi_sum);
     return;
   }
-  for (std::size_t k = 0; k < n_topics; k += 4) {
-    const std::size_t lanes = std::min<std::size_t>(4, n_topics - k);
-    detail::v4d x = detail::splat(1.0);  // padding lanes: any positive value
+  for (std::size_t k = 0; k < n_topics; k += 8) {
+    const std::size_t lanes = std::min<std::size_t>(8, n_topics - k);
+    detail::v8d x = detail::broadcast<detail::v8d>(1.0);  // padding lanes: any positive value
     std::memcpy(&x, gamma + k, lanes * sizeof(double));
-    const detail::v4d t = detail::vector_exp_digamma_minus4(x, psi_sum);
+    const detail::v8d t = detail::vector_exp_digamma_minus(x, psi_sum);
     std::memcpy(out + k, &t, lanes * sizeof(double));
   }
 }
