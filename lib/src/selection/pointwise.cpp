@@ -1,6 +1,6 @@
 #include "detail/pointwise.hpp"
 
-#include <boost/random/gamma_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <cmath>
 
@@ -15,14 +15,40 @@ namespace {
 constexpr std::size_t kDocsPerBlock = 32;
 constexpr std::size_t kWordsPerBlock = 1024;
 
+// log of one Gamma(a, 1) variate, a >= 1, by Marsaglia & Tsang's method (2000, ACM TOMS 26(3)):
+// with d = a - 1/3, c = 1/sqrt(9d), x standard normal and v = (1 + c x)^3 > 0, d v is accepted when
+// u < 1 - 0.0331 x^4 (a squeeze that needs no logarithm, taken ~98% of the time) or
+// log u < x^2/2 + d (1 - v + log v). One normal, one uniform and one logarithm per variate in
+// the common case, where Boost's gamma_distribution spends a tangent, an exponential and
+// logarithms (35% of tm-select's scoring).
+double log_gamma_variate_at_least_one(Rng& rng, double a) {
+  const double d = a - 1.0 / 3.0;
+  const double c = 1.0 / std::sqrt(9.0 * d);
+  boost::random::normal_distribution<double> normal;
+  boost::random::uniform_01<double> uniform;
+  for (;;) {
+    double x = 0.0, v = 0.0;
+    do {
+      x = normal(rng);
+      v = 1.0 + c * x;
+    } while (v <= 0.0);
+    v = v * v * v;
+    const double u = uniform(rng);
+    const double x2 = x * x;
+    if (u < 1.0 - 0.0331 * x2 * x2) return std::log(d * v);
+    const double log_v = std::log(v);
+    if (std::log(u) < 0.5 * x2 + d * (1.0 - v + log_v)) return std::log(d) + log_v;
+  }
+}
+
 // log of one Gamma(a, 1) variate; for a < 1 as log Gamma(a + 1) + log(U) / a (Marsaglia & Tsang
 // 2000, §6), which stays finite where the variate itself would underflow.
 double log_gamma_variate(Rng& rng, double a) {
-  if (a >= 1) return std::log(boost::random::gamma_distribution<double>(a, 1.0)(rng));
+  if (a >= 1) return log_gamma_variate_at_least_one(rng, a);
   boost::random::uniform_01<double> uniform;
   double u = uniform(rng);
   while (u <= 0.0) u = uniform(rng);
-  return std::log(boost::random::gamma_distribution<double>(a + 1, 1.0)(rng)) + std::log(u) / a;
+  return log_gamma_variate_at_least_one(rng, a + 1) + std::log(u) / a;
 }
 
 }  // namespace

@@ -2,10 +2,13 @@
 // and the pointwise log-likelihoods of LDA.
 #include "tmkit/selection/selection.hpp"
 
+#include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/trigamma.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <limits>
 
+#include "detail/pointwise.hpp"
 #include "support/test_support.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/corpus/synthetic.hpp"
@@ -169,6 +172,39 @@ BOOST_AUTO_TEST_CASE(non_finite_or_too_small_pointwise_matrices_are_refused) {
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(selection_properties)
+
+// The draws of q(beta) behind PSIS-LOO have Dir(lambda_k)'s moments: with every entry of row k
+// equal to a, log beta_kw has mean psi(a) - psi(V a) and variance psi'(a) - psi'(V a). Rows span
+// both paths of the log-gamma sampler (a < 1 through a + 1) and lambda from a tiny prior to a
+// large count; 100 draws of V = 400 give 40,000 values per row, so the mean is asked to within 5
+// standard errors and the variance to within 6%.
+BOOST_AUTO_TEST_CASE(draws_of_the_topics_have_the_dirichlet_moments) {
+  const std::vector<double> shapes = {0.05, 0.5, 1.0, 2.5, 40.0, 3000.0};
+  const std::size_t n_words = 400, n_draws = 100;
+  arma::mat lambda(shapes.size(), n_words);
+  for (std::size_t k = 0; k < shapes.size(); ++k) lambda.row(k).fill(shapes[k]);
+  std::vector<double> sum(shapes.size(), 0.0), sum_sq(shapes.size(), 0.0);
+  for (std::size_t s = 0; s < n_draws; ++s) {
+    const arma::mat log_beta = tmkit::draw_log_topics(lambda, 7, s, 2);
+    for (std::size_t k = 0; k < shapes.size(); ++k) {
+      for (std::size_t w = 0; w < n_words; ++w) {
+        sum[k] += log_beta(k, w);
+        sum_sq[k] += log_beta(k, w) * log_beta(k, w);
+      }
+    }
+  }
+  const double n = static_cast<double>(n_words * n_draws);
+  for (std::size_t k = 0; k < shapes.size(); ++k) {
+    const double a = shapes[k], total = a * static_cast<double>(n_words);
+    const double want_mean = boost::math::digamma(a) - boost::math::digamma(total);
+    const double want_var = boost::math::trigamma(a) - boost::math::trigamma(total);
+    const double mean = sum[k] / n, var = sum_sq[k] / n - mean * mean;
+    BOOST_TEST(std::abs(mean - want_mean) <= 5.0 * std::sqrt(want_var / n),
+               "a = " << a << ": mean " << mean << ", want " << want_mean);
+    BOOST_TEST(std::abs(var / want_var - 1.0) <= 0.06,
+               "a = " << a << ": variance " << var << ", want " << want_var);
+  }
+}
 
 // A corpus drawn from LDA with K* = 10 topics: among K = 5, 10 and 20, both held-out criteria
 // (document-completion perplexity and held-out elpd) must prefer the true K.
