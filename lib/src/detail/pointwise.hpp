@@ -11,11 +11,12 @@
 #include <armadillo>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
+#include "tmkit/core/work_hooks.hpp"
 #include "tmkit/corpus/corpus.hpp"
 #include "tmkit/lda/lda.hpp"
 #include "tmkit/lda/lda_estep.hpp"
-#include "tmkit/core/work_hooks.hpp"
 
 namespace tmkit {
 
@@ -62,6 +63,20 @@ arma::mat pointwise_log_likelihood(const Corpus& corpus, const LdaModel& model,
                                    const PointwiseOptions& options, int n_threads = 0,
                                    const WorkHooks& hooks = {},
                                    const DocumentBounds* plugin = nullptr);
+
+/// One set of documents to score: its corpus and, when already computed, its plug-in fit.
+struct ScoredDocuments {
+  const Corpus* corpus = nullptr;
+  const DocumentBounds* plugin = nullptr;
+};
+
+/// pointwise_log_likelihood of several sets of documents under the same draws: each draw of
+/// q(beta) is made once and scores every set in turn (tm-select's training and held-out
+/// documents), bit for bit what one call per set gives, for one set's cost of drawing.
+std::vector<arma::mat> pointwise_log_likelihoods(const std::vector<ScoredDocuments>& sets,
+                                                 const LdaModel& model,
+                                                 const PointwiseOptions& options, int n_threads = 0,
+                                                 const WorkHooks& hooks = {});
 
 /// The expected log predictive density of each column of an S x D pointwise matrix,
 /// log mean_s exp(ll_sd) (what k-fold and held-out elpd sum).

@@ -139,31 +139,47 @@ DocumentBounds plugin_bounds(const Corpus& corpus, const LdaModel& model, const 
                          n_threads);
 }
 
-arma::mat pointwise_log_likelihood(const Corpus& corpus, const LdaModel& model,
-                                   const PointwiseOptions& options, int n_threads,
-                                   const WorkHooks& hooks, const DocumentBounds* plugin) {
+std::vector<arma::mat> pointwise_log_likelihoods(const std::vector<ScoredDocuments>& sets,
+                                                 const LdaModel& model,
+                                                 const PointwiseOptions& options, int n_threads,
+                                                 const WorkHooks& hooks) {
   if (options.n_draws < 1) throw UsageError("pointwise log-likelihoods: at least one draw needed");
-  if (corpus.n_words() != model.n_words()) {
-    throw UsageError("pointwise log-likelihoods: the corpus has " +
-                     std::to_string(corpus.n_words()) + " words and the model " +
-                     std::to_string(model.n_words()));
+  std::vector<DocumentBounds> own(sets.size());
+  std::vector<const DocumentBounds*> plugins(sets.size());
+  std::vector<arma::mat> ll(sets.size());
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const Corpus& corpus = *sets[i].corpus;
+    if (corpus.n_words() != model.n_words()) {
+      throw UsageError("pointwise log-likelihoods: the corpus has " +
+                       std::to_string(corpus.n_words()) + " words and the model " +
+                       std::to_string(model.n_words()));
+    }
+    plugins[i] = sets[i].plugin;
+    if (plugins[i] == nullptr) {
+      own[i] = plugin_bounds(corpus, model, options.estep, n_threads);
+      plugins[i] = &own[i];
+    }
+    ll[i].set_size(options.n_draws, corpus.n_docs());
   }
-  DocumentBounds own;
-  if (plugin == nullptr) {
-    own = plugin_bounds(corpus, model, options.estep, n_threads);
-    plugin = &own;
-  }
-  arma::mat ll(options.n_draws, corpus.n_docs());
   for (std::size_t s = 0; s < options.n_draws; ++s) {
     hooks.poll();
     const TopicExpectations topics =
         fixed_topics(draw_log_topics(model.lambda, options.seed, s, n_threads), n_threads);
-    const DocumentBounds bounds =
-        document_bounds(corpus, topics, model.alpha, options.estep, plugin->gamma, n_threads);
-    ll.row(s) = bounds.log_likelihood.t();
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      const DocumentBounds bounds = document_bounds(*sets[i].corpus, topics, model.alpha,
+                                                    options.estep, plugins[i]->gamma, n_threads);
+      ll[i].row(s) = bounds.log_likelihood.t();
+    }
     hooks.progress(s + 1, options.n_draws);
   }
   return ll;
+}
+
+arma::mat pointwise_log_likelihood(const Corpus& corpus, const LdaModel& model,
+                                   const PointwiseOptions& options, int n_threads,
+                                   const WorkHooks& hooks, const DocumentBounds* plugin) {
+  return std::move(
+      pointwise_log_likelihoods({{&corpus, plugin}}, model, options, n_threads, hooks).front());
 }
 
 arma::vec log_mean_exp_columns(const arma::mat& log_lik) {

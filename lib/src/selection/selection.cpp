@@ -378,11 +378,12 @@ SelectionReport select_models(const Corpus& corpus, const std::vector<Candidate>
                                         count_parameters(candidate, corpus.n_words()),
                                         static_cast<double>(training.n_tokens()));
       const WorkHooks work{nullptr, hooks.work.stop_requested};
-      arma::mat ll = pointwise_log_likelihood(training, r.model, pointwise, inner, work, &plugin);
-      r.loo = psis_loo(ll, inner);
-      if (options.keep_pointwise) r.pointwise = std::move(ll);
-      r.heldout_elpd = sum_with_se(
-          log_mean_exp_columns(pointwise_log_likelihood(heldout, r.model, pointwise, inner, work)));
+      // Training and held-out documents scored under the same draws, each drawn once.
+      std::vector<arma::mat> ll = pointwise_log_likelihoods(
+          {{&training, &plugin}, {&heldout, nullptr}}, r.model, pointwise, inner, work);
+      r.loo = psis_loo(ll[0], inner);
+      if (options.keep_pointwise) r.pointwise = std::move(ll[0]);
+      r.heldout_elpd = sum_with_se(log_mean_exp_columns(ll[1]));
       r.loo_seconds = seconds_since(loo_start);
       std::vector<TopicSummary> topics = summarize_topics(r.model, options.coherence_top);
       compute_coherence(training, topics);

@@ -13,6 +13,7 @@
 #include "tmkit/core/error.hpp"
 #include "tmkit/corpus/synthetic.hpp"
 #include "tmkit/io/npy.hpp"
+#include "tmkit/lda/lda.hpp"
 #include "tmkit/selection/information_criteria.hpp"
 #include "tmkit/selection/psis_loo.hpp"
 #include "tmkit/selection/run_selection.hpp"
@@ -167,6 +168,38 @@ BOOST_AUTO_TEST_CASE(non_finite_or_too_small_pointwise_matrices_are_refused) {
   BOOST_CHECK_THROW(tmkit::psis_loo(ll), tmkit::UsageError);
   BOOST_CHECK_THROW(tmkit::psis_loo(arma::mat(1, 5, arma::fill::zeros)), tmkit::UsageError);
   BOOST_CHECK_THROW(tmkit::psis_loo(arma::mat(5, 0)), tmkit::UsageError);
+}
+
+// Scoring two sets of documents under one pass of draws gives what one call per set gives, bit
+// for bit, on any thread count: tm-select draws q(beta) once for training and held-out documents.
+BOOST_AUTO_TEST_CASE(documents_scored_together_equal_documents_scored_apart) {
+  tmkit::SyntheticSpec spec;
+  spec.n_topics = 6;
+  spec.n_words = 500;
+  spec.n_docs = 300;
+  spec.mean_length = 50;
+  const tmkit::Corpus all = tmkit::generate_lda_corpus(spec).corpus;
+  const tmkit::Corpus first = tmkit::test::corpus_slice(all, 0, 200);
+  const tmkit::Corpus second = tmkit::test::corpus_slice(all, 200, 300);
+  tmkit::FitOptions fit;
+  fit.n_topics = spec.n_topics;
+  fit.max_passes = 20;
+  fit.n_threads = 2;
+  tmkit::LdaModel model = tmkit::initialize_model(first, fit);
+  tmkit::fit_batch(first, fit, model);
+  tmkit::PointwiseOptions options;
+  options.n_draws = 12;
+  const arma::mat apart_first = tmkit::pointwise_log_likelihood(first, model, options, 2);
+  const arma::mat apart_second = tmkit::pointwise_log_likelihood(second, model, options, 1);
+  for (const int threads : {1, 2}) {
+    const std::vector<arma::mat> together = tmkit::pointwise_log_likelihoods(
+        {{&first, nullptr}, {&second, nullptr}}, model, options, threads);
+    BOOST_REQUIRE_EQUAL(together.size(), 2u);
+    BOOST_TEST(tmkit::test::bit_identical(together[0], apart_first), "threads " << threads);
+    BOOST_TEST(tmkit::test::bit_identical(together[1], apart_second), "threads " << threads);
+  }
+  BOOST_TEST(apart_first.n_rows == 12u);
+  BOOST_TEST(apart_second.n_cols == 100u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
