@@ -63,6 +63,9 @@ void declare(po::options_description& options, Given& g) {
       "seed of the held-out split, the folds and the draws")(
       "draws", po::value<std::size_t>(&g.options.n_draws)->default_value(g.options.n_draws),
       "draws from q(beta) for PSIS-LOO and held-out elpd")(
+      "draw-iterations",
+      po::value<std::size_t>(&g.options.draw_iterations)->default_value(g.options.draw_iterations),
+      "E-step rounds per document and draw, from its plug-in fit (more: tighter, slower)")(
       "kfold", po::value<std::size_t>(&g.options.kfold)->default_value(0),
       "also exact K-fold cross-validation with this many folds (refits every candidate K times)")(
       "top", po::value<std::size_t>(&g.options.coherence_top)->default_value(10),

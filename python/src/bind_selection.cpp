@@ -70,14 +70,15 @@ std::vector<EtaOption> etas_of(const std::vector<std::string>& texts) {
 py::dict select(const CsrCorpus& x, const std::vector<std::size_t>& topics,
                 const std::vector<std::string>& alphas, const std::vector<std::string>& etas,
                 const std::vector<std::uint64_t>& seeds, double heldout_fraction,
-                std::size_t n_draws, std::size_t kfold, std::size_t max_passes,
-                std::uint64_t split_seed, int n_threads) {
+                std::size_t n_draws, std::size_t draw_iterations, std::size_t kfold,
+                std::size_t max_passes, std::uint64_t split_seed, int n_threads) {
   const std::vector<Candidate> grid =
       candidate_grid(topics, alphas_of(alphas), etas_of(etas), seeds);
   const Corpus corpus = x.view();
   SelectionOptions options;
   options.heldout_fraction = heldout_fraction;
   options.n_draws = n_draws;
+  options.draw_iterations = draw_iterations;
   options.kfold = kfold;
   options.split_seed = split_seed;
   options.fit.max_passes = max_passes;
@@ -125,7 +126,8 @@ void bind_selection(py::module_& m) {
         py::arg("n_observations"));
   m.def("select_models", &select, py::arg("corpus"), py::arg("topics"), py::arg("alphas"),
         py::arg("etas"), py::arg("seeds"), py::arg("heldout_fraction"), py::arg("n_draws"),
-        py::arg("kfold"), py::arg("max_passes"), py::arg("split_seed"), py::arg("n_threads"));
+        py::arg("draw_iterations"), py::arg("kfold"), py::arg("max_passes"), py::arg("split_seed"),
+        py::arg("n_threads"));
 }
 
 }  // namespace tmkit::python

@@ -94,13 +94,15 @@ def information_criteria(log_likelihood, n_parameters, n_observations):
 
 def select_models(X, n_components=(5, 10, 20), *, doc_topic_prior=("symmetric",),
                   topic_word_prior=("symmetric",), seeds=(1,), heldout_fraction=0.1, n_draws=100,
-                  kfold=0, max_iter=200, split_seed=1, n_jobs=None):
+                  draw_iterations=3, kfold=0, max_iter=200, split_seed=1, n_jobs=None):
     """tm-select's grid over the documents x words counts X (whole counts): every candidate is
     fitted and scored by ELBO, information criteria, PSIS-LOO, held-out elpd and perplexity,
     coherence and stability. Returns a dict: candidates (one dict each, with its loo), choice
     (criterion -> index of the preferred candidate), unreliable_choices and sizes.
-    Priors are given as text as tm-select takes them ("symmetric" is 1/K, "0.1", "auto", ...)."""
+    Priors are given as text as tm-select takes them ("symmetric" is 1/K, "0.1", "auto", ...);
+    draw_iterations is tm-select's --draw-iterations."""
     return _core.select_models(as_corpus(X), [int(k) for k in n_components],
                                [str(a) for a in doc_topic_prior], [str(e) for e in topic_word_prior],
                                [int(s) for s in seeds], float(heldout_fraction), int(n_draws),
-                               int(kfold), int(max_iter), int(split_seed), _threads(n_jobs))
+                               int(draw_iterations), int(kfold), int(max_iter), int(split_seed),
+                               _threads(n_jobs))

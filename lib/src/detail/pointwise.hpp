@@ -11,6 +11,7 @@
 #include <armadillo>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "tmkit/core/work_hooks.hpp"
@@ -53,6 +54,9 @@ struct PointwiseOptions {
   std::size_t n_draws = 100;  ///< S
   std::uint64_t seed = 1;
   EstepOptions estep;  ///< restart is ignored: every draw starts from the plug-in fit
+  /// E-step rounds per document and draw at most, from the plug-in fit (which itself runs to
+  /// estep's tolerance); fewer rounds give a lower bound, cheaper (docs/math/selection.md §3).
+  std::size_t draw_max_iter = std::numeric_limits<std::size_t>::max();
 };
 
 /// The S x D matrix ll_sd for the documents of `corpus` (word ids indexing model's vocabulary),

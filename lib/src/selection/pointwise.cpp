@@ -1,5 +1,6 @@
 #include "detail/pointwise.hpp"
 
+#include <algorithm>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <cmath>
@@ -161,13 +162,15 @@ std::vector<arma::mat> pointwise_log_likelihoods(const std::vector<ScoredDocumen
     }
     ll[i].set_size(options.n_draws, corpus.n_docs());
   }
+  EstepOptions per_draw = options.estep;
+  per_draw.max_iter = std::min(per_draw.max_iter, options.draw_max_iter);
   for (std::size_t s = 0; s < options.n_draws; ++s) {
     hooks.poll();
     const TopicExpectations topics =
         fixed_topics(draw_log_topics(model.lambda, options.seed, s, n_threads), n_threads);
     for (std::size_t i = 0; i < sets.size(); ++i) {
-      const DocumentBounds bounds = document_bounds(*sets[i].corpus, topics, model.alpha,
-                                                    options.estep, plugins[i]->gamma, n_threads);
+      const DocumentBounds bounds = document_bounds(*sets[i].corpus, topics, model.alpha, per_draw,
+                                                    plugins[i]->gamma, n_threads);
       ll[i].row(s) = bounds.log_likelihood.t();
     }
     hooks.progress(s + 1, options.n_draws);

@@ -354,6 +354,7 @@ SelectionReport select_models(const Corpus& corpus, const std::vector<Candidate>
   pointwise.n_draws = options.n_draws;
   pointwise.seed = options.split_seed;
   pointwise.estep = options.fit.estep;
+  pointwise.draw_max_iter = options.draw_iterations;
 
   for_each_block(BlockPartition{my_jobs.size(), 1}, outer, [&](std::size_t mine) {
     hooks.work.poll();

@@ -202,6 +202,40 @@ BOOST_AUTO_TEST_CASE(documents_scored_together_equal_documents_scored_apart) {
   BOOST_TEST(apart_second.n_cols == 100u);
 }
 
+// The per-draw E-step capped at a few rounds runs a prefix of the uncapped one from the same
+// plug-in fit, so every value is a bound at most the uncapped one and at least the plug-in gamma's
+// (0 rounds); elpd_loo moves by a small fraction of its standard error.
+BOOST_AUTO_TEST_CASE(fewer_rounds_per_draw_give_lower_bounds_close_to_the_converged_ones) {
+  tmkit::SyntheticSpec spec;
+  spec.n_topics = 8;
+  spec.n_words = 600;
+  spec.n_docs = 400;
+  spec.mean_length = 70;
+  spec.seed = 5;
+  const tmkit::Corpus corpus = tmkit::generate_lda_corpus(spec).corpus;
+  tmkit::FitOptions fit;
+  fit.n_topics = spec.n_topics;
+  fit.max_passes = 30;
+  tmkit::LdaModel model = tmkit::initialize_model(corpus, fit);
+  tmkit::fit_batch(corpus, fit, model);
+  tmkit::PointwiseOptions options;
+  options.n_draws = 40;
+  const arma::mat full = tmkit::pointwise_log_likelihood(corpus, model, options, 2);
+  options.draw_max_iter = 3;
+  const arma::mat three = tmkit::pointwise_log_likelihood(corpus, model, options, 2);
+  options.draw_max_iter = 0;
+  const arma::mat none = tmkit::pointwise_log_likelihood(corpus, model, options, 2);
+  const double slack = 1e-9 * arma::abs(full).max();
+  BOOST_TEST((three - full).max() <= slack);
+  BOOST_TEST((none - three).max() <= slack);
+  BOOST_TEST(arma::accu(full - three) > 0.0);  // the cap did cut rounds short
+  const tmkit::LooResult loo_full = tmkit::psis_loo(full), loo_three = tmkit::psis_loo(three);
+  const double shift = loo_full.elpd_loo.value - loo_three.elpd_loo.value;
+  BOOST_TEST_MESSAGE("elpd_loo " << loo_full.elpd_loo.value << " +- " << loo_full.elpd_loo.se
+                                 << ", with 3 rounds per draw " << loo_three.elpd_loo.value);
+  BOOST_TEST(std::abs(shift) <= 0.05 * loo_full.elpd_loo.se);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(selection_properties)
