@@ -11,6 +11,7 @@
 
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/memory_limit.hpp"
+#include "tmkit/core/process.hpp"
 #include "tmkit/io/input_file.hpp"
 #include "tmkit/io/io.hpp"
 #include "tmkit/io/numbers.hpp"
@@ -263,6 +264,10 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
     if (!ec && size >= data_start && size - data_start != count * item) {
       throw data_bytes_error(size - data_start);
     }
+    // On huge pages where Linux offers them: a 144 MB matrix read into 4 KiB pages took 35,000
+    // page faults, 43% of a tm-cluster run.
+    array.data.reserve(count);
+    advise_huge_pages(array.data.data(), count * sizeof(double));
     array.data.resize(count);
   }
   // The data, a chunk at a time (512 KiB of doubles, which stay in cache for `check`): read, then
