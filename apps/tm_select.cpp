@@ -65,7 +65,8 @@ void declare(po::options_description& options, Given& g) {
       "draws from q(beta) for PSIS-LOO and held-out elpd")(
       "draw-iterations",
       po::value<std::size_t>(&g.options.draw_iterations)->default_value(g.options.draw_iterations),
-      "E-step rounds per document and draw, from its plug-in fit (more: tighter, slower)")(
+      "E-step rounds per document and draw, from its plug-in fit (100: to the tolerance; fewer: "
+      "faster, lower elpd, see docs/math/selection.md)")(
       "kfold", po::value<std::size_t>(&g.options.kfold)->default_value(0),
       "also exact K-fold cross-validation with this many folds (refits every candidate K times)")(
       "top", po::value<std::size_t>(&g.options.coherence_top)->default_value(10),

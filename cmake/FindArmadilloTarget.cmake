@@ -5,7 +5,7 @@
 # exp, ...) of 320 elements or more in OpenMP teams of its own, as many threads as cores, whatever
 # --threads says (inside a one-thread region of tmkit's, omp_in_parallel() is false). Those threads
 # then spin between calls: in a merge-split round of a one-thread fit on a busy machine (tm-select
-# runs its candidates side by side) they took 76% of the run (kjv, K = 10: 10.2 s, 2.9 s without).
+# runs its candidates side by side) they took 76% of the run (kjv, K = 10: 10.2 s, 2.45 s without).
 # tmkit's own loops decide its threads (detail/blocks.hpp). A definition of the interface, so that
 # every translation unit sees Armadillo's templates alike.
 if(NOT TARGET tmkit::armadillo)

@@ -94,7 +94,7 @@ def information_criteria(log_likelihood, n_parameters, n_observations):
 
 def select_models(X, n_components=(5, 10, 20), *, doc_topic_prior=("symmetric",),
                   topic_word_prior=("symmetric",), seeds=(1,), heldout_fraction=0.1, n_draws=100,
-                  draw_iterations=3, kfold=0, max_iter=200, split_seed=1, n_jobs=None):
+                  draw_iterations=100, kfold=0, max_iter=200, split_seed=1, n_jobs=None):
     """tm-select's grid over the documents x words counts X (whole counts): every candidate is
     fitted and scored by ELBO, information criteria, PSIS-LOO, held-out elpd and perplexity,
     coherence and stability. Returns a dict: candidates (one dict each, with its loo), choice

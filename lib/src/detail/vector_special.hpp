@@ -87,10 +87,6 @@ template <class V>
   return parts.y * vector_exp(-parts.rest - c);
 }
 
-[[gnu::always_inline]] inline v4d vector_exp_digamma_minus4(v4d x, double c) noexcept {
-  return vector_exp_digamma_minus(x, c);
-}
-
 }  // namespace tmkit::detail
 
 #pragma GCC diagnostic pop

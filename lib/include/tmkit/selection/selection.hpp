@@ -53,10 +53,12 @@ struct SelectionOptions {
   double heldout_fraction = 0.1;  ///< documents held out of every fit (shared by all candidates)
   std::uint64_t split_seed = 1;   ///< chooses them and splits each into two halves
   std::size_t n_draws = 100;      ///< S draws of q(beta) for PSIS-LOO and held-out elpd
-  /// E-step rounds per document and draw, from the document's plug-in fit: 3 cost about half the
-  /// rounds to the tolerance and move elpd_loo by under 1% of its standard error (measured,
-  /// docs/math/selection.md §3); 0 scores every draw at the plug-in fit's gamma.
-  std::size_t draw_iterations = 3;
+  /// E-step rounds per document and draw at most, from the document's plug-in fit. The default,
+  /// the E-step's own limit, runs every draw to the tolerance; fewer rounds are cheaper lower
+  /// bounds whose bias grows with K (docs/math/selection.md §3 measures it: on long documents 3
+  /// rounds move elpd by under 3% of its standard error, on short ones by up to a third); 0 scores
+  /// every draw at the plug-in fit's gamma.
+  std::size_t draw_iterations = 100;
   std::size_t kfold = 0;           ///< > 1: also exact K-fold cross-validation with this many folds
   std::size_t coherence_top = 10;  ///< top words per topic for coherence
   bool keep_pointwise = false;     ///< keep each candidate's S x D pointwise matrix
