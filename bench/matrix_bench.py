@@ -55,13 +55,17 @@ def timed(command):
     return float(seconds), int(kib) / 1024.0
 
 
-def measure(command, runs, before=None):
-    results = []
+def measure_pair(ours, peer, runs, before=None):
+    """Medians and peaks of both commands, their runs interleaved (ours, peer, ours, ...) so that
+    a busy spell of this shared machine falls on both alike rather than on one side's runs."""
+    results = ([], [])
     for _ in range(runs):
         if before:
             before()
-        results.append(timed(command))
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+        results[0].append(timed(ours))
+        results[1].append(timed(peer))
+    return tuple((statistics.median(r[0] for r in side), max(r[1] for r in side))
+                 for side in results)
 
 
 def same_partition(a, b):
@@ -80,7 +84,8 @@ def main():
     lines = ["# Large matrices: tmkit's whole processes against the Python a user would write", "",
              f"`bench/matrix_bench.py --runs {args.runs} --points {args.points} --rows {args.rows} "
              f"--threads {args.threads}` on {os.cpu_count()} cores; medians of {args.runs} runs "
-             "(wall time of the whole process, GNU time), peak = largest resident memory (MiB).",
+             "(wall time of the whole process, GNU time; tmkit's and the peer's runs interleaved), peak = "
+             "largest resident memory (MiB).",
              "", "| work | tmkit | peer | peer / tmkit | peak tmkit / peer (MiB) | input or output |",
              "|---|---|---|---|---|---|"]
 
@@ -92,11 +97,12 @@ def main():
                     "--out", y_path, "--quiet"], check=True, stdout=subprocess.DEVNULL)
     y_mb = os.path.getsize(y_path) / 2**20
     out_dir = os.path.join(tmp, "clusters")
-    tm = measure([TM_CLUSTER, "--matrix", y_path, "--linkage", "average", "--clusters", "10",
-                  "--out", out_dir, "--quiet", "--threads", str(args.threads)], args.runs,
-                 before=lambda: subprocess.run(["rm", "-rf", out_dir], check=True))
     labels_path = os.path.join(tmp, "labels.npy")
-    peer = measure([sys.executable, "-c", PEER_CLUSTER, y_path, labels_path], args.runs)
+    tm, peer = measure_pair(
+        [TM_CLUSTER, "--matrix", y_path, "--linkage", "average", "--clusters", "10", "--out",
+         out_dir, "--quiet", "--threads", str(args.threads)],
+        [sys.executable, "-c", PEER_CLUSTER, y_path, labels_path], args.runs,
+        before=lambda: subprocess.run(["rm", "-rf", out_dir], check=True))
     with open(os.path.join(out_dir, "labels.tsv")) as f:
         ours = [line.split("\t")[-1].strip() for line in f if line.strip()]
     theirs = list(np.load(labels_path))
@@ -112,12 +118,13 @@ def main():
     rows = rng.dirichlet(np.full(50, 0.1), size=args.rows)
     rows_path, full_path = os.path.join(tmp, "rows.npy"), os.path.join(tmp, "full.npy")
     np.save(rows_path, rows)
-    tm = measure([TM_SIMILARITY, "--rows", rows_path, "--metric", "js", "--out", full_path,
-                  "--quiet", "--threads", str(args.threads)], args.runs,
-                 before=lambda: subprocess.run(["rm", "-f", full_path], check=True))
-    ours = np.load(full_path)
     peer_path = os.path.join(tmp, "peer.npy")
-    peer = measure([sys.executable, "-c", PEER_FULL, rows_path, peer_path], args.runs)
+    tm, peer = measure_pair(
+        [TM_SIMILARITY, "--rows", rows_path, "--metric", "js", "--out", full_path, "--quiet",
+         "--threads", str(args.threads)],
+        [sys.executable, "-c", PEER_FULL, rows_path, peer_path], args.runs,
+        before=lambda: subprocess.run(["rm", "-f", full_path], check=True))
+    ours = np.load(full_path)
     theirs = np.load(peer_path)
     finite = np.isfinite(theirs)
     if not np.allclose(ours[finite], theirs[finite], rtol=0, atol=1e-12):

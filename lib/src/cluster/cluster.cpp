@@ -104,8 +104,8 @@ struct Merge {
 
 // Distance updates of the Lance-Williams form, written as scipy writes them
 // (scipy/cluster/_hierarchy_distance_update.pxi) so that they round the same way.
-double update_distance(Linkage method, double d_xi, double d_yi, double d_xy, std::size_t size_x,
-                       std::size_t size_y, std::size_t size_i) noexcept {
+inline double update_distance(Linkage method, double d_xi, double d_yi, double d_xy,
+                              std::size_t size_x, std::size_t size_y, std::size_t size_i) noexcept {
   const auto sx = static_cast<double>(size_x), sy = static_cast<double>(size_y);
   const auto si = static_cast<double>(size_i);
   switch (method) {
@@ -216,18 +216,95 @@ std::vector<Merge> mst_single(const CondensedMatrix<T>& d, int n_threads, const 
 
 // ---- complete, average, weighted, ward: nearest-neighbour chain (scipy's nn_chain) --------------
 
+// Entries of column x above the diagonal, d(i, x) for i < x, are one per row of the condensed
+// matrix: a cache miss each, which the hardware prefetcher cannot foresee (the stride shrinks and
+// inactive rows leave gaps). The scans below ask for the entry this many active rows ahead.
+constexpr std::size_t kColumnPrefetch = 16;
+
+template <class T>
+inline void prefetch_column_entry(const CondensedMatrix<T>& d, const ActiveSet& active,
+                                  std::size_t q, std::size_t end, std::size_t x) noexcept {
+  if (q + kColumnPrefetch < end) {
+    __builtin_prefetch(d.data() + d.row_offset(active[q + kColumnPrefetch]) + x);
+  }
+}
+
+// The nearest active cluster to x: down x's column for the clusters below x, then along its row.
+// The column costs a cache miss per entry and the row little, so each thread takes its share of
+// both. Ties go to the lowest index, as a serial scan in index order (scipy's) would have it.
 template <class T>
 Candidate nearest_active(const CondensedMatrix<T>& d, const ActiveSet& active, std::size_t x,
                          int n_threads) {
-  const std::size_t x_row = d.row_offset(x);
-  return first_smallest(active.size(), n_threads, [&](std::size_t b, std::size_t e) {
+  const T* x_row = d.data() + d.row_offset(x);
+  const std::size_t x_position = active.after(x) - 1;  // x is active
+  const std::size_t n_row = active.size() - x_position - 1;
+  const auto scan = [&](std::size_t part, std::size_t parts) {
     Candidate best;
-    for (std::size_t q = b; q < e; ++q) {
+    const std::size_t column_end = x_position * (part + 1) / parts;
+    for (std::size_t q = x_position * part / parts; q < column_end; ++q) {
+      prefetch_column_entry(d, active, q, column_end, x);
       const std::size_t i = active[q];
-      if (i == x) continue;
-      keep_smaller(best, i < x ? d.data()[d.row_offset(i) + x] : d.data()[x_row + i], i);
+      keep_smaller(best, static_cast<double>(d.data()[d.row_offset(i) + x]), i);
+    }
+    const std::size_t row_begin = x_position + 1;
+    for (std::size_t q = row_begin + n_row * part / parts;
+         q < row_begin + n_row * (part + 1) / parts; ++q) {
+      const std::size_t i = active[q];
+      keep_smaller(best, static_cast<double>(x_row[i]), i);
     }
     return best;
+  };
+  if (active.size() < kParallelFrom || n_threads <= 1) return scan(0, 1);
+  std::vector<Candidate> found(static_cast<std::size_t>(n_threads));
+#ifdef _OPENMP
+#pragma omp parallel num_threads(n_threads)
+  {
+    const auto part = static_cast<std::size_t>(omp_get_thread_num());
+    found[part] = scan(part, static_cast<std::size_t>(omp_get_num_threads()));
+  }
+#else
+  found[0] = scan(0, 1);
+#endif
+  Candidate best;
+  for (const Candidate& c : found) {
+    if (c.index != kNone &&
+        (c.value < best.value || (c.value == best.value && c.index < best.index))) {
+      best = c;
+    }
+  }
+  return best;
+}
+
+// d(i, y) <- update(d(i, x), d(i, y), size of i) for every active i but y (x is no longer active).
+template <class T, class Update>
+void update_merged_row(CondensedMatrix<T>& d, const ActiveSet& active, std::size_t x, std::size_t y,
+                       int n_threads, Update update) {
+  T* x_row = d.data() + d.row_offset(x);
+  T* y_row = d.data() + d.row_offset(y);
+  const std::size_t x_position = active.after(x), y_position = active.after(y) - 1;
+  split_range(active.size(), n_threads, [&](std::size_t b, std::size_t e, int) {
+    // i < x < y: both entries down the columns
+    const std::size_t below_x = std::min(e, x_position);
+    for (std::size_t q = b; q < below_x; ++q) {
+      prefetch_column_entry(d, active, q, below_x, x);
+      prefetch_column_entry(d, active, q, below_x, y);
+      const std::size_t i = active[q];
+      T* i_row = d.data() + d.row_offset(i);
+      i_row[y] = update(i_row[x], i_row[y], i);
+    }
+    // x < i < y: d(x, i) along x's row, d(i, y) down y's column
+    const std::size_t below_y = std::min(e, y_position);
+    for (std::size_t q = std::max(b, x_position); q < below_y; ++q) {
+      prefetch_column_entry(d, active, q, below_y, y);
+      const std::size_t i = active[q];
+      T& d_iy = d.data()[d.row_offset(i) + y];
+      d_iy = update(x_row[i], d_iy, i);
+    }
+    // y < i: both along the rows
+    for (std::size_t q = std::max(b, y_position + 1); q < e; ++q) {
+      const std::size_t i = active[q];
+      y_row[i] = update(x_row[i], y_row[i], i);
+    }
   });
 }
 
@@ -268,15 +345,29 @@ std::vector<Merge> nn_chain(CondensedMatrix<T>& d, Linkage method, int n_threads
     size[x] = 0;
     size[y] = nx + ny;
     active.remove(x);
-    split_range(active.size(), n_threads, [&](std::size_t b, std::size_t e, int) {
-      for (std::size_t q = b; q < e; ++q) {
-        const std::size_t i = active[q];
-        if (i == y) continue;
-        T& d_iy = d(i, y);
-        d_iy = static_cast<T>(update_distance(method, static_cast<double>(d(i, x)),
-                                              static_cast<double>(d_iy), current, nx, ny, size[i]));
-      }
-    });
+    // One loop per method, so that the update is inlined (each rounds as update_distance does).
+    const auto update_with = [&](auto update) {
+      update_merged_row(d, active, x, y, n_threads, [&](T d_xi, T d_yi, std::size_t i) {
+        return static_cast<T>(
+            update(static_cast<double>(d_xi), static_cast<double>(d_yi), size[i]));
+      });
+    };
+    switch (method) {
+      case Linkage::average:
+        update_with([&](double d_xi, double d_yi, std::size_t) {
+          return update_distance(Linkage::average, d_xi, d_yi, current, nx, ny, 0);
+        });
+        break;
+      case Linkage::complete:
+        update_with([&](double d_xi, double d_yi, std::size_t) {
+          return update_distance(Linkage::complete, d_xi, d_yi, current, nx, ny, 0);
+        });
+        break;
+      default:
+        update_with([&](double d_xi, double d_yi, std::size_t size_i) {
+          return update_distance(method, d_xi, d_yi, current, nx, ny, size_i);
+        });
+    }
   }
   return sort_and_label(std::move(merges), n);
 }

@@ -4,6 +4,7 @@
 #include <lzma.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -226,6 +227,34 @@ class InputFile::Buffer final : public std::streambuf {
     if (size == 0) return traits_type::eof();
     setg(output_.data(), output_.data(), output_.data() + size);
     return traits_type::to_int_type(*gptr());
+  }
+
+  // A plain file's large reads (a .npy matrix) go from the file straight to the caller's memory,
+  // not through the two 64 KiB buffers: on a 144 MB matrix the two copies took a tenth of
+  // tm-cluster's run.
+  std::streamsize xsgetn(char* to, std::streamsize count) override {
+    if (kind_ != Compression::none || count < static_cast<std::streamsize>(kChunk)) {
+      return std::streambuf::xsgetn(to, count);
+    }
+    auto wanted = static_cast<std::size_t>(count);
+    std::size_t done = 0;
+    const auto take = [&](const char* from, std::size_t available) {
+      const std::size_t n = std::min(available, wanted - done);
+      std::memcpy(to + done, from, n);
+      done += n;
+      return n;
+    };
+    gbump(static_cast<int>(take(gptr(), static_cast<std::size_t>(egptr() - gptr()))));
+    input_position_ += take(input_.data() + input_position_, input_size_ - input_position_);
+    if (done < wanted && !input_ended_) {
+      const std::size_t got = std::fread(to + done, 1, wanted - done, file_);
+      if (got < wanted - done) {
+        if (std::ferror(file_)) throw InputError(path_, "read error");
+        input_ended_ = true;
+      }
+      done += got;
+    }
+    return static_cast<std::streamsize>(done);
   }
 
  private:

@@ -181,6 +181,20 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_thread_count_or_parallel_scans) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(ties_are_broken_alike_by_serial_and_parallel_scans) {
+  // Distances rounded to two digits: thousands of ties, which each thread's share of a scan and
+  // the parts' combination must break as one serial scan does (lowest index first).
+  auto d = random_distances(4300, 11);
+  for (std::size_t i = 0; i < d.size(); ++i) d.data()[i] = std::round(d.data()[i] * 100) / 100;
+  for (const Linkage method : {Linkage::average, Linkage::complete, Linkage::single}) {
+    BOOST_TEST_CONTEXT(tmkit::linkage_name(method)) {
+      const arma::mat one = tmkit::linkage(d, method, 1);
+      const arma::mat two = tmkit::linkage(d, method, 2);
+      BOOST_TEST(arma::approx_equal(one, two, "absdiff", 0.0));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(float32_distances_give_the_same_tree_on_well_separated_points) {
   const auto d = random_distances(300, 3);
   CondensedMatrix<float> f(300);

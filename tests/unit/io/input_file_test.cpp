@@ -64,6 +64,32 @@ BOOST_AUTO_TEST_CASE(compressed_files_read_as_their_content) {
   BOOST_TEST(tmkit::read_file(dir.write("empty", "")).empty());
 }
 
+BOOST_AUTO_TEST_CASE(small_and_large_reads_mixed_give_the_content_in_order) {
+  // Large reads of a plain file bypass the reader's buffers; mixed with small ones (a .npy header,
+  // then its data) every byte still comes once, in order, and a read past the end comes up short.
+  const std::string text = sample_text();
+  tmkit::test::ScratchDir dir;
+  for (const bool compressed : {false, true}) {
+    BOOST_TEST_CONTEXT((compressed ? "gzip" : "plain")) {
+      const std::string path =
+          dir.write("mixed", compressed ? tmkit::test::compress(text, Compression::gzip) : text);
+      tmkit::InputFile in(path);
+      std::string got;
+      std::string piece;
+      for (const std::size_t size : {std::size_t{10}, std::size_t{70000}, std::size_t{3},
+                                     std::size_t{65536}, std::size_t{1}, std::size_t{1000000}}) {
+        piece.assign(size, '\0');
+        in.read(piece.data(), static_cast<std::streamsize>(size));
+        got.append(piece, 0, static_cast<std::size_t>(in.gcount()));
+        if (!in) break;
+      }
+      BOOST_TEST(got.size() == text.size());
+      BOOST_TEST((got == text));
+      BOOST_TEST(in.eof());
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(concatenated_streams_read_as_one) {
   tmkit::test::ScratchDir dir;
   for (const Compression compression : kCompressions) {
