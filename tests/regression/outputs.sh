@@ -3,7 +3,8 @@
 # wrote: a restructuring must not change a result. Wall-clock fields (elbo.csv's and
 # selection.csv's seconds columns, the summaries' timing lines) are left out of the comparison.
 # Changed on purpose since: tm-select's draws of q(beta) (a faster log-gamma sampler, so other
-# random draws): select.selection.csv and select.summary.txt.
+# random draws), then its scoring E-step (SQUAREM-accelerated, which ends nearer each document's
+# fixed point): select.selection.csv and select.summary.txt.
 #   bash tests/regression/outputs.sh BIN_DIR SOURCE_DIR            compare with expected.sha256
 #   bash tests/regression/outputs.sh BIN_DIR SOURCE_DIR --update   write expected.sha256 anew
 # The digests hold for the Release build on x86-64 (the E-step's vector clones fuse multiply-adds

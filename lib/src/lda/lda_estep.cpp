@@ -276,6 +276,7 @@ void EstepWorkspace::resize(std::size_t n_topics, std::size_t n_distinct) {
     elog_theta.assign(n_topics, 0.0);
     exp_elog_theta.assign(n_topics, 0.0);
     accumulator.assign(n_topics, 0.0);
+    extrapolation.assign(3 * n_topics, 0.0);
   }
   if (ratio.size() < n_distinct) ratio.resize(n_distinct);
 }
@@ -295,31 +296,91 @@ struct Run {
   bool converged = false;
 };
 
+// One round of the E-step: gamma <- alpha + exp_elog_theta * (sum_i ratio_i beta_.w_i), then the
+// expectations of the new gamma; returns mean_k |change of gamma_k|.
+double iterate_once(const DocView& doc, const double* exp_elog_beta, std::size_t n_topics,
+                    const double* alpha, double* gamma, EstepWorkspace& ws) {
+  double* acc = ws.accumulator.data();
+  weighted_column_sum(ws.ratio.data(), exp_elog_beta, n_topics, doc.ids, doc.n, acc);
+  double change = 0.0;
+  for (std::size_t k = 0; k < n_topics; ++k) {
+    const double updated = alpha[k] + ws.exp_elog_theta[k] * acc[k];
+    change += std::fabs(updated - gamma[k]);
+    gamma[k] = updated;
+  }
+  update_exp_elog_theta(gamma, n_topics, ws);
+  update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
+  return change / static_cast<double>(n_topics);
+}
+
 // Coordinate ascent from `gamma`, whose exp_elog_theta and ratio `ws` already holds (eqs. 4-5):
 // each round sets gamma_k = alpha_k + sum_w n_w phi_wk with phi from the current gamma, then phi
 // from the new gamma. Returns with ws.exp_elog_theta and ws.ratio those of the final gamma
 // (ws.elog_theta is not kept up to date here).
 Run iterate(const DocView& doc, const TopicExpectations& topics, const double* alpha, double* gamma,
             EstepWorkspace& ws, const EstepOptions& opts) {
-  const std::size_t n_topics = topics.n_topics();
-  const double* exp_elog_beta = topics.exp_elog_beta.memptr();
-  double* acc = ws.accumulator.data();
   Run run;
   for (std::size_t iteration = 0; iteration < opts.max_iter; ++iteration) {
-    weighted_column_sum(ws.ratio.data(), exp_elog_beta, n_topics, doc.ids, doc.n, acc);
-    double change = 0.0;
-    for (std::size_t k = 0; k < n_topics; ++k) {
-      const double updated = alpha[k] + ws.exp_elog_theta[k] * acc[k];
-      change += std::fabs(updated - gamma[k]);
-      gamma[k] = updated;
-    }
-    update_exp_elog_theta(gamma, n_topics, ws);
-    update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
+    const double change =
+        iterate_once(doc, topics.exp_elog_beta.memptr(), topics.n_topics(), alpha, gamma, ws);
     run.iterations = iteration + 1;
-    if (change / static_cast<double>(n_topics) < opts.tol) {
+    if (change < opts.tol) {
       run.converged = true;
       break;
     }
+  }
+  return run;
+}
+
+// iterate() with SQUAREM's extrapolation (Varadhan & Roland 2008, scheme S3): from g0, two rounds
+// give g1 and g2; with r = g1 - g0, v = g2 - 2 g1 + g0 and a = -|r| / |v| (at most -1), the
+// point g0 - 2 a r + a^2 v, whose round is the next g0. a = -1 gives g2 itself; a step that would
+// leave some gamma_k below alpha_k (no fixed point does) is halved towards -1 until it does not.
+// Stops on the same test as iterate(): a round that changes gamma by less than tol.
+Run iterate_accelerated(const DocView& doc, const TopicExpectations& topics, const double* alpha,
+                        double* gamma, EstepWorkspace& ws, const EstepOptions& opts) {
+  const std::size_t n_topics = topics.n_topics();
+  const double* exp_elog_beta = topics.exp_elog_beta.memptr();
+  double* g0 = ws.extrapolation.data();
+  double* g1 = g0 + n_topics;
+  double* g2 = g1 + n_topics;
+  Run run;
+  const auto round = [&](double* g) {
+    ++run.iterations;
+    if (iterate_once(doc, exp_elog_beta, n_topics, alpha, g, ws) < opts.tol) run.converged = true;
+    return run.converged || run.iterations >= opts.max_iter;
+  };
+  while (run.iterations < opts.max_iter) {
+    std::copy(gamma, gamma + n_topics, g0);
+    if (round(gamma)) return run;
+    std::copy(gamma, gamma + n_topics, g1);
+    if (round(gamma)) return run;
+    std::copy(gamma, gamma + n_topics, g2);
+    double rr = 0.0, vv = 0.0;
+    for (std::size_t k = 0; k < n_topics; ++k) {
+      const double r = g1[k] - g0[k], v = g2[k] - 2.0 * g1[k] + g0[k];
+      rr += r * r;
+      vv += v * v;
+    }
+    double a = vv > 0.0 ? -std::sqrt(rr / vv) : -1.0;
+    if (!(a < -1.0)) continue;  // no extrapolation: gamma is g2, prepared
+    for (;;) {
+      bool inside = true;
+      for (std::size_t k = 0; k < n_topics; ++k) {
+        const double r = g1[k] - g0[k], v = g2[k] - 2.0 * g1[k] + g0[k];
+        gamma[k] = g0[k] - 2.0 * a * r + a * a * v;
+        inside = inside && gamma[k] >= alpha[k];
+      }
+      if (inside) break;
+      a = (a - 1.0) / 2.0;
+      if (a > -1.0 - 1e-3) {
+        std::copy(g2, g2 + n_topics, gamma);
+        break;
+      }
+    }
+    update_exp_elog_theta(gamma, n_topics, ws);
+    update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
+    if (round(gamma)) return run;
   }
   return run;
 }
@@ -354,7 +415,9 @@ DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
   ws.resize(n_topics, doc.n);
   DocumentFit fit;
   prepare(doc, topics, gamma, ws);
-  fit.elbo_at_start = elbo_from_ratio(doc, topics, prior, gamma, ws);
+  fit.elbo_at_start = opts.evaluate_start || opts.max_iter == 0 || opts.restart
+                          ? elbo_from_ratio(doc, topics, prior, gamma, ws)
+                          : std::numeric_limits<double>::quiet_NaN();
   fit.elbo_at_end = std::numeric_limits<double>::quiet_NaN();
   if (opts.max_iter == 0) {
     fit.elbo_at_end = fit.elbo_at_start;
@@ -378,7 +441,8 @@ DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
     // The gamma passed in was better: go on from it instead.
     prepare(doc, topics, gamma, ws);
   }
-  const Run run = iterate(doc, topics, alpha, gamma, ws, opts);
+  const Run run = opts.accelerate ? iterate_accelerated(doc, topics, alpha, gamma, ws, opts)
+                                  : iterate(doc, topics, alpha, gamma, ws, opts);
   fit.iterations += run.iterations;
   fit.converged = run.converged;
   if (opts.restart || opts.evaluate_end) {

@@ -51,6 +51,13 @@ struct EstepOptions {
   std::size_t max_iter = 100;  ///< and after at most this many updates of gamma
   bool restart = true;         ///< also fit from alpha + N_d/K and keep the better end
   bool evaluate_end = false;   ///< compute DocumentFit::elbo_at_end even without a restart
+  /// compute DocumentFit::elbo_at_start (NaN otherwise; always computed with max_iter = 0 or a
+  /// restart, which need it). Scoring a draw needs only the end: skipping the start saves a sum
+  /// of logs over the document's words and K digammas and log-gammas per document and draw.
+  bool evaluate_start = true;
+  /// SQUAREM steps (Varadhan & Roland 2008) between plain ones: the same fixed point in fewer
+  /// rounds when the iteration converges slowly (docs/math/selection.md).
+  bool accelerate = false;
 };
 
 /// The Dirichlet prior on theta, with its normalising constant computed once per pass.
@@ -69,6 +76,7 @@ struct EstepWorkspace {
   std::vector<double> accumulator;     ///< K, scratch
   std::vector<double> restart_gamma;   ///< K, scratch for the neutral start
   std::vector<double> refined_gamma;   ///< K, scratch for fold_in_document
+  std::vector<double> extrapolation;   ///< 3 K, scratch for the accelerated E-step
   void resize(std::size_t n_topics, std::size_t n_distinct);
 };
 
