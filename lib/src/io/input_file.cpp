@@ -240,7 +240,7 @@ class InputFile::Buffer final : public std::streambuf {
     std::size_t done = 0;
     const auto take = [&](const char* from, std::size_t available) {
       const std::size_t n = std::min(available, wanted - done);
-      std::memcpy(to + done, from, n);
+      if (n > 0) std::memcpy(to + done, from, n);  // `from` is null before the first refill
       done += n;
       return n;
     };

@@ -73,6 +73,10 @@ BOOST_AUTO_TEST_CASE(small_and_large_reads_mixed_give_the_content_in_order) {
     BOOST_TEST_CONTEXT((compressed ? "gzip" : "plain")) {
       const std::string path =
           dir.write("mixed", compressed ? tmkit::test::compress(text, Compression::gzip) : text);
+      tmkit::InputFile first_large(path);  // a large read before any small one
+      std::string head(70000, '\0');
+      first_large.read(head.data(), static_cast<std::streamsize>(head.size()));
+      BOOST_TEST((head == text.substr(0, head.size())));
       tmkit::InputFile in(path);
       std::string got;
       std::string piece;
