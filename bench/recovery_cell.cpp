@@ -3,8 +3,10 @@
 // and prints one JSON line: the Hungarian-matched JS divergence between planted and fitted topics
 // (mean and largest), passes, wall time and the fit's stopping rule.
 // usage: recovery_cell key=value ...   (k v d length alpha eta corpus_seed seed algorithm passes
-//                                       tol moves threads batch_size)
+//                                       tol moves threads batch_size; fit_alpha refit_alpha
+//                                       refit_moves; oracle=1; detail=1 moves_detail=1 dump=PREFIX)
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -101,6 +103,17 @@ int main(int argc, char** argv) {
         model.lambda = planted * per_topic + model.eta;
       }
       report = tmkit::fit_batch(drawn.corpus, options, model);
+      if (args.count("refit_alpha")) {
+        // A second fit from where the first ended, under another alpha (fit_alpha=a1
+        // refit_alpha=a2: a fit at a flatter prior on theta, then at the corpus's own).
+        tmkit::FitOptions again = options;
+        again.alpha = tmkit::AlphaOption::parse(get("refit_alpha", ""));
+        again.warmup_passes = 0;
+        again.max_moves = std::stoul(get("refit_moves", "0"));
+        model.alpha = again.alpha.initial(again.n_topics);
+        std::fprintf(stderr, "first: passes %zu elbo %.10g\n", report.passes, report.final_elbo);
+        report = tmkit::fit_batch(drawn.corpus, again, model);
+      }
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -119,6 +132,13 @@ int main(int argc, char** argv) {
       tmkit::write_npy_file(get("dump", "") + "lambda.npy", model.lambda);
       tmkit::write_npy_file(get("dump", "") + "gamma.npy", model.gamma);
       tmkit::write_npy_file(get("dump", "") + "theta.npy", drawn.theta);
+    }
+    if (get("moves_detail", "0") == "1") {
+      for (const auto& move : report.moves) {
+        std::fprintf(stderr, "move gain %.3f pairs %zu %s elbo %+.3e\n", move.split_gain,
+                     move.n_pairs, move.accepted ? "kept" : "rejected",
+                     (move.elbo_after - move.elbo_before) / std::fabs(move.elbo_before));
+      }
     }
     if (get("detail", "0") == "1") {
       for (const double js : match.matched) std::fprintf(stderr, "%.4f ", js);
