@@ -17,7 +17,8 @@ oracle misses the criterion cannot be passed by any method; they are reported as
 
 Results are appended to bench/results/recovery_runs.jsonl (a run is skipped when its line is
 there already, so the study can be stopped and resumed) and the table is written to
-docs/recovery-study.md.
+docs/recovery-study.md; a cell the log lacks keeps its row from the table as it was (the log is a
+working file, not committed), so a study resumed on a fresh checkout adds rows without losing any.
 """
 import argparse
 import itertools
@@ -105,8 +106,35 @@ def main():
     write_table(list(itertools.product(TOPICS, WORDS, DOCS, LENGTHS, ALPHAS)), done, args.table)
 
 
+def count_row(line, modes, summary):
+    """Adds a kept row's verdicts to the summary of feasible cells passed."""
+    fields = [x.strip() for x in line.strip().strip("|").split("|")]
+    if "infeasible" in fields[5]:
+        return
+    for m, text in zip(modes, fields[6:]):
+        summary[m][0] += " pass " in f" {text} "
+        summary[m][1] += 1
+
+
+def table_rows(path):
+    """The rows of an existing table, by cell: the run log is a working file (not committed), so a
+    study resumed on another checkout keeps the rows it cannot recompute."""
+    rows = {}
+    if not os.path.exists(path):
+        return rows
+    with open(path) as f:
+        for line in f:
+            fields = [x.strip() for x in line.strip().strip("|").split("|")]
+            if len(fields) < 6 or not fields[0].isdigit():
+                continue
+            cell = (int(fields[0]), int(fields[1]), int(fields[2]), int(fields[3]), float(fields[4]))
+            rows[cell] = line.rstrip("\n")
+    return rows
+
+
 def write_table(cells, done, path):
     modes = [m for m in MODES if m != "oracle"]
+    kept = table_rows(path)
     lines = [
         "# Recovery study",
         "",
@@ -125,7 +153,11 @@ def write_table(cells, done, path):
     for cell in cells:
         rows = {m: [done.get(key(cell, s, m)) for s in SEEDS] for m in MODES}
         if any(r is None for rs in rows.values() for r in rs):
-            not_run.append(cell)
+            if cell in kept:
+                lines.append(kept[cell])
+                count_row(kept[cell], modes, summary)
+            else:
+                not_run.append(cell)
             continue
         oracle_mean = max(r["mean_js"] for r in rows["oracle"])
         oracle_max = max(r["max_js"] for r in rows["oracle"])
