@@ -42,24 +42,30 @@ inline void keep_smaller(Candidate& best, double value, std::size_t index) noexc
   if (value < best.value) best = {value, index};
 }
 
-// Splits [0, count) into one contiguous part per thread (or none for short ranges) and runs
-// body(begin, end, part) on each.
+// Runs body(part, parts) on each of `parts` threads, part = 0..parts-1; body(0, 1) alone when a
+// range of `count` entries is too short to share or one thread is asked for.
 template <class Body>
-void split_range(std::size_t count, int n_threads, Body body) {
+void for_each_part(std::size_t count, int n_threads, Body body) {
   if (count < kParallelFrom || n_threads <= 1) {
-    body(std::size_t{0}, count, 0);
+    body(std::size_t{0}, std::size_t{1});
     return;
   }
 #ifdef _OPENMP
 #pragma omp parallel num_threads(n_threads)
-  {
-    const auto part = static_cast<std::size_t>(omp_get_thread_num());
-    const auto parts = static_cast<std::size_t>(omp_get_num_threads());
-    body(count * part / parts, count * (part + 1) / parts, static_cast<int>(part));
-  }
+  body(static_cast<std::size_t>(omp_get_thread_num()),
+       static_cast<std::size_t>(omp_get_num_threads()));
 #else
-  body(std::size_t{0}, count, 0);
+  body(std::size_t{0}, std::size_t{1});
 #endif
+}
+
+// Splits [0, count) into one contiguous part per thread (or none for short ranges) and runs
+// body(begin, end, part) on each.
+template <class Body>
+void split_range(std::size_t count, int n_threads, Body body) {
+  for_each_part(count, n_threads, [&](std::size_t part, std::size_t parts) {
+    body(count * part / parts, count * (part + 1) / parts, static_cast<int>(part));
+  });
 }
 
 // The first smallest of scan(begin, end) over parts of [0, count), as a serial scan would find it.
@@ -256,15 +262,8 @@ Candidate nearest_active(const CondensedMatrix<T>& d, const ActiveSet& active, s
   };
   if (active.size() < kParallelFrom || n_threads <= 1) return scan(0, 1);
   std::vector<Candidate> found(static_cast<std::size_t>(n_threads));
-#ifdef _OPENMP
-#pragma omp parallel num_threads(n_threads)
-  {
-    const auto part = static_cast<std::size_t>(omp_get_thread_num());
-    found[part] = scan(part, static_cast<std::size_t>(omp_get_num_threads()));
-  }
-#else
-  found[0] = scan(0, 1);
-#endif
+  for_each_part(active.size(), n_threads,
+                [&](std::size_t part, std::size_t parts) { found[part] = scan(part, parts); });
   Candidate best;
   for (const Candidate& c : found) {
     if (c.index != kNone &&
