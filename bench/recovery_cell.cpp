@@ -104,15 +104,28 @@ int main(int argc, char** argv) {
       }
       report = tmkit::fit_batch(drawn.corpus, options, model);
       if (args.count("refit_alpha")) {
-        // A second fit from where the first ended, under another alpha (fit_alpha=a1
-        // refit_alpha=a2: a fit at a flatter prior on theta, then at the corpus's own).
-        tmkit::FitOptions again = options;
-        again.alpha = tmkit::AlphaOption::parse(get("refit_alpha", ""));
-        again.warmup_passes = 0;
-        again.max_moves = std::stoul(get("refit_moves", "0"));
-        model.alpha = again.alpha.initial(again.n_topics);
+        // Further fits from where the first ended, under other alphas: refit_alpha=a2[:passes],...
+        // (fit_alpha=0.3 refit_alpha=0.1: a fit at a flatter prior on theta, then at the corpus's).
+        std::string list = get("refit_alpha", "");
         std::fprintf(stderr, "first: passes %zu elbo %.10g\n", report.passes, report.final_elbo);
-        report = tmkit::fit_batch(drawn.corpus, again, model);
+        while (!list.empty()) {
+          const std::string stage = list.substr(0, list.find(','));
+          list = stage.size() < list.size() ? list.substr(stage.size() + 1) : "";
+          const auto colon = stage.find(':');
+          tmkit::FitOptions again = options;
+          again.alpha = tmkit::AlphaOption::parse(stage.substr(0, colon));
+          again.warmup_passes = 0;
+          again.max_moves = std::stoul(get("refit_moves", "0"));
+          if (colon != std::string::npos) {
+            again.max_passes = std::stoul(stage.substr(colon + 1));
+            again.stop = tmkit::StopRule::elbo;
+            again.tol = 0;
+          }
+          model.alpha = again.alpha.initial(again.n_topics);
+          report = tmkit::fit_batch(drawn.corpus, again, model);
+          std::fprintf(stderr, "stage %s: passes %zu elbo %.10g\n", stage.c_str(), report.passes,
+                       report.final_elbo);
+        }
       }
     }
     const double seconds =
@@ -144,14 +157,19 @@ int main(int argc, char** argv) {
       for (const double js : match.matched) std::fprintf(stderr, "%.4f ", js);
       std::fprintf(stderr, "\n");
     }
+    double heldout = -1;  // the stopping slice's last perplexity (-1: none monitored)
+    for (const auto& line : report.trace) {
+      if (std::isfinite(line.heldout_perplexity)) heldout = line.heldout_perplexity;
+    }
     std::size_t kept_moves = 0;
     for (const auto& move : report.moves) kept_moves += move.accepted;
     std::printf(
         "{\"mean_js\": %.6f, \"max_js\": %.6f, \"topics_over_0.05\": %zu, \"passes\": %zu, "
         "\"seconds\": %.3f, \"elbo\": %.10g, \"moves_tried\": %zu, \"moves_kept\": %zu, "
-        "\"tokens\": %llu}\n",
+        "\"tokens\": %llu, \"heldout_perplexity\": %.6g}\n",
         match.mean_matched, worst, over, report.passes, seconds, report.final_elbo,
-        report.moves.size(), kept_moves, static_cast<unsigned long long>(drawn.corpus.n_tokens()));
+        report.moves.size(), kept_moves, static_cast<unsigned long long>(drawn.corpus.n_tokens()),
+        heldout);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "recovery_cell: %s\n", e.what());
