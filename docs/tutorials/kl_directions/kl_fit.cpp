@@ -35,9 +35,7 @@ double log_normal(double x, double mu, double sigma) {
 // E_{N(mu, sigma^2)}[f(x)] by substituting x = mu + sigma z.
 template <class F>
 double expect_normal(F f, double mu, double sigma) {
-  const auto g = [&](double z) {
-    return std::exp(-0.5 * (kLogTwoPi + z * z)) * f(mu + sigma * z);
-  };
+  const auto g = [&](double z) { return std::exp(-0.5 * (kLogTwoPi + z * z)) * f(mu + sigma * z); };
   return gauss_kronrod<double, 61>::integrate(g, -kReach, kReach, kMaxDepth, kQuadratureTolerance);
 }
 
@@ -95,8 +93,8 @@ std::array<double, 2> gradient(const Mixture& p, Direction direction, double mu,
         expect_mixture(p, [&](double x) { return (x - mu) * (x - mu) / (sigma * sigma); });
     return {-first, 1.0 - second};
   }
-  const double d_mu =
-      -expect_normal([&](double x) { return (x - mu) / (sigma * sigma) * p.log_density(x); }, mu, sigma);
+  const double d_mu = -expect_normal(
+      [&](double x) { return (x - mu) / (sigma * sigma) * p.log_density(x); }, mu, sigma);
   const double d_log_sigma = -1.0 - expect_normal(
                                         [&](double x) {
                                           const double z = (x - mu) / sigma;
@@ -123,8 +121,8 @@ Optimum minimise(const Mixture& p, Direction direction, double mu, double sigma)
     const auto g_ls_minus = gradient(p, direction, mu, log_sigma - kDifference);
     const double h00 = (g_mu_plus[0] - g_mu_minus[0]) / (2 * kDifference);
     const double h11 = (g_ls_plus[1] - g_ls_minus[1]) / (2 * kDifference);
-    const double h01 = 0.5 * ((g_mu_plus[1] - g_mu_minus[1]) + (g_ls_plus[0] - g_ls_minus[0])) /
-                       (2 * kDifference);
+    const double h01 =
+        0.5 * ((g_mu_plus[1] - g_mu_minus[1]) + (g_ls_plus[0] - g_ls_minus[0])) / (2 * kDifference);
     const double det = h00 * h11 - h01 * h01;
     double step_mu = -g[0], step_ls = -g[1];  // steepest descent where the Hessian is not positive
     if (h00 > 0 && det > 0) {
@@ -163,7 +161,8 @@ std::vector<Optimum> local_optima(const Mixture& p, Direction direction,
     });
     if (!seen) found.push_back(o);
   }
-  std::sort(found.begin(), found.end(), [](const Optimum& a, const Optimum& b) { return a.mu < b.mu; });
+  std::sort(found.begin(), found.end(),
+            [](const Optimum& a, const Optimum& b) { return a.mu < b.mu; });
   return found;
 }
 

@@ -138,7 +138,6 @@ void finalize_at_exit() {
 
 }  // namespace
 
-
 // True when this process was started by mpirun (Open MPI, or a PMI/PMIx launcher such as srun):
 // without one, MPI is not initialized at all (no singleton start-up, no daemons).
 bool launched_by_mpirun() {

@@ -321,9 +321,8 @@ SavedModel load_model(const std::string& dir) {
         std::vector<double> values;
         const auto& list = j.at("coherence").at(name);
         if (!list.is_array() || list.size() != n_topics) {
-          throw InputError(json_path, std::string("coherence.") + name +
-                                          " must be a list of K = " + std::to_string(n_topics) +
-                                          " numbers");
+          throw InputError(json_path, std::string("coherence.") + name + " must be a list of K = " +
+                                          std::to_string(n_topics) + " numbers");
         }
         for (const auto& v : list) values.push_back(v.is_number() ? v.get<double>() : std::nan(""));
         return values;

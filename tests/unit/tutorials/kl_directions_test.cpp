@@ -45,7 +45,7 @@ BOOST_AUTO_TEST_SUITE(kl_directions)
 BOOST_AUTO_TEST_CASE(forward_kl_has_one_optimum_the_moment_match) {
   check(Direction::forward, "forward");
   const Optimum o = minimise(tutorial_mixture(), Direction::forward, -2.0, 0.3);
-  BOOST_TEST(o.mu == 0.5, tt::tolerance(1e-9));  // E_p[x]
+  BOOST_TEST(o.mu == 0.5, tt::tolerance(1e-9));                 // E_p[x]
   BOOST_TEST(o.sigma * o.sigma == 2.625, tt::tolerance(1e-9));  // Var_p[x]
 }
 

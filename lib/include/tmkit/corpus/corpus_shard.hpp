@@ -15,10 +15,10 @@
 namespace tmkit {
 
 struct CorpusShard {
-  Corpus documents;            ///< this rank's documents, with their ids and labels
-  std::size_t first_doc = 0;   ///< index of the first of them in the whole corpus
-  std::size_t n_docs = 0;      ///< documents of the whole corpus
-  double n_tokens = 0;  ///< tokens of the whole corpus
+  Corpus documents;           ///< this rank's documents, with their ids and labels
+  std::size_t first_doc = 0;  ///< index of the first of them in the whole corpus
+  std::size_t n_docs = 0;     ///< documents of the whole corpus
+  double n_tokens = 0;        ///< tokens of the whole corpus
   /// Identifies the whole corpus: Corpus::fingerprint() when read whole, TmcFile::fingerprint()
   /// for a .tmc.
   std::string fingerprint;
