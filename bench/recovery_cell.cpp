@@ -148,9 +148,10 @@ int main(int argc, char** argv) {
     }
     if (get("moves_detail", "0") == "1") {
       for (const auto& move : report.moves) {
-        std::fprintf(stderr, "move gain %.3f pairs %zu %s elbo %+.3e\n", move.split_gain,
-                     move.n_pairs, move.accepted ? "kept" : "rejected",
-                     (move.elbo_after - move.elbo_before) / std::fabs(move.elbo_before));
+        std::fprintf(stderr, "move gain %.3f pairs %zu %s elbo %+.3e heldout %+.3e\n",
+                     move.split_gain, move.n_pairs, move.accepted ? "kept" : "rejected",
+                     (move.elbo_after - move.elbo_before) / std::fabs(move.elbo_before),
+                     move.heldout_after / move.heldout_before - 1);
       }
     }
     if (get("detail", "0") == "1") {
