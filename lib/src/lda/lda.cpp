@@ -246,8 +246,10 @@ LdaModel initialize_model(const Corpus& corpus, const FitOptions& options, const
   if (options.init == InitMethod::spa) {
     std::vector<std::size_t> all(corpus.n_docs());
     for (std::size_t d = 0; d < all.size(); ++d) all[d] = d;
+    // Where fewer than K documents may seed (documents of one token, fewer documents than
+    // topics), the topics left over start from the random lambda alone.
     const std::vector<SpaSeed> seeds =
-        spa_seeds(corpus, all, n_topics, options.n_threads, *shard.comm);
+        spa_seeds(corpus, all, n_topics, options.n_threads, *shard.comm, /*allow_fewer=*/true);
     for (std::size_t k = 0; k < seeds.size(); ++k) model.lambda.row(k) += seeds[k].counts.t();
   }
   model.gamma.set_size(n_topics, corpus.n_docs());

@@ -43,7 +43,8 @@ std::vector<std::size_t> spa_seed_documents(const Corpus& corpus,
 }
 
 std::vector<SpaSeed> spa_seeds(const Corpus& corpus, const std::vector<std::size_t>& candidates,
-                               std::size_t n_topics, int n_threads, Communicator& comm) {
+                               std::size_t n_topics, int n_threads, Communicator& comm,
+                               bool allow_fewer) {
   const std::size_t n_candidates = candidates.size();
   if (comm.sum(std::uint64_t{n_candidates}) == 0) throw UsageError("SPA: no candidate documents");
   std::vector<double> length(n_candidates);
@@ -86,6 +87,7 @@ std::vector<SpaSeed> spa_seeds(const Corpus& corpus, const std::vector<std::size
     const int owner =
         static_cast<int>(std::max_element(bests.begin(), bests.end()) - bests.begin());
     if (bests[static_cast<std::size_t>(owner)] == -HUGE_VAL) {
+      if (allow_fewer) break;  // the same on every rank: bests is every rank's
       throw OptionError(
           "k", std::to_string(n_topics) + " topics but only " + std::to_string(seeds.size()) +
                    " documents can seed them; use fewer topics or the random initialisation");

@@ -2,9 +2,11 @@
 
 #include <boost/random/uniform_real_distribution.hpp>
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <fstream>
 
 #include "support/test_support.hpp"
+#include "tmkit/core/communicator.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/random.hpp"
 #include "tmkit/corpus/corpus_io.hpp"
@@ -174,6 +176,35 @@ BOOST_AUTO_TEST_CASE(accelerated_estep_reaches_the_same_fixed_point_in_fewer_rou
       }
     }
   }
+}
+
+// SPA seeds only documents of two tokens or more; where fewer than K documents may seed (a corpus
+// of one-token documents, fewer documents than topics), the default initialisation seeds what it
+// can and the other topics start from the random lambda alone, so that the fit runs as with
+// --init random. spa_seeds itself still refuses (a split proposal relies on that).
+BOOST_AUTO_TEST_CASE(too_few_seed_documents_leave_the_other_topics_random) {
+  tmkit::Corpus corpus({"a", "b", "c", "d"});
+  for (tmkit::WordId w = 0; w < 4; ++w) corpus.add_document({{w, 1}});  // one token each
+  corpus.add_document({{0, 2}, {1, 1}});                                // the one seed
+  tmkit::FitOptions options = options_for(3, 0.1, 0.1, 1);
+  tmkit::LdaModel random_model = [&] {
+    tmkit::FitOptions random = options;
+    random.init = tmkit::InitMethod::random;
+    return tmkit::initialize_model(corpus, random);
+  }();
+  tmkit::LdaModel model = tmkit::initialize_model(corpus, options);
+  // Topic 0 holds the seed document's counts on top of the random lambda; topics 1 and 2 do not.
+  const arma::rowvec added = model.lambda.row(0) - random_model.lambda.row(0);
+  BOOST_TEST(std::fabs(added[0] - 2.0) < 1e-12);
+  BOOST_TEST(std::fabs(added[1] - 1.0) < 1e-12);
+  BOOST_TEST(tmkit::test::bit_identical(arma::mat(model.lambda.rows(1, 2)),
+                                        arma::mat(random_model.lambda.rows(1, 2))));
+  const tmkit::FitReport report = tmkit::fit_batch(corpus, options, model);
+  BOOST_TEST(std::isfinite(report.final_elbo));
+  std::vector<std::size_t> all(corpus.n_docs());
+  for (std::size_t d = 0; d < all.size(); ++d) all[d] = d;
+  BOOST_CHECK_THROW(tmkit::spa_seeds(corpus, all, 3, 1, tmkit::single_process()),
+                    tmkit::UsageError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -49,8 +49,10 @@ struct SpaSeed {
 
 /// SPA over the candidates of every rank of `comm` (each rank lists its own documents): the same
 /// seeds, in the same order, as one process choosing among all the candidates (ties go to the
-/// earlier document), on every rank.
+/// earlier document), on every rank. When fewer than n_topics documents may seed: OptionError, or
+/// with `allow_fewer` the seeds there are.
 std::vector<SpaSeed> spa_seeds(const Corpus& corpus, const std::vector<std::size_t>& candidates,
-                               std::size_t n_topics, int n_threads, Communicator& comm);
+                               std::size_t n_topics, int n_threads, Communicator& comm,
+                               bool allow_fewer = false);
 
 }  // namespace tmkit
