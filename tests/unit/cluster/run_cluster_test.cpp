@@ -1,6 +1,7 @@
 #include "tmkit/cluster/run_cluster.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <filesystem>
 #include <random>
 
@@ -35,6 +36,25 @@ tmkit::RowSet three_groups() {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(run_cluster)
+
+// Two points have one distance, whose correlation with anything is 0/0: the summary says so in
+// words, not "-nan" (scipy's cophenet returns nan as well).
+BOOST_AUTO_TEST_CASE(two_points_have_no_cophenetic_correlation) {
+  ScratchDir dir;
+  tmkit::RowSet rows = three_groups();
+  rows.columns = arma::mat(rows.columns.cols(0, 1));
+  rows.ids.resize(2);
+  rows.labels.resize(2);
+  tmkit::ClusterPlan plan;
+  plan.out = dir.file("clusters");
+  tmkit::check_cluster_plan(plan, {});
+  const auto outcome = tmkit::run_cluster(plan, rows, 1);
+  BOOST_TEST(outcome.points == 2u);
+  BOOST_TEST(std::isnan(outcome.cophenetic));
+  BOOST_TEST(outcome.summary.find("cophenetic correlation undefined") != std::string::npos);
+  BOOST_TEST(outcome.summary.find(" -nan") == std::string::npos, outcome.summary);
+  BOOST_TEST(outcome.summary.find(" nan") == std::string::npos, outcome.summary);
+}
 
 BOOST_AUTO_TEST_CASE(writes_what_the_parts_compute) {
   ScratchDir dir;
