@@ -183,8 +183,10 @@ std::string summary_of(const ClusterPlan& plan, const Clustering<T>& c, const st
   }
   summary << ", " << clusters << " flat clusters (" << criterion_text(plan) << ")\n";
   if (c.have_distances && std::isnan(c.cophenetic)) {
-    // Pearson's r of distances that do not vary (two points, or all equal) is 0/0, as in scipy.
-    summary << "cophenetic correlation undefined (the distances do not vary)\n";
+    // Pearson's r is 0/0 when the distances or the tree's heights do not vary (two points; three
+    // at distances 1, 1, 2 under single linkage), as in scipy.
+    summary
+        << "cophenetic correlation undefined (the distances or the tree's heights do not vary)\n";
   } else if (c.have_distances) {
     char line[96];
     std::snprintf(line, sizeof line, "cophenetic correlation %.4f\n", c.cophenetic);

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "support/test_support.hpp"
@@ -37,8 +38,9 @@ tmkit::RowSet three_groups() {
 
 BOOST_AUTO_TEST_SUITE(run_cluster)
 
-// Two points have one distance, whose correlation with anything is 0/0: the summary says so in
-// words, not "-nan" (scipy's cophenet returns nan as well).
+// Two points have one distance, whose correlation with anything is 0/0; so do three points at
+// distances 1, 1, 2 under single linkage, whose tree merges twice at 1 (the heights do not vary).
+// The summary says so in words, not "-nan" (scipy's cophenet returns nan for both).
 BOOST_AUTO_TEST_CASE(two_points_have_no_cophenetic_correlation) {
   ScratchDir dir;
   tmkit::RowSet rows = three_groups();
@@ -54,6 +56,21 @@ BOOST_AUTO_TEST_CASE(two_points_have_no_cophenetic_correlation) {
   BOOST_TEST(outcome.summary.find("cophenetic correlation undefined") != std::string::npos);
   BOOST_TEST(outcome.summary.find(" -nan") == std::string::npos, outcome.summary);
   BOOST_TEST(outcome.summary.find(" nan") == std::string::npos, outcome.summary);
+
+  tmkit::ClusterPlan given = plan;
+  given.out = dir.file("given");
+  given.matrix = dir.file("condensed.npy");
+  given.method = tmkit::Linkage::single;
+  {
+    const double condensed[] = {1.0, 1.0, 2.0};  // d(0,1), d(0,2), d(1,2)
+    std::ofstream out(given.matrix, std::ios::binary);
+    tmkit::write_npy(out, condensed, {3});
+  }
+  const auto flat_tree = tmkit::run_cluster(given, {}, 1);
+  BOOST_TEST(flat_tree.points == 3u);
+  BOOST_TEST(std::isnan(flat_tree.cophenetic));
+  BOOST_TEST(flat_tree.summary.find("cophenetic correlation undefined") != std::string::npos,
+             flat_tree.summary);
 }
 
 BOOST_AUTO_TEST_CASE(writes_what_the_parts_compute) {

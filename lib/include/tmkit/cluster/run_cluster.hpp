@@ -43,8 +43,9 @@ struct ClusterPlan {
 
 struct ClusterOutcome {
   std::size_t points = 0, clusters = 0;
-  double cophenetic = 0;  ///< NaN when the distances were not kept or do not vary (two points)
-  std::string summary;    ///< summary.txt: the numbers, the labels' scores, the table
+  /// NaN when the distances were not kept, or they or the tree's heights do not vary (two points)
+  double cophenetic = 0;
+  std::string summary;             ///< summary.txt: the numbers, the labels' scores, the table
   std::vector<std::string> files;  ///< written into plan.out
 };
 
