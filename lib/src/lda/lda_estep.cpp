@@ -173,6 +173,9 @@ double document_elbo(const DocView& doc, const TopicExpectations& topics,
                      const DocumentPrior& prior, const double* gamma, const EstepWorkspace& ws,
                      double log_sum) {
   const std::size_t n_topics = topics.n_topics();
+  // A document with no tokens (one whose words the model does not know) keeps gamma = alpha, where
+  // the bound's terms cancel: 0 exactly, not the rounding error of their sum.
+  if (doc.n == 0 && std::equal(gamma, gamma + n_topics, prior.alpha.memptr())) return 0.0;
   double words = log_sum;
   for (std::size_t i = 0; i < doc.n; ++i) {
     words += doc.counts[i] * topics.shift[doc.ids[i]];

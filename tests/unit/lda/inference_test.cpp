@@ -110,6 +110,19 @@ BOOST_AUTO_TEST_CASE(words_are_mapped_by_name_and_unknown_ones_counted) {
   BOOST_TEST(mapping.unknown_words[0].first == "zebra");
 }
 
+// A document with no word the model knows says nothing: its gamma is alpha and its ELBO exactly 0
+// (the bound's terms cancel; summed, they left 4e-16 before), beside a document that has words.
+BOOST_AUTO_TEST_CASE(a_document_without_words_has_the_prior_and_a_zero_elbo) {
+  const tmkit::LdaModel model = model_with_topics(planted().all.topics, 0.1);
+  tmkit::Corpus corpus(planted().all.corpus.vocab());
+  corpus.add_document({}, "empty");
+  corpus.add_document({{3, 2}, {7, 1}}, "words");
+  const tmkit::Inference folded = tmkit::infer_documents(corpus, model, {});
+  BOOST_TEST(folded.elbo[0] == 0.0);
+  BOOST_TEST(tmkit::test::bit_identical(arma::mat(folded.gamma.col(0)), arma::mat(model.alpha)));
+  BOOST_TEST(folded.elbo[1] < 0.0);
+}
+
 BOOST_AUTO_TEST_CASE(a_corpus_of_another_vocabulary_size_is_refused) {
   const tmkit::LdaModel model = model_with_topics(planted().all.topics, 0.1);
   tmkit::Corpus small({"a", "b"});
