@@ -336,32 +336,29 @@ double cophenetic_correlation(const arma::mat& z, const CondensedMatrix<T>& dist
                      std::to_string(distances.n_points()) + " points");
   }
   const auto pairs = static_cast<double>(distances.size());
-  // Means: of the distances by rows in a fixed order, of the cophenetic distances from the merges
-  // (each merge's height is the cophenetic distance of count(a) * count(b) pairs).
+  // The mean cophenetic distance from the merges (each merge's height is the cophenetic distance
+  // of count(a) * count(b) pairs).
   const LeafRanges ranges = leaf_ranges(z);
-  const BlockPartition blocks{n - 1, 64};
-  double sum_y = 0;
-  for_each_block_ordered(
-      blocks, n_threads, [] { return 0.0; },
-      [&](std::size_t b, double& partial) {
-        partial = 0;
-        for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
-          const T* row = distances.data() + distances.row_offset(i);
-          for (std::size_t j = i + 1; j < n; ++j) partial += static_cast<double>(row[j]);
-        }
-      },
-      [&](std::size_t, double& partial) { sum_y += partial; });
   double sum_c = 0;
   for (std::size_t m = 0; m + 1 < n; ++m) {
     sum_c += z(m, 2) * static_cast<double>(ranges.count[child(z, m, 0)]) *
              static_cast<double>(ranges.count[child(z, m, 1)]);
   }
-  const double mean_y = sum_y / pairs, mean_c = sum_c / pairs;
+  const double mean_c = sum_c / pairs;
+  // One pass over the distances, row by row. Each row is centred on its own mean (a second look
+  // at a row still in cache), and the rows' sums are joined by the exact identities
+  //   sum (y - ybar)^2         = sum_i [sum_row (y - m_i)^2 + n_i (m_i - ybar)^2]
+  //   sum (y - ybar)(c - cbar) = sum_i [sum_row (y - m_i)(c - cbar) + (m_i - ybar) s_i],
+  // (s_i = sum_row (c - cbar)) once ybar is known: as accurate as centring on the overall mean,
+  // without reading the matrix twice.
   struct Sums {
     double yc = 0, yy = 0, cc = 0;
     std::vector<double> row;
   };
+  const std::size_t n_rows = n - 1;
+  std::vector<double> row_mean(n_rows), row_c(n_rows);  // m_i and sum_row (c - cbar)
   const CopheneticRow rows(z, ranges);
+  const BlockPartition blocks{n_rows, 64};
   Sums total;
   for_each_block_ordered(
       blocks, n_threads, [] { return Sums{}; },
@@ -370,13 +367,28 @@ double cophenetic_correlation(const arma::mat& z, const CondensedMatrix<T>& dist
         for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
           rows.fill(i, s.row);
           const T* row = distances.data() + distances.row_offset(i);
+          // Vector reductions (lanes summed in a fixed order: the same on any thread count).
+          double sum_y = 0;
+#pragma omp simd reduction(+ : sum_y)
+          for (std::size_t j = i + 1; j < n; ++j) sum_y += static_cast<double>(row[j]);
+          const double m = sum_y / static_cast<double>(n - i - 1);
+          double yc = 0, yy = 0, cc = 0, c_sum = 0;
+          const double* by_position = s.row.data();
+          const std::size_t* position = ranges.position.data();
+#pragma omp simd reduction(+ : yc, yy, cc, c_sum)
           for (std::size_t j = i + 1; j < n; ++j) {
-            const double y = static_cast<double>(row[j]) - mean_y;
-            const double c = s.row[ranges.position[j]] - mean_c;
-            s.yc += y * c;
-            s.yy += y * y;
-            s.cc += c * c;
+            const double y = static_cast<double>(row[j]) - m;
+            const double c = by_position[position[j]] - mean_c;
+            yc += y * c;
+            yy += y * y;
+            cc += c * c;
+            c_sum += c;
           }
+          s.yc += yc;
+          s.yy += yy;
+          s.cc += cc;
+          row_mean[i] = m;
+          row_c[i] = c_sum;
         }
       },
       [&](std::size_t, Sums& s) {
@@ -384,6 +396,14 @@ double cophenetic_correlation(const arma::mat& z, const CondensedMatrix<T>& dist
         total.yy += s.yy;
         total.cc += s.cc;
       });
+  double sum_y = 0;
+  for (std::size_t i = 0; i < n_rows; ++i) sum_y += row_mean[i] * static_cast<double>(n - i - 1);
+  const double mean_y = sum_y / pairs;
+  for (std::size_t i = 0; i < n_rows; ++i) {
+    const double shift = row_mean[i] - mean_y;
+    total.yy += static_cast<double>(n - i - 1) * shift * shift;
+    total.yc += shift * row_c[i];
+  }
   return total.yc / std::sqrt(total.yy * total.cc);
 }
 

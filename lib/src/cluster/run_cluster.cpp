@@ -121,6 +121,10 @@ template <class T>
 Clustering<T> compute(ClusterPlan plan, const RowSet& rows, int n_threads,
                       const StageHooks& stages) {
   Clustering<T> c;
+  // A given matrix's stamp before it is read: if the file still has it when it is opened again
+  // after the linkage, its values are the ones checked now.
+  const std::optional<FileStamp> matrix_stamp =
+      plan.matrix.empty() ? std::nullopt : stamp_of(plan.matrix);
   c.distances = distances_of<T>(plan, rows, n_threads, stages);
   c.points = plan.matrix.empty() ? rows.columns.n_cols : c.distances.n_points();
   if (!plan.cut_given) plan.cut = std::min(plan.cut, double(c.points));  // 10 or fewer
@@ -147,10 +151,11 @@ Clustering<T> compute(ClusterPlan plan, const RowSet& rows, int n_threads,
     } else {
       c.z = linkage(std::move(c.distances), plan.method, n_threads, hooks);
       c.distances = {};
-      // A given matrix is read again for what needs the distances after the linkage, rather than
-      // copied before it: the process then never holds the matrix twice.
+      // A given matrix is opened again for what needs the distances after the linkage, rather
+      // than copied before it: the process then never holds the matrix twice. A plain float64
+      // .npy is read in place, memory-mapped (open_distance_matrix).
       if (plan.cophenet) {
-        c.distances = read_distance_matrix<T>(plan.matrix);
+        c.distances = open_distance_matrix<T>(plan.matrix, n_threads, matrix_stamp);
         if (c.distances.n_points() != c.points) {
           throw InputError(plan.matrix, "changed while it was being clustered");
         }
@@ -167,7 +172,7 @@ Clustering<T> compute(ClusterPlan plan, const RowSet& rows, int n_threads,
   if (plan.matrix.empty()) {
     c.profiles = profile_clusters(rows.columns, c.flat, plan.divergence);
   } else if (c.have_distances) {
-    c.profiles = profile_clusters(c.distances, c.flat);
+    c.profiles = profile_clusters(c.distances, c.flat, n_threads);
   }
   return c;
 }

@@ -1,10 +1,14 @@
 // Condensed distance matrices: construction, checks, and reading from .npy or text.
 #include "tmkit/divergence/condensed.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <type_traits>
+#include <utility>
 
+#include "detail/blocks.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/divergence/divergence.hpp"
 #include "tmkit/io/io.hpp"
@@ -172,11 +176,47 @@ CondensedMatrix<T> read_distance_matrix(const std::string& path) {
   return matrix;
 }
 
+template <class T>
+CondensedMatrix<T> open_distance_matrix(const std::string& path, int n_threads,
+                                        const std::optional<FileStamp>& checked) {
+  if constexpr (std::is_same_v<T, double>) {
+    if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0) {
+      std::optional<NpyMapping> mapped = map_npy(path);
+      const bool condensed = mapped && (mapped->shape.size() == 1 ||
+                                        (mapped->shape.size() == 2 && mapped->shape[1] == 1));
+      if (condensed) {
+        const std::size_t length = mapped->shape[0];
+        CondensedMatrix<double> matrix(points_of_condensed(length, path), mapped->data,
+                                       std::move(mapped->keeper));
+        // Checked in parallel blocks; the first offender is then named by the serial check.
+        if (checked && mapped->stamp == *checked) return matrix;  // the values checked before
+        // (Through a const pointer: the non-const data() would copy the matrix into its own.)
+        const double* values = std::as_const(matrix).data();
+        const BlockPartition blocks{length, std::size_t(1) << 18};
+        std::vector<unsigned char> good(blocks.n_blocks(), 0);
+        for_each_block(blocks, n_threads, [&](std::size_t b) {
+          good[b] = all_finite_non_negative(values + blocks.begin(b),
+                                            blocks.end(b) - blocks.begin(b), false);
+        });
+        if (matrix.n_points() < 2 || std::find(good.begin(), good.end(), 0) != good.end()) {
+          check_distances(matrix, path);
+        }
+        return matrix;
+      }
+    }
+  }
+  return read_distance_matrix<T>(path);
+}
+
 template class CondensedMatrix<double>;
 template class CondensedMatrix<float>;
 template void check_distances(const CondensedMatrix<double>&, const std::string&);
 template void check_distances(const CondensedMatrix<float>&, const std::string&);
 template CondensedMatrix<double> read_distance_matrix<double>(const std::string&);
 template CondensedMatrix<float> read_distance_matrix<float>(const std::string&);
+template CondensedMatrix<double> open_distance_matrix<double>(const std::string&, int,
+                                                              const std::optional<FileStamp>&);
+template CondensedMatrix<float> open_distance_matrix<float>(const std::string&, int,
+                                                            const std::optional<FileStamp>&);
 
 }  // namespace tmkit

@@ -1,5 +1,10 @@
 #include "tmkit/io/npy.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -155,10 +160,23 @@ std::size_t read_some(std::istream& in, char* to, std::size_t n) {
 
 NpyArray read_npy(const std::string& path) { return read_npy(path, NpyChunkCheck{}); }
 
-NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
-  // Streamed: the header first, then the data straight into the array, a chunk at a time, so that
-  // reading never holds the file's bytes and the array at once.
-  InputFile in(path);
+namespace {
+
+// What a .npy header says: the shape, the item kind ("f8", "f4", "i8", "i4") and size, whether
+// the bytes are swapped and the array is in Fortran order, and where the data starts.
+struct NpyHeader {
+  std::vector<std::size_t> shape;
+  std::string shape_str;  ///< as written, for messages
+  std::string kind;
+  std::size_t item = 0;   ///< bytes per item
+  std::size_t count = 1;  ///< product(shape)
+  bool swap = false;
+  bool fortran = false;
+  std::size_t data_start = 0;  ///< byte offset of the data in the (decompressed) file
+};
+
+// Reads and checks the header of the .npy file `in`, from its start; InputError naming `path`.
+NpyHeader read_header(InputFile& in, const std::string& path) {
   char preamble[12];
   std::size_t got = read_some(in, preamble, kMagicLength + 4);
   if (got < kMagicLength + 4 || std::memcmp(preamble, kMagic, kMagicLength) != 0) {
@@ -196,7 +214,8 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
                      "npy dtype " + descr + " is malformed; expected a quoted type like '<f8'");
   }
   descr = descr.substr(1, descr.size() - 2);
-  NpyArray array;
+  NpyHeader parsed;
+  parsed.shape_str = shape_str;
   if (shape_str.size() < 2 || shape_str.front() != '(' || shape_str.back() != ')') {
     throw InputError(path,
                      "npy shape \"" + shape_str + "\" is malformed; expected a tuple like (3, 4)");
@@ -213,20 +232,20 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
       if (part.empty()) continue;  // (3,) and trailing spaces
       const std::optional<std::uint64_t> n = parse_whole_number(part);
       if (!n) throw InputError(path, "npy shape " + shape_str + " is malformed");
-      array.shape.push_back(static_cast<std::size_t>(*n));
+      parsed.shape.push_back(static_cast<std::size_t>(*n));
     }
   }
-  if (array.shape.size() > 2) {
-    throw InputError(path, "has " + std::to_string(array.shape.size()) +
+  if (parsed.shape.size() > 2) {
+    throw InputError(path, "has " + std::to_string(parsed.shape.size()) +
                                " dimensions; expected a vector or a matrix");
   }
-  if (array.shape.empty()) array.shape.push_back(1);
+  if (parsed.shape.empty()) parsed.shape.push_back(1);
   // Elements and bytes the shape announces, refused when they overflow (a shape of 2^32 x 2^32
   // would otherwise wrap to 0 and pass the size check below with no data).
-  std::size_t count = 1;
+  std::size_t& count = parsed.count;
   // Each dimension is bounded too: a shape (0, 10^16) holds no element but would have readers
   // walk 10^16 empty columns (found by fuzzing: a 10 s hang).
-  for (std::size_t n : array.shape) {
+  for (std::size_t n : parsed.shape) {
     if (__builtin_mul_overflow(count, n, &count) || count > (std::size_t(1) << 60) ||
         n > (std::size_t(1) << 40)) {
       throw InputError(path, "npy shape " + shape_str + " is larger than any file can hold");
@@ -237,8 +256,9 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
     throw InputError(path, "npy dtype '" + descr +
                                "' has no byte order; expected it to start with <, >, = or |");
   }
-  const std::string kind = descr.substr(1);
-  std::size_t item = 0;
+  parsed.kind = descr.substr(1);
+  const std::string& kind = parsed.kind;
+  std::size_t& item = parsed.item;
   if (kind == "f8" || kind == "i8")
     item = 8;
   else if (kind == "f4" || kind == "i4")
@@ -247,7 +267,25 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
     throw InputError(
         path, "dtype '" + descr + "' is not supported; expected float64, float32, int64 or int32");
   const bool little = order == '<' || (order == '=' && host_is_little_endian()) || order == '|';
-  const bool swap = little != host_is_little_endian();
+  parsed.swap = little != host_is_little_endian();
+  parsed.fortran = fortran.find("True") != std::string::npos;
+  parsed.data_start = (major == 1 ? 10 : 12) + header_length;
+  return parsed;
+}
+
+}  // namespace
+
+NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
+  // Streamed: the header first, then the data straight into the array, a chunk at a time, so that
+  // reading never holds the file's bytes and the array at once.
+  InputFile in(path);
+  const NpyHeader header = read_header(in, path);
+  const std::string& shape_str = header.shape_str;
+  const std::string& kind = header.kind;
+  const std::size_t count = header.count, item = header.item;
+  const bool swap = header.swap;
+  NpyArray array;
+  array.shape = header.shape;
   const auto data_bytes_error = [&](std::size_t bytes) {
     return InputError(path, "holds " + std::to_string(bytes) + " data bytes; expected " +
                                 std::to_string(count * item) + " for shape " + shape_str +
@@ -260,7 +298,7 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
   if (plain) {
     std::error_code ec;
     const auto size = static_cast<std::size_t>(std::filesystem::file_size(path, ec));
-    const std::size_t data_start = (major == 1 ? 10 : 12) + header_length;
+    const std::size_t data_start = header.data_start;
     if (!ec && size >= data_start && size - data_start != count * item) {
       throw data_bytes_error(size - data_start);
     }
@@ -306,7 +344,7 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
     extra += bytes;
   }
   if (extra > 0) throw data_bytes_error(count * item + extra);
-  if (fortran.find("True") != std::string::npos && array.shape.size() == 2 && count > 0) {
+  if (header.fortran && array.shape.size() == 2 && count > 0) {
     const std::size_t rows = array.shape[0], cols = array.shape[1];
     std::vector<double> c_order(count);
     for (std::size_t j = 0; j < cols; ++j)
@@ -314,6 +352,44 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
     array.data = std::move(c_order);
   }
   return array;
+}
+
+std::optional<NpyMapping> map_npy(const std::string& path) {
+  std::size_t data_start = 0, file_size = 0;
+  NpyMapping mapped;
+  {
+    InputFile in(path);
+    const NpyHeader header = read_header(in, path);
+    if (in.compression() != Compression::none || header.kind != "f8" || header.swap ||
+        (header.fortran && header.shape.size() == 2)) {
+      return std::nullopt;
+    }
+    data_start = header.data_start;
+    mapped.shape = header.shape;
+    std::error_code ec;
+    const auto size = static_cast<std::size_t>(std::filesystem::file_size(path, ec));
+    // The values must all be there, and aligned for doubles (numpy pads its headers to 64 bytes).
+    if (ec || size < data_start || size - data_start != header.count * sizeof(double) ||
+        data_start % alignof(double) != 0 || header.count == 0) {
+      return std::nullopt;
+    }
+    file_size = size;
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  // The file opened is the one whose header was read, unless it changed size in between.
+  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                       static_cast<std::size_t>(st.st_size) == file_size;
+  if (regular) mapped.stamp = stamp_of(fd).value_or(FileStamp{});
+  const std::size_t size = file_size;
+  void* map = regular ? ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+  ::close(fd);
+  if (map == MAP_FAILED) return std::nullopt;
+  mapped.keeper = std::shared_ptr<const void>(
+      map, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
+  mapped.data = reinterpret_cast<const double*>(static_cast<const char*>(map) + data_start);
+  return mapped;
 }
 
 arma::mat read_npy_matrix(const std::string& path) {

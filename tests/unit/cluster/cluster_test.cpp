@@ -10,6 +10,7 @@
 
 #include "support/test_support.hpp"
 #include "tmkit/cluster/cluster_agreement.hpp"
+#include "tmkit/cluster/cluster_profile.hpp"
 #include "tmkit/cluster/cluster_tree.hpp"
 #include "tmkit/cluster/dendrogram.hpp"
 #include "tmkit/core/error.hpp"
@@ -336,6 +337,92 @@ BOOST_AUTO_TEST_CASE(distance_files_are_checked) {
   BOOST_CHECK_THROW(tmkit::check_distances(single_point, "x"), tmkit::InputError);
   BOOST_CHECK_THROW((void)tmkit::linkage(single_point, Linkage::average), tmkit::UsageError);
   BOOST_CHECK_THROW((void)tmkit::parse_linkage("wards"), tmkit::UsageError);
+}
+
+// A plain float64 .npy is opened in place (memory-mapped) with the values read_distance_matrix
+// reads; a write access copies it first. Other files are read. Bad values are refused as when
+// read, unless the stamp of a check made before says the file is the one checked; a file
+// rewritten since is checked again.
+BOOST_AUTO_TEST_CASE(distance_files_open_in_place) {
+  tmkit::test::ScratchDir dir;
+  const std::string path = dir.path() + "/y.npy";
+  std::vector<double> y(10 * 9 / 2);
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = 0.5 + 0.01 * static_cast<double>(i);
+  {
+    std::ofstream out(path, std::ios::binary);
+    tmkit::write_npy(out, y.data(), {y.size()});
+  }
+  const auto read = tmkit::read_distance_matrix<double>(path);
+  auto opened = tmkit::open_distance_matrix<double>(path, 2);
+  BOOST_TEST(opened.in_place());
+  BOOST_TEST(opened.n_points() == 10u);
+  BOOST_TEST(opened.values() == read.values());
+  CondensedMatrix<double> moved(std::move(opened));
+  BOOST_TEST(moved.in_place());
+  BOOST_TEST(opened.size() == 0u);
+  BOOST_TEST(moved(2, 7) == read(2, 7));
+  moved(2, 7) = 9.0;  // a write: the matrix takes a copy of its own, the file is untouched
+  BOOST_TEST(!moved.in_place());
+  BOOST_TEST(moved(2, 7) == 9.0);
+  BOOST_TEST(tmkit::read_distance_matrix<double>(path).values() == read.values());
+  // A text file, a float32 .npy: read, not mapped.
+  const std::string text = dir.path() + "/y.txt";
+  write_text(text, "1 2 3\n");
+  BOOST_TEST(!tmkit::open_distance_matrix<double>(text).in_place());
+  // A file with a NaN is refused when opened, as when read...
+  y[17] = std::nan("");
+  const auto write = [&] {
+    std::ofstream out(path, std::ios::binary);
+    tmkit::write_npy(out, y.data(), {y.size()});
+  };
+  write();
+  BOOST_CHECK_THROW((void)tmkit::open_distance_matrix<double>(path, 2), tmkit::InputError);
+  // ... and with the stamp of an earlier check only while the file still has that stamp.
+  const std::optional<tmkit::FileStamp> stamp = tmkit::stamp_of(path);
+  BOOST_REQUIRE(stamp.has_value());
+  BOOST_TEST(tmkit::open_distance_matrix<double>(path, 2, stamp).in_place());
+  y[17] = -1.0;
+  write();
+  std::optional<tmkit::FileStamp> old = stamp;
+  old->modified_ns -= 1;  // the rewrite within the same clock tick as the stamp still differs
+  BOOST_CHECK_THROW((void)tmkit::open_distance_matrix<double>(path, 2, old), tmkit::InputError);
+}
+
+// The medoid of each cluster, found in one pass over the matrix in storage order, is the member
+// with the least summed distance to the others (ties to the lower index) on any thread count.
+BOOST_AUTO_TEST_CASE(medoids_are_the_least_summed_distance) {
+  std::mt19937_64 rng(9);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const std::size_t n = 300;
+  CondensedMatrix<double> d(n);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j) d(i, j) = std::round(u(rng) * 50) / 50;  // many ties
+  std::vector<int> labels(n);
+  for (int& l : labels) l = 1 + static_cast<int>(u(rng) * 4);
+  labels[0] = 5;  // a cluster of one member
+  const auto first = tmkit::profile_clusters(d, labels, 1);
+  for (const int threads : {2, 3}) {
+    const auto again = tmkit::profile_clusters(d, labels, threads);
+    for (std::size_t c = 0; c < first.size(); ++c) {
+      BOOST_TEST(again[c].central == first[c].central);
+      BOOST_TEST(again[c].central_value == first[c].central_value);
+    }
+  }
+  for (const auto& p : first) {
+    double best = std::numeric_limits<double>::infinity();
+    std::size_t medoid = p.members.front();
+    for (const std::size_t i : p.members) {
+      double sum = 0;
+      for (const std::size_t j : p.members) sum += i == j ? 0.0 : d(i, j);
+      if (sum < best - 1e-9) {  // sums here are multiples of 1/50: equal ones are ties
+        best = sum;
+        medoid = i;
+      }
+    }
+    BOOST_TEST(p.central == medoid, "cluster " << p.cluster);
+    const double mean = p.members.size() < 2 ? 0.0 : best / double(p.members.size() - 1);
+    BOOST_TEST(std::fabs(p.central_value - mean) <= 1e-12);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(condensed_divergences_equal_the_full_matrix) {

@@ -29,9 +29,10 @@ std::vector<ClusterProfile> profile_clusters(const arma::mat& columns,
                                              std::size_t n_top_topics = 3);
 
 /// Profiles from distances alone: sizes and members, and as the central member the medoid (the
-/// smallest mean distance to the other members). No means or topics.
+/// smallest mean distance to the other members; ties to the lower index). No means or topics.
+/// The same result on any number of threads.
 template <class T>
 std::vector<ClusterProfile> profile_clusters(const CondensedMatrix<T>& distances,
-                                             const std::vector<int>& labels);
+                                             const std::vector<int>& labels, int n_threads = 0);
 
 }  // namespace tmkit

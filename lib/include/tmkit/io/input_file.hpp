@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <istream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,6 +43,23 @@ class InputFile : public std::istream {
   class Buffer;
   std::unique_ptr<Buffer> buffer_;
 };
+
+/// What tells that a file is unchanged without reading it: its device, inode, size and time of
+/// last modification (in nanoseconds). Equal stamps taken before some work and after it mean the
+/// file was neither replaced nor rewritten in between.
+struct FileStamp {
+  std::uint64_t device = 0, inode = 0, size = 0;
+  std::int64_t modified_ns = 0;
+  bool operator==(const FileStamp& o) const noexcept {
+    return device == o.device && inode == o.inode && size == o.size && modified_ns == o.modified_ns;
+  }
+  bool operator!=(const FileStamp& o) const noexcept { return !(*this == o); }
+};
+
+/// The stamp of the file at `path`, or of the open file descriptor `fd`; std::nullopt when the
+/// file cannot be looked at.
+std::optional<FileStamp> stamp_of(const std::string& path);
+std::optional<FileStamp> stamp_of(int fd);
 
 /// The first `max_bytes` bytes of the file's content (fewer if it is shorter), decompressed.
 std::string read_head(const std::string& path, std::size_t max_bytes);
