@@ -541,6 +541,12 @@ std::string linkage_name(Linkage method) { return name_of(kLinkages, method); }
 template <class T>
 arma::mat linkage(CondensedMatrix<T> distances, Linkage method, int n_threads,
                   const WorkHooks& hooks) {
+  return linkage_in_place(distances, method, n_threads, hooks);
+}
+
+template <class T>
+arma::mat linkage_in_place(CondensedMatrix<T>& distances, Linkage method, int n_threads,
+                           const WorkHooks& hooks) {
   if (method == Linkage::ib) {
     throw UsageError("the ib linkage needs the distributions themselves, not distances");
   }
@@ -574,6 +580,8 @@ arma::mat linkage(CondensedMatrix<T> distances, Linkage method, int n_threads,
 
 template arma::mat linkage(CondensedMatrix<double>, Linkage, int, const WorkHooks&);
 template arma::mat linkage(CondensedMatrix<float>, Linkage, int, const WorkHooks&);
+template arma::mat linkage_in_place(CondensedMatrix<double>&, Linkage, int, const WorkHooks&);
+template arma::mat linkage_in_place(CondensedMatrix<float>&, Linkage, int, const WorkHooks&);
 
 double ib_merge_cost(const double* p, double wp, const double* q, double wq,
                      std::size_t k) noexcept {

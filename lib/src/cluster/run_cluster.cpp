@@ -149,13 +149,15 @@ Clustering<T> compute(ClusterPlan plan, const RowSet& rows, int n_threads,
     } else if (plan.cophenet && plan.matrix.empty()) {
       c.z = linkage(c.distances, plan.method, n_threads, hooks);  // works on a copy
     } else {
-      c.z = linkage(std::move(c.distances), plan.method, n_threads, hooks);
-      c.distances = {};
-      // A given matrix is opened again for what needs the distances after the linkage, rather
-      // than copied before it: the process then never holds the matrix twice. A plain float64
-      // .npy is read in place, memory-mapped (open_distance_matrix).
-      if (plan.cophenet) {
-        c.distances = open_distance_matrix<T>(plan.matrix, n_threads, matrix_stamp);
+      c.z = linkage_in_place(c.distances, plan.method, n_threads, hooks);
+      // A given matrix is read again for what needs the distances after the linkage, into the
+      // storage the linkage worked in, rather than copied before it: the process never holds the
+      // matrix twice, and its pages are not cleared again.
+      if (!plan.cophenet) {
+        c.distances = {};
+      } else {
+        c.distances =
+            read_distance_matrix_again<T>(plan.matrix, std::move(c.distances), matrix_stamp);
         if (c.distances.n_points() != c.points) {
           throw InputError(plan.matrix, "changed while it was being clustered");
         }

@@ -6,9 +6,7 @@
 #include <limits>
 #include <optional>
 #include <type_traits>
-#include <utility>
 
-#include "detail/blocks.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/divergence/divergence.hpp"
 #include "tmkit/io/io.hpp"
@@ -47,12 +45,20 @@ bool all_finite_non_negative(const T* values, std::size_t n, bool negative_ok) {
   return bad == 0;
 }
 
-RawMatrix read_raw(const std::string& path) {
+bool is_npy(const std::string& path) {
+  return path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0;
+}
+
+// Reads `path`, a .npy file into `storage`'s memory when it has the right size (see read_npy),
+// checking its values as read unless `check` is false.
+RawMatrix read_raw(const std::string& path, std::vector<double> storage = {}, bool check = true) {
   RawMatrix raw;
-  if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0) {
+  if (is_npy(path)) {
     // Checked chunk by chunk as read, while in cache: one pass over a large matrix fewer.
     bool negative = false;
-    NpyArray array = read_npy(path, [&](const double* values, std::size_t first, std::size_t n) {
+    NpyArray array = read_npy(
+        path,
+        !check ? NpyChunkCheck{} : [&](const double* values, std::size_t first, std::size_t n) {
       if (all_finite_non_negative(values, n, /*negative_ok=*/false)) return;
       for (std::size_t i = 0; i < n; ++i) {
         if (!std::isfinite(values[i])) {
@@ -61,12 +67,13 @@ RawMatrix read_raw(const std::string& path) {
         }
         negative = negative || values[i] < 0;
       }
-    });
+        },
+        std::move(storage));
     raw.one_dimensional = array.shape.size() == 1;
     raw.n_rows = raw.one_dimensional ? 1 : array.shape[0];
     raw.n_cols = raw.one_dimensional ? array.shape[0] : array.shape[1];
     raw.values = std::move(array.data);
-    raw.finite_non_negative = !negative;
+    raw.finite_non_negative = check && !negative;
     return raw;
   }
   DistributionFile file = read_distributions(path);  // K x N: column j is the file's row j
@@ -127,7 +134,26 @@ void check_distances(const CondensedMatrix<T>& distances, const std::string& sou
 
 template <class T>
 CondensedMatrix<T> read_distance_matrix(const std::string& path) {
-  RawMatrix raw = read_raw(path);
+  return read_distance_matrix_again<T>(path, {}, std::nullopt);
+}
+
+template <class T>
+CondensedMatrix<T> read_distance_matrix_again(const std::string& path, CondensedMatrix<T> storage,
+                                              const std::optional<FileStamp>& checked) {
+  if constexpr (std::is_same_v<T, double>) {
+    if (checked && is_npy(path) && stamp_of(path) == checked) {
+      // The file checked before, read into the storage given, and still the same file after.
+      RawMatrix raw = read_raw(path, storage.release(), /*check=*/false);
+      const std::size_t length = raw.values.size();
+      if (stamp_of(path) == checked && (raw.one_dimensional || raw.n_cols == 1) && length > 0) {
+        return CondensedMatrix<double>(points_of_condensed(length, path), std::move(raw.values));
+      }
+    }
+  }
+  RawMatrix raw = read_raw(path, [&] {
+    if constexpr (std::is_same_v<T, double>) return storage.release();
+    return std::vector<double>();
+  }());
   if (raw.values.empty()) throw InputError(path, "is empty; expected a distance matrix");
   std::size_t n = 0;
   std::vector<T> values;
@@ -176,47 +202,16 @@ CondensedMatrix<T> read_distance_matrix(const std::string& path) {
   return matrix;
 }
 
-template <class T>
-CondensedMatrix<T> open_distance_matrix(const std::string& path, int n_threads,
-                                        const std::optional<FileStamp>& checked) {
-  if constexpr (std::is_same_v<T, double>) {
-    if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0) {
-      std::optional<NpyMapping> mapped = map_npy(path);
-      const bool condensed = mapped && (mapped->shape.size() == 1 ||
-                                        (mapped->shape.size() == 2 && mapped->shape[1] == 1));
-      if (condensed) {
-        const std::size_t length = mapped->shape[0];
-        CondensedMatrix<double> matrix(points_of_condensed(length, path), mapped->data,
-                                       std::move(mapped->keeper));
-        // Checked in parallel blocks; the first offender is then named by the serial check.
-        if (checked && mapped->stamp == *checked) return matrix;  // the values checked before
-        // (Through a const pointer: the non-const data() would copy the matrix into its own.)
-        const double* values = std::as_const(matrix).data();
-        const BlockPartition blocks{length, std::size_t(1) << 18};
-        std::vector<unsigned char> good(blocks.n_blocks(), 0);
-        for_each_block(blocks, n_threads, [&](std::size_t b) {
-          good[b] = all_finite_non_negative(values + blocks.begin(b),
-                                            blocks.end(b) - blocks.begin(b), false);
-        });
-        if (matrix.n_points() < 2 || std::find(good.begin(), good.end(), 0) != good.end()) {
-          check_distances(matrix, path);
-        }
-        return matrix;
-      }
-    }
-  }
-  return read_distance_matrix<T>(path);
-}
-
 template class CondensedMatrix<double>;
 template class CondensedMatrix<float>;
 template void check_distances(const CondensedMatrix<double>&, const std::string&);
 template void check_distances(const CondensedMatrix<float>&, const std::string&);
 template CondensedMatrix<double> read_distance_matrix<double>(const std::string&);
 template CondensedMatrix<float> read_distance_matrix<float>(const std::string&);
-template CondensedMatrix<double> open_distance_matrix<double>(const std::string&, int,
-                                                              const std::optional<FileStamp>&);
-template CondensedMatrix<float> open_distance_matrix<float>(const std::string&, int,
-                                                            const std::optional<FileStamp>&);
+template CondensedMatrix<double> read_distance_matrix_again<double>(
+    const std::string&, CondensedMatrix<double>, const std::optional<FileStamp>&);
+template CondensedMatrix<float> read_distance_matrix_again<float>(const std::string&,
+                                                                  CondensedMatrix<float>,
+                                                                  const std::optional<FileStamp>&);
 
 }  // namespace tmkit

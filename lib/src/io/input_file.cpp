@@ -332,8 +332,9 @@ std::string read_head(const std::string& path, std::size_t max_bytes) {
   return head;
 }
 
-namespace {
-std::optional<FileStamp> stamp_from(const struct stat& st) {
+std::optional<FileStamp> stamp_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
   FileStamp stamp;
   stamp.device = static_cast<std::uint64_t>(st.st_dev);
   stamp.inode = static_cast<std::uint64_t>(st.st_ino);
@@ -341,19 +342,6 @@ std::optional<FileStamp> stamp_from(const struct stat& st) {
   stamp.modified_ns =
       static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   return stamp;
-}
-}  // namespace
-
-std::optional<FileStamp> stamp_of(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return stamp_from(st);
-}
-
-std::optional<FileStamp> stamp_of(int fd) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return std::nullopt;
-  return stamp_from(st);
 }
 
 }  // namespace tmkit

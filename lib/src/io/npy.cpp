@@ -275,7 +275,8 @@ NpyHeader read_header(InputFile& in, const std::string& path) {
 
 }  // namespace
 
-NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
+NpyArray read_npy(const std::string& path, const NpyChunkCheck& check,
+                  std::vector<double> storage) {
   // Streamed: the header first, then the data straight into the array, a chunk at a time, so that
   // reading never holds the file's bytes and the array at once.
   InputFile in(path);
@@ -302,11 +303,15 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
     if (!ec && size >= data_start && size - data_start != count * item) {
       throw data_bytes_error(size - data_start);
     }
-    // On huge pages where Linux offers them: a 144 MB matrix read into 4 KiB pages took 35,000
-    // page faults, 43% of a tm-cluster run.
-    array.data.reserve(count);
-    advise_huge_pages(array.data.data(), count * sizeof(double));
-    array.data.resize(count);
+    if (storage.size() == count) {
+      array.data = std::move(storage);  // memory already touched: overwritten as read
+    } else {
+      // On huge pages where Linux offers them: a 144 MB matrix read into 4 KiB pages took 35,000
+      // page faults, 43% of a tm-cluster run.
+      array.data.reserve(count);
+      advise_huge_pages(array.data.data(), count * sizeof(double));
+      array.data.resize(count);
+    }
   }
   // The data, a chunk at a time (512 KiB of doubles, which stay in cache for `check`): read, then
   // converted in place into the array; float64 in the machine's byte order is read straight in.
@@ -352,44 +357,6 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check) {
     array.data = std::move(c_order);
   }
   return array;
-}
-
-std::optional<NpyMapping> map_npy(const std::string& path) {
-  std::size_t data_start = 0, file_size = 0;
-  NpyMapping mapped;
-  {
-    InputFile in(path);
-    const NpyHeader header = read_header(in, path);
-    if (in.compression() != Compression::none || header.kind != "f8" || header.swap ||
-        (header.fortran && header.shape.size() == 2)) {
-      return std::nullopt;
-    }
-    data_start = header.data_start;
-    mapped.shape = header.shape;
-    std::error_code ec;
-    const auto size = static_cast<std::size_t>(std::filesystem::file_size(path, ec));
-    // The values must all be there, and aligned for doubles (numpy pads its headers to 64 bytes).
-    if (ec || size < data_start || size - data_start != header.count * sizeof(double) ||
-        data_start % alignof(double) != 0 || header.count == 0) {
-      return std::nullopt;
-    }
-    file_size = size;
-  }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat st {};
-  // The file opened is the one whose header was read, unless it changed size in between.
-  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                       static_cast<std::size_t>(st.st_size) == file_size;
-  if (regular) mapped.stamp = stamp_of(fd).value_or(FileStamp{});
-  const std::size_t size = file_size;
-  void* map = regular ? ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
-  ::close(fd);
-  if (map == MAP_FAILED) return std::nullopt;
-  mapped.keeper = std::shared_ptr<const void>(
-      map, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
-  mapped.data = reinterpret_cast<const double*>(static_cast<const char*>(map) + data_start);
-  return mapped;
 }
 
 arma::mat read_npy_matrix(const std::string& path) {

@@ -339,53 +339,51 @@ BOOST_AUTO_TEST_CASE(distance_files_are_checked) {
   BOOST_CHECK_THROW((void)tmkit::parse_linkage("wards"), tmkit::UsageError);
 }
 
-// A plain float64 .npy is opened in place (memory-mapped) with the values read_distance_matrix
-// reads; a write access copies it first. Other files are read. Bad values are refused as when
-// read, unless the stamp of a check made before says the file is the one checked; a file
-// rewritten since is checked again.
-BOOST_AUTO_TEST_CASE(distance_files_open_in_place) {
+// A matrix read again after a linkage worked in its storage: the values read_distance_matrix
+// reads, in that storage (no fresh allocation); bad values refused as when read, unless the stamp
+// of a check made before says the file is the one checked; a file rewritten since is checked again.
+BOOST_AUTO_TEST_CASE(distance_files_are_read_again_into_the_linkage_storage) {
   tmkit::test::ScratchDir dir;
   const std::string path = dir.path() + "/y.npy";
   std::vector<double> y(10 * 9 / 2);
   for (std::size_t i = 0; i < y.size(); ++i) y[i] = 0.5 + 0.01 * static_cast<double>(i);
-  {
-    std::ofstream out(path, std::ios::binary);
-    tmkit::write_npy(out, y.data(), {y.size()});
-  }
-  const auto read = tmkit::read_distance_matrix<double>(path);
-  auto opened = tmkit::open_distance_matrix<double>(path, 2);
-  BOOST_TEST(opened.in_place());
-  BOOST_TEST(opened.n_points() == 10u);
-  BOOST_TEST(opened.values() == read.values());
-  CondensedMatrix<double> moved(std::move(opened));
-  BOOST_TEST(moved.in_place());
-  BOOST_TEST(opened.size() == 0u);
-  BOOST_TEST(moved(2, 7) == read(2, 7));
-  moved(2, 7) = 9.0;  // a write: the matrix takes a copy of its own, the file is untouched
-  BOOST_TEST(!moved.in_place());
-  BOOST_TEST(moved(2, 7) == 9.0);
-  BOOST_TEST(tmkit::read_distance_matrix<double>(path).values() == read.values());
-  // A text file, a float32 .npy: read, not mapped.
-  const std::string text = dir.path() + "/y.txt";
-  write_text(text, "1 2 3\n");
-  BOOST_TEST(!tmkit::open_distance_matrix<double>(text).in_place());
-  // A file with a NaN is refused when opened, as when read...
-  y[17] = std::nan("");
   const auto write = [&] {
     std::ofstream out(path, std::ios::binary);
     tmkit::write_npy(out, y.data(), {y.size()});
   };
   write();
-  BOOST_CHECK_THROW((void)tmkit::open_distance_matrix<double>(path, 2), tmkit::InputError);
-  // ... and with the stamp of an earlier check only while the file still has that stamp.
   const std::optional<tmkit::FileStamp> stamp = tmkit::stamp_of(path);
   BOOST_REQUIRE(stamp.has_value());
-  BOOST_TEST(tmkit::open_distance_matrix<double>(path, 2, stamp).in_place());
-  y[17] = -1.0;
+  auto work = tmkit::read_distance_matrix<double>(path);
+  const std::vector<double> want = work.values();
+  const arma::mat z = tmkit::linkage(work, Linkage::average);
+  BOOST_TEST(tmkit::linkage_in_place(work, Linkage::average) == z,
+             boost::test_tools::per_element());
+  BOOST_TEST(work.values() != want);  // the linkage worked in it
+  const double* storage = work.data();
+  for (const auto& checked : {std::optional<tmkit::FileStamp>(), stamp}) {
+    auto again = tmkit::read_distance_matrix_again<double>(path, std::move(work), checked);
+    BOOST_TEST(again.values() == want);
+    BOOST_TEST(again.data() == storage);
+    BOOST_TEST(work.n_points() == 0u);
+    work = std::move(again);
+  }
+  // A text file is read as ever.
+  const std::string text = dir.path() + "/y.txt";
+  write_text(text, "1 2 3\n");
+  BOOST_TEST(tmkit::read_distance_matrix_again<double>(text, {}, std::nullopt).n_points() == 3u);
+  // A NaN is refused, unless the file's stamp is that of the check made before...
+  y[17] = std::nan("");
   write();
-  std::optional<tmkit::FileStamp> old = stamp;
-  old->modified_ns -= 1;  // the rewrite within the same clock tick as the stamp still differs
-  BOOST_CHECK_THROW((void)tmkit::open_distance_matrix<double>(path, 2, old), tmkit::InputError);
+  BOOST_CHECK_THROW((void)tmkit::read_distance_matrix_again<double>(path, {}, std::nullopt),
+                    tmkit::InputError);
+  const std::optional<tmkit::FileStamp> bad = tmkit::stamp_of(path);
+  BOOST_TEST(std::isnan(tmkit::read_distance_matrix_again<double>(path, {}, bad)(2, 3)));
+  // ... and a file rewritten since that check is checked again.
+  std::optional<tmkit::FileStamp> old = bad;
+  old->modified_ns -= 1;  // as if the check had been made one tick before the rewrite
+  BOOST_CHECK_THROW((void)tmkit::read_distance_matrix_again<double>(path, {}, old),
+                    tmkit::InputError);
 }
 
 // The medoid of each cluster, found in one pass over the matrix in storage order, is the member

@@ -39,6 +39,12 @@ template <class T>
 arma::mat linkage(CondensedMatrix<T> distances, Linkage method, int n_threads = 0,
                   const WorkHooks& hooks = {});
 
+/// The same in the storage of `distances`, whose values it leaves undefined (the storage stays,
+/// for a reader to fill again: read_distance_matrix_again).
+template <class T>
+arma::mat linkage_in_place(CondensedMatrix<T>& distances, Linkage method, int n_threads = 0,
+                           const WorkHooks& hooks = {});
+
 /// The information-bottleneck linkage of the distributions in the columns of `columns` (K x n,
 /// prepared: finite, non-negative, each summing to 1), each weighing 1/n.
 arma::mat ib_linkage(const arma::mat& columns, int n_threads = 0, const WorkHooks& hooks = {});

@@ -56,10 +56,8 @@ struct FileStamp {
   bool operator!=(const FileStamp& o) const noexcept { return !(*this == o); }
 };
 
-/// The stamp of the file at `path`, or of the open file descriptor `fd`; std::nullopt when the
-/// file cannot be looked at.
+/// The stamp of the file at `path`; std::nullopt when it cannot be looked at.
 std::optional<FileStamp> stamp_of(const std::string& path);
-std::optional<FileStamp> stamp_of(int fd);
 
 /// The first `max_bytes` bytes of the file's content (fewer if it is shorter), decompressed.
 std::string read_head(const std::string& path, std::size_t max_bytes);

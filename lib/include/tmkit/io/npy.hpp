@@ -6,13 +6,9 @@
 #include <armadillo>
 #include <cstddef>
 #include <functional>
-#include <memory>
-#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "tmkit/io/input_file.hpp"
 
 namespace tmkit {
 
@@ -50,22 +46,11 @@ using NpyChunkCheck =
     std::function<void(const double* values, std::size_t first, std::size_t count)>;
 
 /// read_npy with `check` called on every chunk of the data as read (before a Fortran-ordered
-/// array is reordered).
-NpyArray read_npy(const std::string& path, const NpyChunkCheck& check);
-
-/// A .npy file's float64 values read in place: the file memory-mapped read-only, `data` pointing
-/// at its values, the mapping alive as long as `keeper` (or a copy of it) is.
-struct NpyMapping {
-  std::vector<std::size_t> shape;
-  const double* data = nullptr;  ///< product(shape) values, row-major
-  std::shared_ptr<const void> keeper;
-  FileStamp stamp;  ///< of the file mapped, when it was mapped
-};
-
-/// Maps `path` when it is an uncompressed .npy of float64 in the machine's byte order and C order
-/// whose size matches its shape; std::nullopt for any other .npy file, which read_npy reads (or
-/// refuses with its message). InputError for a file that is not .npy at all.
-std::optional<NpyMapping> map_npy(const std::string& path);
+/// array is reordered). With `storage` of the right size (as many values as the file holds, in an
+/// uncompressed file), the values are read into its memory, which the array then owns: no fresh
+/// pages to clear, for an array read again.
+NpyArray read_npy(const std::string& path, const NpyChunkCheck& check,
+                  std::vector<double> storage = {});
 
 /// Reads a 2-d .npy file (a 1-d one becomes a single row) into an Armadillo matrix of the same
 /// logical shape.
