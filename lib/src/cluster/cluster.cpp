@@ -10,6 +10,7 @@
 #include "tmkit/cluster/cluster.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -42,18 +43,55 @@ inline void keep_smaller(Candidate& best, double value, std::size_t index) noexc
   if (value < best.value) best = {value, index};
 }
 
+// The threads a linkage may use, and whether they still pay. A linkage runs thousands of short
+// parallel regions (a scan or an update per merge). On a machine whose cores are busy with other
+// processes a thread of the team is often descheduled, and the others spin-wait for it at the
+// region's end (libgomp spins ~300,000 rounds before it sleeps): a 6,000-point average linkage
+// took 10-45 s instead of 0.4 s while another process kept both cores busy. A region that takes
+// far longer than its work (kStallSeconds more than kStallSecondsPerEntry per entry; uncontended
+// regions take 5-50 us) counts as a stall; after kStalls of them the run goes on serially, with
+// the same merges (every parallel scan finds what the serial scan finds; every update is the same
+// per entry). Measured there: 1.4 s, and an idle machine's runs saw at most one stall (0.43 s).
+class Team {
+ public:
+  explicit Team(int n_threads) : n_threads_(std::max(n_threads, 1)) {}
+  /// Threads for a region over `count` entries: 1 for short ones, or once the team has stalled.
+  int threads_for(std::size_t count) const noexcept {
+    return count < kParallelFrom || stalls_ >= kStalls ? 1 : n_threads_;
+  }
+  int size() const noexcept { return n_threads_; }
+  void record(std::size_t count, double seconds) noexcept {
+    // (The first region also starts the threads.)
+    if (regions_++ > 0 && seconds > kStallSeconds + kStallSecondsPerEntry * double(count)) {
+      ++stalls_;
+    }
+  }
+
+ private:
+  static constexpr double kStallSeconds = 1e-3;
+  static constexpr double kStallSecondsPerEntry = 2e-8;
+  static constexpr int kStalls = 2;
+  int n_threads_;
+  int stalls_ = 0;
+  long regions_ = 0;
+};
+
 // Runs body(part, parts) on each of `parts` threads, part = 0..parts-1; body(0, 1) alone when a
-// range of `count` entries is too short to share or one thread is asked for.
+// range of `count` entries is too short to share, one thread is asked for or the team stalled.
 template <class Body>
-void for_each_part(std::size_t count, int n_threads, Body body) {
-  if (count < kParallelFrom || n_threads <= 1) {
+void for_each_part(std::size_t count, Team& team, Body body) {
+  const int n_threads = team.threads_for(count);
+  if (n_threads <= 1) {
     body(std::size_t{0}, std::size_t{1});
     return;
   }
 #ifdef _OPENMP
+  const auto start = std::chrono::steady_clock::now();
 #pragma omp parallel num_threads(n_threads)
   body(static_cast<std::size_t>(omp_get_thread_num()),
        static_cast<std::size_t>(omp_get_num_threads()));
+  team.record(count,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 #else
   body(std::size_t{0}, std::size_t{1});
 #endif
@@ -62,17 +100,17 @@ void for_each_part(std::size_t count, int n_threads, Body body) {
 // Splits [0, count) into one contiguous part per thread (or none for short ranges) and runs
 // body(begin, end, part) on each.
 template <class Body>
-void split_range(std::size_t count, int n_threads, Body body) {
-  for_each_part(count, n_threads, [&](std::size_t part, std::size_t parts) {
+void split_range(std::size_t count, Team& team, Body body) {
+  for_each_part(count, team, [&](std::size_t part, std::size_t parts) {
     body(count * part / parts, count * (part + 1) / parts, static_cast<int>(part));
   });
 }
 
 // The first smallest of scan(begin, end) over parts of [0, count), as a serial scan would find it.
 template <class Scan>
-Candidate first_smallest(std::size_t count, int n_threads, Scan scan) {
-  std::vector<Candidate> parts(static_cast<std::size_t>(std::max(n_threads, 1)));
-  split_range(count, n_threads, [&](std::size_t begin, std::size_t end, int part) {
+Candidate first_smallest(std::size_t count, Team& team, Scan scan) {
+  std::vector<Candidate> parts(static_cast<std::size_t>(team.size()));
+  split_range(count, team, [&](std::size_t begin, std::size_t end, int part) {
     parts[static_cast<std::size_t>(part)] = scan(begin, end);
   });
   Candidate best;
@@ -194,7 +232,7 @@ arma::mat to_matrix(const std::vector<Merge>& merges) {
 // ---- single: Prim's minimum spanning tree (scipy's mst_single_linkage) -------------------------
 
 template <class T>
-std::vector<Merge> mst_single(const CondensedMatrix<T>& d, int n_threads, const WorkHooks& hooks) {
+std::vector<Merge> mst_single(const CondensedMatrix<T>& d, Team& team, const WorkHooks& hooks) {
   const std::size_t n = d.n_points();
   std::vector<double> nearest(n, kInf);  // distance of each point to the tree so far
   ActiveSet active(n);
@@ -204,7 +242,7 @@ std::vector<Merge> mst_single(const CondensedMatrix<T>& d, int n_threads, const 
     poll(hooks, k, n - 1);
     active.remove(x);
     const std::size_t x_row = d.row_offset(x);
-    const Candidate c = first_smallest(active.size(), n_threads, [&](std::size_t b, std::size_t e) {
+    const Candidate c = first_smallest(active.size(), team, [&](std::size_t b, std::size_t e) {
       Candidate best;
       for (std::size_t q = b; q < e; ++q) {
         const std::size_t i = active[q];
@@ -240,7 +278,7 @@ inline void prefetch_column_entry(const CondensedMatrix<T>& d, const ActiveSet& 
 // both. Ties go to the lowest index, as a serial scan in index order (scipy's) would have it.
 template <class T>
 Candidate nearest_active(const CondensedMatrix<T>& d, const ActiveSet& active, std::size_t x,
-                         int n_threads) {
+                         Team& team) {
   const T* x_row = d.data() + d.row_offset(x);
   const std::size_t x_position = active.after(x) - 1;  // x is active
   const std::size_t n_row = active.size() - x_position - 1;
@@ -260,9 +298,9 @@ Candidate nearest_active(const CondensedMatrix<T>& d, const ActiveSet& active, s
     }
     return best;
   };
-  if (active.size() < kParallelFrom || n_threads <= 1) return scan(0, 1);
-  std::vector<Candidate> found(static_cast<std::size_t>(n_threads));
-  for_each_part(active.size(), n_threads,
+  if (team.threads_for(active.size()) <= 1) return scan(0, 1);
+  std::vector<Candidate> found(static_cast<std::size_t>(team.size()));
+  for_each_part(active.size(), team,
                 [&](std::size_t part, std::size_t parts) { found[part] = scan(part, parts); });
   Candidate best;
   for (const Candidate& c : found) {
@@ -277,11 +315,11 @@ Candidate nearest_active(const CondensedMatrix<T>& d, const ActiveSet& active, s
 // d(i, y) <- update(d(i, x), d(i, y), size of i) for every active i but y (x is no longer active).
 template <class T, class Update>
 void update_merged_row(CondensedMatrix<T>& d, const ActiveSet& active, std::size_t x, std::size_t y,
-                       int n_threads, Update update) {
+                       Team& team, Update update) {
   T* x_row = d.data() + d.row_offset(x);
   T* y_row = d.data() + d.row_offset(y);
   const std::size_t x_position = active.after(x), y_position = active.after(y) - 1;
-  split_range(active.size(), n_threads, [&](std::size_t b, std::size_t e, int) {
+  split_range(active.size(), team, [&](std::size_t b, std::size_t e, int) {
     // i < x < y: both entries down the columns
     const std::size_t below_x = std::min(e, x_position);
     for (std::size_t q = b; q < below_x; ++q) {
@@ -308,7 +346,7 @@ void update_merged_row(CondensedMatrix<T>& d, const ActiveSet& active, std::size
 }
 
 template <class T>
-std::vector<Merge> nn_chain(CondensedMatrix<T>& d, Linkage method, int n_threads,
+std::vector<Merge> nn_chain(CondensedMatrix<T>& d, Linkage method, Team& team,
                             const WorkHooks& hooks) {
   const std::size_t n = d.n_points();
   std::vector<std::size_t> size(n, 1);
@@ -323,7 +361,7 @@ std::vector<Merge> nn_chain(CondensedMatrix<T>& d, Linkage method, int n_threads
     double current = kInf;
     while (true) {  // follow nearest neighbours until two are each other's
       x = chain.back();
-      const Candidate nb = nearest_active(d, active, x, n_threads);
+      const Candidate nb = nearest_active(d, active, x, team);
       if (chain.size() > 1) {  // the previous link wins ties, as in scipy (no cycles)
         const std::size_t previous = chain[chain.size() - 2];
         const double to_previous = static_cast<double>(d(x, previous));
@@ -346,7 +384,7 @@ std::vector<Merge> nn_chain(CondensedMatrix<T>& d, Linkage method, int n_threads
     active.remove(x);
     // One loop per method, so that the update is inlined (each rounds as update_distance does).
     const auto update_with = [&](auto update) {
-      update_merged_row(d, active, x, y, n_threads, [&](T d_xi, T d_yi, std::size_t i) {
+      update_merged_row(d, active, x, y, team, [&](T d_xi, T d_yi, std::size_t i) {
         return static_cast<T>(
             update(static_cast<double>(d_xi), static_cast<double>(d_yi), size[i]));
       });
@@ -437,10 +475,10 @@ class KeyedHeap {
 // The nearest active cluster above x: a contiguous stretch of x's row.
 template <class T>
 Candidate nearest_above(const CondensedMatrix<T>& d, const ActiveSet& active, std::size_t x,
-                        int n_threads) {
+                        Team& team) {
   const std::size_t first = active.after(x);
   const T* row = d.data() + d.row_offset(x);
-  return first_smallest(active.size() - first, n_threads, [&](std::size_t b, std::size_t e) {
+  return first_smallest(active.size() - first, team, [&](std::size_t b, std::size_t e) {
     Candidate best;
     for (std::size_t q = first + b; q < first + e; ++q) {
       const std::size_t i = active[q];
@@ -454,14 +492,14 @@ Candidate nearest_above(const CondensedMatrix<T>& d, const ActiveSet& active, st
 // the new cluster's (stored at y) distance to each other cluster z.
 template <class T, class Merged, class Distance>
 std::vector<Merge> generic_linkage(CondensedMatrix<T>& d, Merged merged, Distance distance,
-                                   int n_threads, const WorkHooks& hooks) {
+                                   Team& team, const WorkHooks& hooks) {
   const std::size_t n = d.n_points();
   std::vector<std::size_t> size(n, 1), cluster_id(n), neighbour(n - 1);
   std::iota(cluster_id.begin(), cluster_id.end(), 0);
   std::vector<double> min_dist(n - 1);
   ActiveSet active(n);
   for (std::size_t x = 0; x + 1 < n; ++x) {
-    const Candidate c = nearest_above(d, active, x, n_threads);
+    const Candidate c = nearest_above(d, active, x, team);
     neighbour[x] = c.index;
     min_dist[x] = c.value;
   }
@@ -476,7 +514,7 @@ std::vector<Merge> generic_linkage(CondensedMatrix<T>& d, Merged merged, Distanc
       dist = heap.min_value();
       y = neighbour[x];
       if (dist == static_cast<double>(d(x, y))) break;  // the candidate is still true
-      const Candidate c = nearest_above(d, active, x, n_threads);
+      const Candidate c = nearest_above(d, active, x, team);
       y = c.index;
       dist = c.value;
       neighbour[x] = y;
@@ -494,7 +532,7 @@ std::vector<Merge> generic_linkage(CondensedMatrix<T>& d, Merged merged, Distanc
     cluster_id[y] = n + k;
     active.remove(x);
     merged(x, y, nx, ny);
-    split_range(active.size(), n_threads, [&](std::size_t b, std::size_t e, int) {
+    split_range(active.size(), team, [&](std::size_t b, std::size_t e, int) {
       for (std::size_t q = b; q < e; ++q) {
         const std::size_t z = active[q];
         if (z != y) d(z, y) = static_cast<T>(distance(z, x, y, dist, nx, ny, size[z]));
@@ -511,7 +549,7 @@ std::vector<Merge> generic_linkage(CondensedMatrix<T>& d, Merged merged, Distanc
       }
     }
     if (y + 1 < n) {  // n - 1 is never merged away, so y has an active cluster above it
-      const Candidate c = nearest_above(d, active, y, n_threads);
+      const Candidate c = nearest_above(d, active, y, team);
       if (c.index != kNone) {
         neighbour[y] = c.index;
         min_dist[y] = c.value;
@@ -554,11 +592,11 @@ arma::mat linkage_in_place(CondensedMatrix<T>& distances, Linkage method, int n_
     throw UsageError("clustering needs at least 2 points, not " +
                      std::to_string(distances.n_points()));
   }
-  const int threads = resolve_threads(n_threads);
+  Team team(resolve_threads(n_threads));
   std::vector<Merge> merges;
   switch (method) {
     case Linkage::single:
-      merges = mst_single(distances, threads, hooks);
+      merges = mst_single(distances, team, hooks);
       break;
     case Linkage::centroid:
     case Linkage::median:
@@ -569,10 +607,10 @@ arma::mat linkage_in_place(CondensedMatrix<T>& distances, Linkage method, int n_
             return update_distance(method, static_cast<double>(distances(z, x)),
                                    static_cast<double>(distances(z, y)), d_xy, nx, ny, nz);
           },
-          threads, hooks);
+          team, hooks);
       break;
     default:
-      merges = nn_chain(distances, method, threads, hooks);
+      merges = nn_chain(distances, method, team, hooks);
   }
   poll(hooks, merges.size(), merges.size());
   return to_matrix(merges);
@@ -620,7 +658,8 @@ arma::mat ib_linkage(const arma::mat& columns, int n_threads, const WorkHooks& h
                             std::size_t, std::size_t) {
     return ib_merge_cost(p.colptr(z), weight[z], p.colptr(y), weight[y], k);
   };
-  std::vector<Merge> merges = generic_linkage(cost, merged, distance, threads, hooks);
+  Team team(threads);
+  std::vector<Merge> merges = generic_linkage(cost, merged, distance, team, hooks);
   poll(hooks, merges.size(), merges.size());
   return to_matrix(merges);
 }

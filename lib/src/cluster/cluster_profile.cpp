@@ -1,6 +1,7 @@
 #include "tmkit/cluster/cluster_profile.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "detail/blocks.hpp"
@@ -10,8 +11,8 @@ namespace tmkit {
 
 namespace {
 
-constexpr std::size_t kProfileRowsPerBlock = 32;
-constexpr double kTieTolerance = 1e-12;  // relative
+constexpr std::size_t kProfileChunks = 16;  // tasks of the medoid sums
+constexpr double kTieTolerance = 1e-12;     // relative
 
 std::vector<ClusterProfile> group(const std::vector<int>& labels) {
   int k = 0;
@@ -73,35 +74,42 @@ std::vector<ClusterProfile> profile_clusters(const CondensedMatrix<T>& distances
   }
   std::vector<ClusterProfile> profiles = group(labels);
   // Each point's summed distance to the other members of its cluster, in one pass over the matrix
-  // in storage order (row i gives its own sum and, for each later j of its cluster, a term of j's):
-  // a cluster's pairs looked up member by member would jump across the whole matrix. Blocks of
-  // rows in parallel, their column terms added in block order: the same sums on any thread count.
-  std::vector<double> sums(n, 0.0);
-  const BlockPartition blocks{n < 2 ? 0 : n - 1, kProfileRowsPerBlock};
+  // in storage order: a cluster's pairs looked up member by member would jump across the whole
+  // matrix. The columns are cut into kProfileChunks chunks of about equal work (column j holds j
+  // entries), each a task: for every row above the chunk's end it reads the row's stretch inside
+  // the chunk, adding each entry to its column's sum and to its row's sum for that chunk. The
+  // chunks' row sums are added in chunk order afterwards: the same sums on any thread count, and
+  // no ordered section (where a descheduled thread would hold up the others on a busy machine).
+  const std::size_t n_chunks = std::min<std::size_t>(kProfileChunks, n);
+  std::vector<std::size_t> edge(n_chunks + 1, n);
+  for (std::size_t c = 0; c < n_chunks; ++c) {
+    edge[c] = static_cast<std::size_t>(double(n) * std::sqrt(double(c) / double(n_chunks)));
+  }
+  std::vector<double> column_sums(n, 0.0);
+  std::vector<std::vector<double>> row_sums(n_chunks);
   const T* values = distances.data();
-  for_each_block_ordered(
-      blocks, n_threads, [] { return std::vector<double>(); },
-      [&](std::size_t b, std::vector<double>& column) {
-        const std::size_t first = blocks.begin(b);
-        column.assign(n - first, 0.0);  // terms of points first.. from this block's rows
-        for (std::size_t i = first; i < blocks.end(b); ++i) {
-          const T* row = values + distances.row_offset(i);
-          const int own = labels[i];
-          double sum = 0.0;
-          double* terms = column.data() - first;
+  for_each_block(BlockPartition{n_chunks, 1}, n_threads, [&](std::size_t c) {
+    const std::size_t begin = edge[c], end = edge[c + 1];
+    std::vector<double>& rows = row_sums[c];
+    rows.assign(end, 0.0);  // rows 0..end-1 have entries in columns [begin, end)
+    for (std::size_t i = 0; i + 1 < end; ++i) {
+      const T* row = values + distances.row_offset(i);
+      const int own = labels[i];
+      double sum = 0.0;
+      const std::size_t first = std::max(begin, i + 1);
 #pragma omp simd reduction(+ : sum)
-          for (std::size_t j = i + 1; j < n; ++j) {
-            const double d = labels[j] == own ? static_cast<double>(row[j]) : 0.0;
-            sum += d;
-            terms[j] += d;
-          }
-          column[i - first] += sum;
-        }
-      },
-      [&](std::size_t b, std::vector<double>& column) {
-        const std::size_t first = blocks.begin(b);
-        for (std::size_t j = first; j < n; ++j) sums[j] += column[j - first];
-      });
+      for (std::size_t j = first; j < end; ++j) {
+        const double d = labels[j] == own ? static_cast<double>(row[j]) : 0.0;
+        sum += d;
+        column_sums[j] += d;
+      }
+      rows[i] = sum;
+    }
+  });
+  std::vector<double> sums = std::move(column_sums);
+  for (const std::vector<double>& rows : row_sums) {
+    for (std::size_t i = 0; i < rows.size(); ++i) sums[i] += rows[i];
+  }
   for (ClusterProfile& p : profiles) {
     if (p.members.empty()) continue;
     p.central = p.members.front();

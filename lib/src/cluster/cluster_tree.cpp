@@ -353,49 +353,50 @@ double cophenetic_correlation(const arma::mat& z, const CondensedMatrix<T>& dist
   // without reading the matrix twice.
   struct Sums {
     double yc = 0, yy = 0, cc = 0;
-    std::vector<double> row;
   };
   const std::size_t n_rows = n - 1;
   std::vector<double> row_mean(n_rows), row_c(n_rows);  // m_i and sum_row (c - cbar)
   const CopheneticRow rows(z, ranges);
+  // Blocks of rows in parallel, each block's sums kept and added in block order afterwards (no
+  // ordered section, where a descheduled thread would hold up the others on a busy machine).
   const BlockPartition blocks{n_rows, 64};
-  Sums total;
-  for_each_block_ordered(
-      blocks, n_threads, [] { return Sums{}; },
-      [&](std::size_t b, Sums& s) {
-        s.yc = s.yy = s.cc = 0;
-        for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
-          rows.fill(i, s.row);
-          const T* row = distances.data() + distances.row_offset(i);
-          // Vector reductions (lanes summed in a fixed order: the same on any thread count).
-          double sum_y = 0;
+  std::vector<Sums> block_sums(blocks.n_blocks());
+  for_each_block(blocks, n_threads, [&](std::size_t b) {
+    Sums& s = block_sums[b];
+    std::vector<double> by_position;
+    for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
+      rows.fill(i, by_position);
+      const T* row = distances.data() + distances.row_offset(i);
+      // Vector reductions (lanes summed in a fixed order: the same on any thread count).
+      double sum_y = 0;
 #pragma omp simd reduction(+ : sum_y)
-          for (std::size_t j = i + 1; j < n; ++j) sum_y += static_cast<double>(row[j]);
-          const double m = sum_y / static_cast<double>(n - i - 1);
-          double yc = 0, yy = 0, cc = 0, c_sum = 0;
-          const double* by_position = s.row.data();
-          const std::size_t* position = ranges.position.data();
+      for (std::size_t j = i + 1; j < n; ++j) sum_y += static_cast<double>(row[j]);
+      const double m = sum_y / static_cast<double>(n - i - 1);
+      double yc = 0, yy = 0, cc = 0, c_sum = 0;
+      const double* cophenetic = by_position.data();
+      const std::size_t* position = ranges.position.data();
 #pragma omp simd reduction(+ : yc, yy, cc, c_sum)
-          for (std::size_t j = i + 1; j < n; ++j) {
-            const double y = static_cast<double>(row[j]) - m;
-            const double c = by_position[position[j]] - mean_c;
-            yc += y * c;
-            yy += y * y;
-            cc += c * c;
-            c_sum += c;
-          }
-          s.yc += yc;
-          s.yy += yy;
-          s.cc += cc;
-          row_mean[i] = m;
-          row_c[i] = c_sum;
-        }
-      },
-      [&](std::size_t, Sums& s) {
-        total.yc += s.yc;
-        total.yy += s.yy;
-        total.cc += s.cc;
-      });
+      for (std::size_t j = i + 1; j < n; ++j) {
+        const double y = static_cast<double>(row[j]) - m;
+        const double c = cophenetic[position[j]] - mean_c;
+        yc += y * c;
+        yy += y * y;
+        cc += c * c;
+        c_sum += c;
+      }
+      s.yc += yc;
+      s.yy += yy;
+      s.cc += cc;
+      row_mean[i] = m;
+      row_c[i] = c_sum;
+    }
+  });
+  Sums total;
+  for (const Sums& s : block_sums) {
+    total.yc += s.yc;
+    total.yy += s.yy;
+    total.cc += s.cc;
+  }
   double sum_y = 0;
   for (std::size_t i = 0; i < n_rows; ++i) sum_y += row_mean[i] * static_cast<double>(n - i - 1);
   const double mean_y = sum_y / pairs;
