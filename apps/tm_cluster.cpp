@@ -87,7 +87,8 @@ int cluster_main(int argc, char** argv) {
       "reorder each merge's children so that neighbouring leaves are as close as possible (as "
       "scipy's optimal_leaf_ordering; up to 5000 points)")(
       "no-cophenet", po::bool_switch(&no_cophenet),
-      "skip the cophenetic correlation, which keeps a second copy of the distances")(
+      "skip the cophenetic correlation, which needs the distances after the linkage (a "
+      "second copy, or --matrix read again)")(
 
       "truncate", po::value<std::size_t>(&plan.truncate)->default_value(50),
       "dendrogram.svg shows at most this many leaves (the last merges)")(
