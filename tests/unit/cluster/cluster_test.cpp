@@ -386,6 +386,41 @@ BOOST_AUTO_TEST_CASE(distance_files_are_read_again_into_the_linkage_storage) {
                     tmkit::InputError);
 }
 
+// The cophenetic correlation in one pass over the matrix (rows centred on their own means, joined
+// by exact identities) equals the textbook two-pass formula over the cophenetic distances, on a
+// matrix of many row blocks, bit for bit the same on 1, 2 and 3 threads.
+BOOST_AUTO_TEST_CASE(cophenetic_correlation_is_the_two_pass_one_on_any_thread_count) {
+  std::mt19937_64 rng(4);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const std::size_t n = 700;  // 11 blocks of 64 rows
+  CondensedMatrix<double> d(n);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j)
+      d(i, j) = 1000.0 + u(rng);  // a large mean: cancellation
+  const arma::mat z = tmkit::linkage(d, Linkage::average);
+  const auto c = tmkit::cophenetic_distances(z);
+  const std::vector<double>& y = d.values();
+  double mean_y = 0, mean_c = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    mean_y += y[i];
+    mean_c += c.values()[i];
+  }
+  mean_y /= double(y.size());
+  mean_c /= double(y.size());
+  double yc = 0, yy = 0, cc = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const double a = y[i] - mean_y, b = c.values()[i] - mean_c;
+    yc += a * b;
+    yy += a * a;
+    cc += b * b;
+  }
+  const double want = yc / std::sqrt(yy * cc);
+  const double one = tmkit::cophenetic_correlation(z, d, 1);
+  BOOST_TEST(std::fabs(one - want) <= 1e-12 * std::fabs(want), one << " vs " << want);
+  BOOST_TEST(tmkit::cophenetic_correlation(z, d, 2) == one);
+  BOOST_TEST(tmkit::cophenetic_correlation(z, d, 3) == one);
+}
+
 // The medoid of each cluster, found in one pass over the matrix in storage order, is the member
 // with the least summed distance to the others (ties to the lower index) on any thread count.
 BOOST_AUTO_TEST_CASE(medoids_are_the_least_summed_distance) {
