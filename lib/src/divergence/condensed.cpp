@@ -140,20 +140,11 @@ CondensedMatrix<T> read_distance_matrix(const std::string& path) {
 template <class T>
 CondensedMatrix<T> read_distance_matrix_again(const std::string& path, CondensedMatrix<T> storage,
                                               const std::optional<FileStamp>& checked) {
-  if constexpr (std::is_same_v<T, double>) {
-    if (checked && is_npy(path) && stamp_of(path) == checked) {
-      // The file checked before, read into the storage given, and still the same file after.
-      RawMatrix raw = read_raw(path, storage.release(), /*check=*/false);
-      const std::size_t length = raw.values.size();
-      if (stamp_of(path) == checked && (raw.one_dimensional || raw.n_cols == 1) && length > 0) {
-        return CondensedMatrix<double>(points_of_condensed(length, path), std::move(raw.values));
-      }
-    }
-  }
-  RawMatrix raw = read_raw(path, [&] {
-    if constexpr (std::is_same_v<T, double>) return storage.release();
-    return std::vector<double>();
-  }());
+  // The file checked before, unless its stamp changed: its values need no second check.
+  const bool same_file = checked && is_npy(path) && stamp_of(path) == checked;
+  std::vector<double> buffer;  // only float64 storage can take the values as read
+  if constexpr (std::is_same_v<T, double>) buffer = storage.release();
+  RawMatrix raw = read_raw(path, std::move(buffer), /*check=*/!same_file);
   if (raw.values.empty()) throw InputError(path, "is empty; expected a distance matrix");
   std::size_t n = 0;
   std::vector<T> values;
@@ -194,6 +185,7 @@ CondensedMatrix<T> read_distance_matrix_again(const std::string& path, Condensed
     }
   }
   CondensedMatrix<T> matrix(n, std::move(values));
+  if (same_file && stamp_of(path) == checked && n >= 2) return matrix;  // unchanged while read
   if (std::is_same_v<T, double> && raw.finite_non_negative &&
       (raw.one_dimensional || raw.n_cols == 1) && n >= 2) {
     return matrix;  // every value was checked as it was read

@@ -1,10 +1,5 @@
 #include "tmkit/io/npy.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -160,23 +155,11 @@ std::size_t read_some(std::istream& in, char* to, std::size_t n) {
 
 NpyArray read_npy(const std::string& path) { return read_npy(path, NpyChunkCheck{}); }
 
-namespace {
-
-// What a .npy header says: the shape, the item kind ("f8", "f4", "i8", "i4") and size, whether
-// the bytes are swapped and the array is in Fortran order, and where the data starts.
-struct NpyHeader {
-  std::vector<std::size_t> shape;
-  std::string shape_str;  ///< as written, for messages
-  std::string kind;
-  std::size_t item = 0;   ///< bytes per item
-  std::size_t count = 1;  ///< product(shape)
-  bool swap = false;
-  bool fortran = false;
-  std::size_t data_start = 0;  ///< byte offset of the data in the (decompressed) file
-};
-
-// Reads and checks the header of the .npy file `in`, from its start; InputError naming `path`.
-NpyHeader read_header(InputFile& in, const std::string& path) {
+NpyArray read_npy(const std::string& path, const NpyChunkCheck& check,
+                  std::vector<double> storage) {
+  // Streamed: the header first, then the data straight into the array, a chunk at a time, so that
+  // reading never holds the file's bytes and the array at once.
+  InputFile in(path);
   char preamble[12];
   std::size_t got = read_some(in, preamble, kMagicLength + 4);
   if (got < kMagicLength + 4 || std::memcmp(preamble, kMagic, kMagicLength) != 0) {
@@ -214,8 +197,7 @@ NpyHeader read_header(InputFile& in, const std::string& path) {
                      "npy dtype " + descr + " is malformed; expected a quoted type like '<f8'");
   }
   descr = descr.substr(1, descr.size() - 2);
-  NpyHeader parsed;
-  parsed.shape_str = shape_str;
+  NpyArray array;
   if (shape_str.size() < 2 || shape_str.front() != '(' || shape_str.back() != ')') {
     throw InputError(path,
                      "npy shape \"" + shape_str + "\" is malformed; expected a tuple like (3, 4)");
@@ -232,20 +214,20 @@ NpyHeader read_header(InputFile& in, const std::string& path) {
       if (part.empty()) continue;  // (3,) and trailing spaces
       const std::optional<std::uint64_t> n = parse_whole_number(part);
       if (!n) throw InputError(path, "npy shape " + shape_str + " is malformed");
-      parsed.shape.push_back(static_cast<std::size_t>(*n));
+      array.shape.push_back(static_cast<std::size_t>(*n));
     }
   }
-  if (parsed.shape.size() > 2) {
-    throw InputError(path, "has " + std::to_string(parsed.shape.size()) +
+  if (array.shape.size() > 2) {
+    throw InputError(path, "has " + std::to_string(array.shape.size()) +
                                " dimensions; expected a vector or a matrix");
   }
-  if (parsed.shape.empty()) parsed.shape.push_back(1);
+  if (array.shape.empty()) array.shape.push_back(1);
   // Elements and bytes the shape announces, refused when they overflow (a shape of 2^32 x 2^32
   // would otherwise wrap to 0 and pass the size check below with no data).
-  std::size_t& count = parsed.count;
+  std::size_t count = 1;
   // Each dimension is bounded too: a shape (0, 10^16) holds no element but would have readers
   // walk 10^16 empty columns (found by fuzzing: a 10 s hang).
-  for (std::size_t n : parsed.shape) {
+  for (std::size_t n : array.shape) {
     if (__builtin_mul_overflow(count, n, &count) || count > (std::size_t(1) << 60) ||
         n > (std::size_t(1) << 40)) {
       throw InputError(path, "npy shape " + shape_str + " is larger than any file can hold");
@@ -256,9 +238,8 @@ NpyHeader read_header(InputFile& in, const std::string& path) {
     throw InputError(path, "npy dtype '" + descr +
                                "' has no byte order; expected it to start with <, >, = or |");
   }
-  parsed.kind = descr.substr(1);
-  const std::string& kind = parsed.kind;
-  std::size_t& item = parsed.item;
+  const std::string kind = descr.substr(1);
+  std::size_t item = 0;
   if (kind == "f8" || kind == "i8")
     item = 8;
   else if (kind == "f4" || kind == "i4")
@@ -267,26 +248,7 @@ NpyHeader read_header(InputFile& in, const std::string& path) {
     throw InputError(
         path, "dtype '" + descr + "' is not supported; expected float64, float32, int64 or int32");
   const bool little = order == '<' || (order == '=' && host_is_little_endian()) || order == '|';
-  parsed.swap = little != host_is_little_endian();
-  parsed.fortran = fortran.find("True") != std::string::npos;
-  parsed.data_start = (major == 1 ? 10 : 12) + header_length;
-  return parsed;
-}
-
-}  // namespace
-
-NpyArray read_npy(const std::string& path, const NpyChunkCheck& check,
-                  std::vector<double> storage) {
-  // Streamed: the header first, then the data straight into the array, a chunk at a time, so that
-  // reading never holds the file's bytes and the array at once.
-  InputFile in(path);
-  const NpyHeader header = read_header(in, path);
-  const std::string& shape_str = header.shape_str;
-  const std::string& kind = header.kind;
-  const std::size_t count = header.count, item = header.item;
-  const bool swap = header.swap;
-  NpyArray array;
-  array.shape = header.shape;
+  const bool swap = little != host_is_little_endian();
   const auto data_bytes_error = [&](std::size_t bytes) {
     return InputError(path, "holds " + std::to_string(bytes) + " data bytes; expected " +
                                 std::to_string(count * item) + " for shape " + shape_str +
@@ -299,7 +261,7 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check,
   if (plain) {
     std::error_code ec;
     const auto size = static_cast<std::size_t>(std::filesystem::file_size(path, ec));
-    const std::size_t data_start = header.data_start;
+    const std::size_t data_start = (major == 1 ? 10 : 12) + header_length;
     if (!ec && size >= data_start && size - data_start != count * item) {
       throw data_bytes_error(size - data_start);
     }
@@ -349,7 +311,7 @@ NpyArray read_npy(const std::string& path, const NpyChunkCheck& check,
     extra += bytes;
   }
   if (extra > 0) throw data_bytes_error(count * item + extra);
-  if (header.fortran && array.shape.size() == 2 && count > 0) {
+  if (fortran.find("True") != std::string::npos && array.shape.size() == 2 && count > 0) {
     const std::size_t rows = array.shape[0], cols = array.shape[1];
     std::vector<double> c_order(count);
     for (std::size_t j = 0; j < cols; ++j)

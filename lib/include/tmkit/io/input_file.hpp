@@ -53,7 +53,6 @@ struct FileStamp {
   bool operator==(const FileStamp& o) const noexcept {
     return device == o.device && inode == o.inode && size == o.size && modified_ns == o.modified_ns;
   }
-  bool operator!=(const FileStamp& o) const noexcept { return !(*this == o); }
 };
 
 /// The stamp of the file at `path`; std::nullopt when it cannot be looked at.
