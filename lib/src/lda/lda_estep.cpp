@@ -150,6 +150,46 @@ TMKIT_VECTOR_CLONES void weighted_column_sum(const double* weight, const double*
   }
 }
 
+// One pass of both kernels above for theta: ratio[i] = counts[i] / (theta . column ids[i]) and
+// acc = sum_i ratio[i] * column ids[i], four columns at a time, each group's dots taken just before
+// its weighted sum so that the columns are read from memory once per round instead of twice (the
+// second read comes from L1). The arithmetic, and so every bit of ratio and acc, is that of
+// column_dots, the division and weighted_column_sum in turn.
+TMKIT_VECTOR_CLONES void ratio_and_weighted_sum(const double* theta, const double* beta,
+                                                std::size_t n_topics, const WordId* ids,
+                                                const Count* counts, std::size_t n, double* ratio,
+                                                double* acc) {
+  std::fill(acc, acc + n_topics, 0.0);
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const FourColumns c(beta, n_topics, ids, i);
+    const double *c0 = c.c0, *c1 = c.c1, *c2 = c.c2, *c3 = c.c3;
+    double d0 = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
+#pragma omp simd reduction(+ : d0, d1, d2, d3)
+    for (std::size_t k = 0; k < n_topics; ++k) {
+      d0 += theta[k] * c0[k];
+      d1 += theta[k] * c1[k];
+      d2 += theta[k] * c2[k];
+      d3 += theta[k] * c3[k];
+    }
+    const double r0 = ratio[i] = counts[i] / d0, r1 = ratio[i + 1] = counts[i + 1] / d1;
+    const double r2 = ratio[i + 2] = counts[i + 2] / d2, r3 = ratio[i + 3] = counts[i + 3] / d3;
+#pragma omp simd
+    for (std::size_t k = 0; k < n_topics; ++k) {
+      acc[k] += (r0 * c0[k] + r1 * c1[k]) + (r2 * c2[k] + r3 * c3[k]);
+    }
+  }
+  for (; i < n; ++i) {
+    const double* c = beta + static_cast<std::size_t>(ids[i]) * n_topics;
+    double d = 0.0;
+#pragma omp simd reduction(+ : d)
+    for (std::size_t k = 0; k < n_topics; ++k) d += theta[k] * c[k];
+    const double r = ratio[i] = counts[i] / d;
+#pragma omp simd
+    for (std::size_t k = 0; k < n_topics; ++k) acc[k] += r * c[k];
+  }
+}
+
 // ratio_i = n_i / (exp_elog_theta . exp_elog_beta[:, w_i]); returns sum_i n_i log(denominator_i)
 // when `with_log`, else 0.
 double update_ratio(const DocView& doc, const double* exp_elog_beta, std::size_t n_topics,
@@ -299,12 +339,19 @@ struct Run {
   bool converged = false;
 };
 
-// One round of the E-step: gamma <- alpha + exp_elog_theta * (sum_i ratio_i beta_.w_i), then the
-// expectations of the new gamma; returns mean_k |change of gamma_k|.
+// One round of the E-step: gamma <- alpha + exp_elog_theta * (sum_i ratio_i beta_.w_i), then
+// exp_elog_theta of the new gamma; returns mean_k |change of gamma_k|. ws.ratio is used as it is
+// when `ratio_fresh` (it belongs to the current exp_elog_theta), else computed in the same pass as
+// the sum; either way it is left belonging to the old gamma, not the new one.
 double iterate_once(const DocView& doc, const double* exp_elog_beta, std::size_t n_topics,
-                    const double* alpha, double* gamma, EstepWorkspace& ws) {
+                    const double* alpha, double* gamma, EstepWorkspace& ws, bool ratio_fresh) {
   double* acc = ws.accumulator.data();
-  weighted_column_sum(ws.ratio.data(), exp_elog_beta, n_topics, doc.ids, doc.n, acc);
+  if (ratio_fresh) {
+    weighted_column_sum(ws.ratio.data(), exp_elog_beta, n_topics, doc.ids, doc.n, acc);
+  } else {
+    ratio_and_weighted_sum(ws.exp_elog_theta.data(), exp_elog_beta, n_topics, doc.ids, doc.counts,
+                           doc.n, ws.ratio.data(), acc);
+  }
   double change = 0.0;
   for (std::size_t k = 0; k < n_topics; ++k) {
     const double updated = alpha[k] + ws.exp_elog_theta[k] * acc[k];
@@ -312,26 +359,28 @@ double iterate_once(const DocView& doc, const double* exp_elog_beta, std::size_t
     gamma[k] = updated;
   }
   update_exp_elog_theta(gamma, n_topics, ws);
-  update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
   return change / static_cast<double>(n_topics);
 }
 
-// Coordinate ascent from `gamma`, whose exp_elog_theta and ratio `ws` already holds (eqs. 4-5):
-// each round sets gamma_k = alpha_k + sum_w n_w phi_wk with phi from the current gamma, then phi
-// from the new gamma. Returns with ws.exp_elog_theta and ws.ratio those of the final gamma
-// (ws.elog_theta is not kept up to date here).
+// Coordinate ascent from `gamma`, whose exp_elog_theta `ws` already holds, and its ratio too when
+// `ratio_fresh` (eqs. 4-5): each round sets gamma_k = alpha_k + sum_w n_w phi_wk with phi from the
+// current gamma, then phi from the new gamma. Returns with ws.exp_elog_theta and ws.ratio those of
+// the final gamma (ws.elog_theta is not kept up to date here).
 Run iterate(const DocView& doc, const TopicExpectations& topics, const double* alpha, double* gamma,
-            EstepWorkspace& ws, const EstepOptions& opts) {
+            EstepWorkspace& ws, const EstepOptions& opts, bool ratio_fresh) {
+  const std::size_t n_topics = topics.n_topics();
+  const double* exp_elog_beta = topics.exp_elog_beta.memptr();
   Run run;
   for (std::size_t iteration = 0; iteration < opts.max_iter; ++iteration) {
-    const double change =
-        iterate_once(doc, topics.exp_elog_beta.memptr(), topics.n_topics(), alpha, gamma, ws);
+    const double change = iterate_once(doc, exp_elog_beta, n_topics, alpha, gamma, ws, ratio_fresh);
+    ratio_fresh = false;
     run.iterations = iteration + 1;
     if (change < opts.tol) {
       run.converged = true;
       break;
     }
   }
+  if (!ratio_fresh) update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
   return run;
 }
 
@@ -341,7 +390,8 @@ Run iterate(const DocView& doc, const TopicExpectations& topics, const double* a
 // leave some gamma_k below alpha_k (no fixed point does) is halved towards -1 until it does not.
 // Stops on the same test as iterate(): a round that changes gamma by less than tol.
 Run iterate_accelerated(const DocView& doc, const TopicExpectations& topics, const double* alpha,
-                        double* gamma, EstepWorkspace& ws, const EstepOptions& opts) {
+                        double* gamma, EstepWorkspace& ws, const EstepOptions& opts,
+                        bool ratio_fresh) {
   const std::size_t n_topics = topics.n_topics();
   const double* exp_elog_beta = topics.exp_elog_beta.memptr();
   double* g0 = ws.extrapolation.data();
@@ -350,14 +400,20 @@ Run iterate_accelerated(const DocView& doc, const TopicExpectations& topics, con
   Run run;
   const auto round = [&](double* g) {
     ++run.iterations;
-    if (iterate_once(doc, exp_elog_beta, n_topics, alpha, g, ws) < opts.tol) run.converged = true;
+    const double change = iterate_once(doc, exp_elog_beta, n_topics, alpha, g, ws, ratio_fresh);
+    ratio_fresh = false;
+    if (change < opts.tol) run.converged = true;
     return run.converged || run.iterations >= opts.max_iter;
+  };
+  const auto finish = [&] {
+    if (!ratio_fresh) update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
+    return run;
   };
   while (run.iterations < opts.max_iter) {
     std::copy(gamma, gamma + n_topics, g0);
-    if (round(gamma)) return run;
+    if (round(gamma)) return finish();
     std::copy(gamma, gamma + n_topics, g1);
-    if (round(gamma)) return run;
+    if (round(gamma)) return finish();
     std::copy(gamma, gamma + n_topics, g2);
     double rr = 0.0, vv = 0.0;
     for (std::size_t k = 0; k < n_topics; ++k) {
@@ -382,10 +438,9 @@ Run iterate_accelerated(const DocView& doc, const TopicExpectations& topics, con
       }
     }
     update_exp_elog_theta(gamma, n_topics, ws);
-    update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
-    if (round(gamma)) return run;
+    if (round(gamma)) return finish();
   }
-  return run;
+  return finish();
 }
 
 // The bound at `gamma`, whose ratio ws holds: refreshes ws.elog_theta, and recovers
@@ -401,11 +456,13 @@ double elbo_from_ratio(const DocView& doc, const TopicExpectations& topics,
   return document_elbo(doc, topics, prior, gamma, ws, log_sum);
 }
 
-// Sets ws.exp_elog_theta and ws.ratio for `gamma`.
+// Sets ws.exp_elog_theta for `gamma`, and ws.ratio too when `with_ratio`.
 void prepare(const DocView& doc, const TopicExpectations& topics, const double* gamma,
-             EstepWorkspace& ws) {
+             EstepWorkspace& ws, bool with_ratio) {
   update_exp_elog_theta(gamma, topics.n_topics(), ws);
-  update_ratio(doc, topics.exp_elog_beta.memptr(), topics.n_topics(), ws, /*with_log=*/false);
+  if (with_ratio) {
+    update_ratio(doc, topics.exp_elog_beta.memptr(), topics.n_topics(), ws, /*with_log=*/false);
+  }
 }
 
 }  // namespace
@@ -417,10 +474,12 @@ DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
   const double* alpha = prior.alpha.memptr();
   ws.resize(n_topics, doc.n);
   DocumentFit fit;
-  prepare(doc, topics, gamma, ws);
-  fit.elbo_at_start = opts.evaluate_start || opts.max_iter == 0 || opts.restart
-                          ? elbo_from_ratio(doc, topics, prior, gamma, ws)
-                          : std::numeric_limits<double>::quiet_NaN();
+  // The ratio of the start is needed only to score it; otherwise the first round computes it.
+  const bool score_start = opts.evaluate_start || opts.max_iter == 0 || opts.restart;
+  prepare(doc, topics, gamma, ws, score_start);
+  bool ratio_fresh = score_start;
+  fit.elbo_at_start = score_start ? elbo_from_ratio(doc, topics, prior, gamma, ws)
+                                  : std::numeric_limits<double>::quiet_NaN();
   fit.elbo_at_end = std::numeric_limits<double>::quiet_NaN();
   if (opts.max_iter == 0) {
     fit.elbo_at_end = fit.elbo_at_start;
@@ -430,8 +489,8 @@ DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
   if (opts.restart) neutral_gamma(doc, prior.alpha, fresh);
   // From the neutral start itself (a fit's first pass), a restart would repeat the same run.
   if (opts.restart && !std::equal(fresh, fresh + n_topics, gamma)) {
-    prepare(doc, topics, fresh, ws);
-    const Run run = iterate(doc, topics, alpha, fresh, ws, opts);
+    prepare(doc, topics, fresh, ws, /*with_ratio=*/false);
+    const Run run = iterate(doc, topics, alpha, fresh, ws, opts, /*ratio_fresh=*/false);
     const double fresh_elbo = elbo_from_ratio(doc, topics, prior, fresh, ws);
     fit.iterations = run.iterations;
     if (fresh_elbo >= fit.elbo_at_start) {
@@ -442,10 +501,12 @@ DocumentFit fit_document(const DocView& doc, const TopicExpectations& topics,
       return fit;
     }
     // The gamma passed in was better: go on from it instead.
-    prepare(doc, topics, gamma, ws);
+    prepare(doc, topics, gamma, ws, /*with_ratio=*/false);
+    ratio_fresh = false;
   }
-  const Run run = opts.accelerate ? iterate_accelerated(doc, topics, alpha, gamma, ws, opts)
-                                  : iterate(doc, topics, alpha, gamma, ws, opts);
+  const Run run = opts.accelerate
+                      ? iterate_accelerated(doc, topics, alpha, gamma, ws, opts, ratio_fresh)
+                      : iterate(doc, topics, alpha, gamma, ws, opts, ratio_fresh);
   fit.iterations += run.iterations;
   fit.converged = run.converged;
   if (opts.restart || opts.evaluate_end) {
@@ -483,9 +544,9 @@ FoldIn fold_in_document(const DocView& doc, const TopicExpectations& topics,
   double* incumbent = ws.refined_gamma.data();
   if (previous) {
     std::copy(previous, previous + n_topics, incumbent);
-    prepare(doc, topics, incumbent, ws);
+    prepare(doc, topics, incumbent, ws, /*with_ratio=*/!refine);
     if (refine) {
-      const Run run = iterate(doc, topics, alpha, incumbent, ws, opts);
+      const Run run = iterate(doc, topics, alpha, incumbent, ws, opts, /*ratio_fresh=*/false);
       result.iterations += run.iterations;
       result.converged = run.converged;
       result.kept = FoldIn::Start::refined;
@@ -497,8 +558,8 @@ FoldIn fold_in_document(const DocView& doc, const TopicExpectations& topics,
   }
   double* fresh = ws.restart_gamma.data();
   neutral_gamma(doc, prior.alpha, fresh);
-  prepare(doc, topics, fresh, ws);
-  const Run fresh_run = iterate(doc, topics, alpha, fresh, ws, opts);
+  prepare(doc, topics, fresh, ws, /*with_ratio=*/false);
+  const Run fresh_run = iterate(doc, topics, alpha, fresh, ws, opts, /*ratio_fresh=*/false);
   result.iterations += fresh_run.iterations;
   const double fresh_elbo = elbo_from_ratio(doc, topics, prior, fresh, ws);
   // The fresh fold-in replaces the incumbent only from another mode with a higher ELBO.
