@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "detail/blocks.hpp"
+#include "detail/vector_clones.hpp"
 #include "detail/vector_special.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/special.hpp"
@@ -15,19 +16,8 @@ namespace {
 
 constexpr std::size_t kWordsPerBlock = 512;  // columns per task in topic_expectations
 
-// The two K-long loops per word below are the E-step's cost. Compiled twice, for x86-64-v3 (AVX2 +
-// FMA) and for the baseline, and chosen at load time, so that one portable binary uses the vector
-// unit it finds. Results may differ in the last bits between the two (FMA rounds once), never
-// between runs or thread counts on one machine.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define TMKIT_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#define TMKIT_WIDE_VECTOR_CLONES \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define TMKIT_VECTOR_CLONES
-#define TMKIT_WIDE_VECTOR_CLONES
-#endif
+// The two K-long loops per word below are the E-step's cost; they are compiled for the vector
+// units (detail/vector_clones.hpp).
 
 // t_k = exp(E[log theta_k]) into ws.exp_elog_theta, without logarithms: the inner iteration needs
 // nothing else. t_k <= 1, so it cannot overflow; it underflows only where phi would anyway. Eight
@@ -443,17 +433,34 @@ Run iterate_accelerated(const DocView& doc, const TopicExpectations& topics, con
   return finish();
 }
 
+// sum_i counts[i] log(counts[i] / ratio[i]), that is sum_w n_w log(dot_w) from ratio_w =
+// n_w / dot_w, four words at a time (detail/vector_log.hpp, within a few ulp of std::log): the
+// logarithms are what scoring a document costs beyond its rounds.
+TMKIT_VECTOR_CLONES double counted_log_dots(const Count* counts, const double* ratio,
+                                            std::size_t n) {
+  detail::v4d sum = detail::splat(0.0);
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const detail::v4d count = detail::load4(counts + i);
+    sum += count * detail::vector_log4(count / detail::load4(ratio + i));
+  }
+  double total = detail::horizontal_sum(sum);
+  if (i < n) {
+    // Padding lanes: count 0 and ratio 1, so they add 0 log 0 = 0.
+    detail::v4d count = detail::load4(counts + i, n - i), r = detail::splat(1.0);
+    std::memcpy(&r, ratio + i, (n - i) * sizeof(double));
+    total += detail::horizontal_sum(count * detail::vector_log4(count / r));
+  }
+  return total;
+}
+
 // The bound at `gamma`, whose ratio ws holds: refreshes ws.elog_theta, and recovers
 // sum_w n_w log(dot_w) from ratio_w = n_w / dot_w, so no dot product is recomputed.
 double elbo_from_ratio(const DocView& doc, const TopicExpectations& topics,
                        const DocumentPrior& prior, const double* gamma, EstepWorkspace& ws) {
   update_elog_theta(gamma, topics.n_topics(), ws);
-  double log_sum = 0.0;
-  for (std::size_t i = 0; i < doc.n; ++i) {
-    const double count = doc.counts[i];
-    log_sum += count * (std::log(count) - std::log(ws.ratio[i]));
-  }
-  return document_elbo(doc, topics, prior, gamma, ws, log_sum);
+  return document_elbo(doc, topics, prior, gamma, ws,
+                       counted_log_dots(doc.counts, ws.ratio.data(), doc.n));
 }
 
 // Sets ws.exp_elog_theta for `gamma`, and ws.ratio too when `with_ratio`.

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <boost/random/normal_distribution.hpp>
-#include <boost/random/uniform_01.hpp>
 #include <cmath>
+#include <cstring>
 
 #include "detail/blocks.hpp"
+#include "detail/vector_clones.hpp"
+#include "detail/vector_special.hpp"
 #include "tmkit/core/error.hpp"
 #include "tmkit/core/random.hpp"
 
@@ -16,17 +18,14 @@ namespace {
 constexpr std::size_t kDocsPerBlock = 32;
 constexpr std::size_t kWordsPerBlock = 1024;
 
-// log of one Gamma(a, 1) variate, a >= 1, by Marsaglia & Tsang's method (2000, ACM TOMS 26(3)):
-// with d = a - 1/3, c = 1/sqrt(9d), x standard normal and v = (1 + c x)^3 > 0, d v is accepted when
-// u < 1 - 0.0331 x^4 (a squeeze that needs no logarithm, taken ~98% of the time) or
-// log u < x^2/2 + d (1 - v + log v). One normal, one uniform and one logarithm per variate in
-// the common case, where Boost's gamma_distribution spends a tangent, an exponential and
-// logarithms (35% of tm-select's scoring).
-double log_gamma_variate_at_least_one(Rng& rng, double a) {
-  const double d = a - 1.0 / 3.0;
-  const double c = 1.0 / std::sqrt(9.0 * d);
+// One Gamma(a, 1) variate, a >= 1, by Marsaglia & Tsang's method (2000, ACM TOMS 26(3)): with
+// d = a - 1/3, c = 1/sqrt(9d) (the entry's constants, SamplerEntry), x standard normal and
+// v = (1 + c x)^3 > 0, d v is accepted when u < 1 - 0.0331 x^4 (a squeeze that needs no logarithm,
+// taken ~98% of the time) or log u < x^2/2 + d (1 - v + log v). One normal and one uniform per
+// variate in the common case, where Boost's gamma_distribution spends a tangent, an exponential
+// and logarithms. d v >= 2/3 v does not underflow: a v that small fails the second test.
+double gamma_variate_at_least_one(Rng& rng, double d, double c) {
   boost::random::normal_distribution<double> normal;
-  boost::random::uniform_01<double> uniform;
   for (;;) {
     double x = 0.0, v = 0.0;
     do {
@@ -34,22 +33,73 @@ double log_gamma_variate_at_least_one(Rng& rng, double a) {
       v = 1.0 + c * x;
     } while (v <= 0.0);
     v = v * v * v;
-    const double u = uniform(rng);
+    const double u = open_unit_uniform(rng);
     const double x2 = x * x;
-    if (u < 1.0 - 0.0331 * x2 * x2) return std::log(d * v);
-    const double log_v = std::log(v);
-    if (std::log(u) < 0.5 * x2 + d * (1.0 - v + log_v)) return std::log(d) + log_v;
+    if (u < 1.0 - 0.0331 * x2 * x2) return d * v;
+    if (std::log(u) < 0.5 * x2 + d * (1.0 - v + std::log(v))) return d * v;
   }
 }
 
-// log of one Gamma(a, 1) variate; for a < 1 as log Gamma(a + 1) + log(U) / a (Marsaglia & Tsang
-// 2000, §6), which stays finite where the variate itself would underflow.
-double log_gamma_variate(Rng& rng, double a) {
-  if (a >= 1) return log_gamma_variate_at_least_one(rng, a);
-  boost::random::uniform_01<double> uniform;
-  double u = uniform(rng);
-  while (u <= 0.0) u = uniform(rng);
-  return log_gamma_variate_at_least_one(rng, a + 1) + std::log(u) / a;
+// One topic's draw before its logarithms: log G_w = log(variate[w]) + log(uniform[w]) * power[w]
+// for G_w ~ Gamma(lambda_w, 1). For lambda_w < 1, G = G' U^(1 / lambda) with G' ~ Gamma(lambda + 1)
+// (Marsaglia & Tsang 2000, §6), whose logarithm stays finite where G itself would underflow; for
+// lambda_w >= 1, uniform[w] = 1 and power[w] = 0. The random numbers are taken entry by entry, in
+// the order the scalar method takes them; the logarithms are left to log_rows, four at a time.
+struct GammaDraw {
+  std::vector<double> variate, uniform, power;
+
+  void draw(Rng& rng, const TopicSampler::Entry* entries, std::size_t n) {
+    variate.resize(n);
+    uniform.resize(n);
+    power.resize(n);
+    for (std::size_t w = 0; w < n; ++w) {
+      const TopicSampler::Entry& e = entries[w];
+      power[w] = e.power;
+      uniform[w] = e.power == 0.0 ? 1.0 : open_unit_uniform(rng);
+      variate[w] = gamma_variate_at_least_one(rng, e.d, e.c);
+    }
+  }
+};
+
+// row[w] = log(variate[w]) + log(uniform[w]) * power[w] (detail/vector_log.hpp, within a few ulp
+// of std::log), four entries at a time (the last ones zero-padded); returns the largest.
+TMKIT_VECTOR_CLONES double log_rows(const GammaDraw& g, double* row) {
+  const std::size_t n = g.variate.size();
+  const auto logs = [&](std::size_t w, std::size_t count) {
+    return detail::vector_log4(detail::load4(g.variate.data() + w, count)) +
+           detail::vector_log4(detail::load4(g.uniform.data() + w, count)) *
+               detail::load4(g.power.data() + w, count);
+  };
+  detail::v4d top = detail::splat(-HUGE_VAL);
+  std::size_t w = 0;
+  for (; w + 4 <= n; w += 4) {
+    const detail::v4d value = logs(w, 4);
+    top = value > top ? value : top;
+    std::memcpy(row + w, &value, sizeof value);
+  }
+  double largest = std::max(std::max(top[0], top[1]), std::max(top[2], top[3]));
+  if (w < n) {
+    const detail::v4d value = logs(w, n - w);
+    for (std::size_t lane = 0; lane < n - w; ++lane) {
+      row[w + lane] = value[lane];
+      largest = std::max(largest, value[lane]);
+    }
+  }
+  return largest;
+}
+
+// out[i] = exp(in[i] - shift) for i < n (detail/vector_special.hpp, within 2 ulp of std::exp),
+// four at a time (the last ones zero-padded).
+TMKIT_VECTOR_CLONES void exp_shifted(const double* in, std::size_t n, double shift, double* out) {
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const detail::v4d value = detail::vector_exp(detail::load4(in + i) - shift);
+    std::memcpy(out + i, &value, sizeof value);
+  }
+  if (i < n) {
+    const detail::v4d value = detail::vector_exp(detail::load4(in + i, n - i) - shift);
+    for (std::size_t lane = 0; lane < n - i; ++lane) out[i + lane] = value[lane];
+  }
 }
 
 }  // namespace
@@ -66,33 +116,49 @@ TopicExpectations fixed_topics(const arma::mat& log_beta, int n_threads) {
       double top = -HUGE_VAL;
       for (std::size_t k = 0; k < n_topics; ++k) top = std::max(top, column[k]);
       TMKIT_ASSERT(std::isfinite(top), "log beta must be finite");
-      double* out = topics.exp_elog_beta.colptr(w);
-      for (std::size_t k = 0; k < n_topics; ++k) out[k] = std::exp(column[k] - top);
+      exp_shifted(column, n_topics, top, topics.exp_elog_beta.colptr(w));
       topics.shift[w] = top;
     }
   });
   return topics;
 }
 
-arma::mat draw_log_topics(const arma::mat& lambda, std::uint64_t seed, std::size_t draw,
-                          int n_threads) {
-  const std::size_t n_topics = lambda.n_rows, n_words = lambda.n_cols;
-  arma::mat log_beta(n_topics, n_words);
-  const BlockPartition blocks{n_topics, 1};
-  for_each_block(blocks, n_threads, [&](std::size_t k) {
-    Rng rng = make_rng(seed, draw * n_topics + k);
-    std::vector<double> row(n_words);
-    double top = -HUGE_VAL;
-    for (std::size_t w = 0; w < n_words; ++w) {
-      row[w] = log_gamma_variate(rng, lambda(k, w));
-      top = std::max(top, row[w]);
+TopicSampler::TopicSampler(const arma::mat& lambda)
+    : n_topics_(lambda.n_rows), n_words_(lambda.n_cols), entries_(lambda.n_elem) {
+  for (std::size_t k = 0; k < n_topics_; ++k) {
+    for (std::size_t w = 0; w < n_words_; ++w) {
+      const double a = lambda(k, w);
+      if (!(a > 0.0 && std::isfinite(a))) {
+        throw UsageError("draws of the topics: lambda must be positive and finite");
+      }
+      const double d = (a >= 1.0 ? a : a + 1.0) - 1.0 / 3.0;
+      entries_[k * n_words_ + w] = {d, 1.0 / std::sqrt(9.0 * d), a >= 1.0 ? 0.0 : 1.0 / a};
     }
+  }
+}
+
+arma::mat TopicSampler::draw_log_topics(std::uint64_t seed, std::size_t draw, int n_threads) const {
+  arma::mat log_beta(n_topics_, n_words_);
+  const BlockPartition blocks{n_topics_, 1};
+  for_each_block(blocks, n_threads, [&](std::size_t k) {
+    Rng rng = make_rng(seed, draw * n_topics_ + k);
+    GammaDraw gammas;
+    gammas.draw(rng, entries_.data() + k * n_words_, n_words_);
+    std::vector<double> row(n_words_);
+    const double top = log_rows(gammas, row.data());
+    std::vector<double>& scaled = gammas.variate;  // no longer needed: reused
+    exp_shifted(row.data(), n_words_, top, scaled.data());
     double sum = 0;
-    for (std::size_t w = 0; w < n_words; ++w) sum += std::exp(row[w] - top);
+    for (std::size_t w = 0; w < n_words_; ++w) sum += scaled[w];
     const double norm = top + std::log(sum);
-    for (std::size_t w = 0; w < n_words; ++w) log_beta(k, w) = row[w] - norm;
+    for (std::size_t w = 0; w < n_words_; ++w) log_beta(k, w) = row[w] - norm;
   });
   return log_beta;
+}
+
+arma::mat draw_log_topics(const arma::mat& lambda, std::uint64_t seed, std::size_t draw,
+                          int n_threads) {
+  return TopicSampler(lambda).draw_log_topics(seed, draw, n_threads);
 }
 
 DocumentBounds document_bounds(const Corpus& corpus, const TopicExpectations& topics,
@@ -166,10 +232,11 @@ std::vector<arma::mat> pointwise_log_likelihoods(const std::vector<ScoredDocumen
   }
   EstepOptions per_draw = options.estep;
   per_draw.max_iter = std::min(per_draw.max_iter, options.draw_max_iter);
+  const TopicSampler sampler(model.lambda);
   for (std::size_t s = 0; s < options.n_draws; ++s) {
     hooks.poll();
     const TopicExpectations topics =
-        fixed_topics(draw_log_topics(model.lambda, options.seed, s, n_threads), n_threads);
+        fixed_topics(sampler.draw_log_topics(options.seed, s, n_threads), n_threads);
     for (std::size_t i = 0; i < sets.size(); ++i) {
       const DocumentBounds bounds = document_bounds(*sets[i].corpus, topics, model.alpha, per_draw,
                                                     plugins[i]->gamma, n_threads);

@@ -11,6 +11,7 @@
 #include "detail/pointwise.hpp"
 #include "support/test_support.hpp"
 #include "tmkit/core/error.hpp"
+#include "tmkit/core/random.hpp"
 #include "tmkit/corpus/synthetic.hpp"
 #include "tmkit/io/npy.hpp"
 #include "tmkit/lda/lda.hpp"
@@ -261,6 +262,62 @@ BOOST_AUTO_TEST_CASE(draws_of_the_topics_have_the_dirichlet_moments) {
     BOOST_TEST(std::abs(var / want_var - 1.0) <= 0.06,
                "a = " << a << ": variance " << var << ", want " << want_var);
   }
+}
+
+// Each draw of the topics is a distribution per row (log-sum-exp 0 to 1e-13, the vector logarithms
+// and exponentials included), is the same bits on 1, 2 and 3 threads, and the same again from a
+// sampler made anew. V = 303 leaves a partial group of four at each row's end, and lambda spans
+// both paths of the sampler (below and above 1) and a tiny prior entry (1e-4, whose log beta lies
+// far below the row's top, where the uniform's power 1e4 acts).
+BOOST_AUTO_TEST_CASE(draws_of_the_topics_are_distributions_on_any_thread_count) {
+  const std::size_t n_topics = 5, n_words = 303;
+  tmkit::Rng rng = tmkit::make_rng(3, 0);
+  arma::mat lambda(n_topics, n_words);
+  for (std::size_t w = 0; w < n_words; ++w) {
+    for (std::size_t k = 0; k < n_topics; ++k) {
+      const double u = tmkit::open_unit_uniform(rng);
+      lambda(k, w) = w % 7 == 0 ? 1e-4 : std::exp(12.0 * u - 4.0);  // e^-4 .. e^8
+    }
+  }
+  const tmkit::TopicSampler sampler(lambda);
+  for (std::size_t s = 0; s < 3; ++s) {
+    const arma::mat one = sampler.draw_log_topics(11, s, 1);
+    for (const int threads : {2, 3}) {
+      BOOST_TEST(arma::approx_equal(one, sampler.draw_log_topics(11, s, threads), "absdiff", 0.0));
+    }
+    BOOST_TEST(arma::approx_equal(one, tmkit::draw_log_topics(lambda, 11, s, 2), "absdiff", 0.0));
+    for (std::size_t k = 0; k < n_topics; ++k) {
+      const double top = one.row(k).max();
+      const double log_sum = top + std::log(arma::accu(arma::exp(one.row(k) - top)));
+      BOOST_TEST(std::abs(log_sum) <= 1e-13, "draw " << s << ", topic " << k << ": " << log_sum);
+      BOOST_TEST(one.row(k).is_finite());
+    }
+  }
+  arma::mat bad = lambda;
+  bad(2, 9) = 0.0;
+  BOOST_CHECK_THROW(tmkit::TopicSampler{bad}, tmkit::UsageError);
+}
+
+// The sampler's uniform never reaches 0 or 1 (it feeds a logarithm) and has U(0, 1)'s mean and
+// variance (1/2 and 1/12, 200,000 values, to within 5 standard errors).
+BOOST_AUTO_TEST_CASE(open_unit_uniforms_stay_inside_and_are_uniform) {
+  tmkit::Rng rng = tmkit::make_rng(5, 1);
+  const std::size_t n = 200000;
+  double sum = 0.0, sum_sq = 0.0, low = 1.0, high = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double u = tmkit::open_unit_uniform(rng);
+    sum += u;
+    sum_sq += u * u;
+    low = std::min(low, u);
+    high = std::max(high, u);
+  }
+  BOOST_TEST(low > 0.0);
+  BOOST_TEST(high < 1.0);
+  const double mean = sum / n, var = sum_sq / n - mean * mean;
+  BOOST_TEST(std::abs(mean - 0.5) <= 5.0 * std::sqrt(1.0 / 12.0 / n));
+  // The sample variance's own variance is (mu_4 - sigma^4) / n = (1/80 - 1/144) / n = 1 / (180 n).
+  BOOST_TEST(std::abs(var - 1.0 / 12.0) <= 5.0 * std::sqrt(1.0 / 180.0 / n));
+  BOOST_TEST(tmkit::open_unit_uniform(rng) != tmkit::open_unit_uniform(rng));
 }
 
 // A corpus drawn from LDA with K* = 10 topics: among K = 5, 10 and 20, both held-out criteria
