@@ -87,33 +87,57 @@ struct FourColumns {
         c3(beta + static_cast<std::size_t>(ids[i + 3]) * n_topics) {}
 };
 
-// dots[i] = theta . column ids[i] of the K x V matrix `beta`, four columns at a time so that four
-// independent sums hide the latency of each.
+// theta . c0, theta . c1, theta . c2, theta . c3 (K long each) as one vector: four topics at a time
+// into one accumulator per column (independent sums that hide each other's latency), the last
+// K mod 4 topics into a scalar per column, then the four accumulators' lanes joined in a fixed
+// order, (l0 + l1) + (l2 + l3), by two pairwise sums across them instead of one reduction per
+// column (which the compiler's own reductions did through the stack: most of the cost at small K).
+[[gnu::always_inline]] inline detail::v4d four_dots(const double* theta, const FourColumns& c,
+                                                    std::size_t n_topics) {
+  detail::v4d a0 = detail::splat(0.0), a1 = a0, a2 = a0, a3 = a0;
+  std::size_t k = 0;
+  for (; k + 4 <= n_topics; k += 4) {
+    const detail::v4d t = detail::load4(theta + k);
+    a0 += t * detail::load4(c.c0 + k);
+    a1 += t * detail::load4(c.c1 + k);
+    a2 += t * detail::load4(c.c2 + k);
+    a3 += t * detail::load4(c.c3 + k);
+  }
+  detail::v4d tail = detail::splat(0.0);
+  for (; k < n_topics; ++k) {
+    tail += theta[k] * detail::v4d{c.c0[k], c.c1[k], c.c2[k], c.c3[k]};
+  }
+  // {a0_0 + a0_1, a1_0 + a1_1, a0_2 + a0_3, a1_2 + a1_3}, and the same for a2 and a3.
+  const detail::v4d h01 =
+      __builtin_shufflevector(a0, a1, 0, 4, 2, 6) + __builtin_shufflevector(a0, a1, 1, 5, 3, 7);
+  const detail::v4d h23 =
+      __builtin_shufflevector(a2, a3, 0, 4, 2, 6) + __builtin_shufflevector(a2, a3, 1, 5, 3, 7);
+  return (__builtin_shufflevector(h01, h23, 0, 1, 4, 5) +
+          __builtin_shufflevector(h01, h23, 2, 3, 6, 7)) +
+         tail;
+}
+
+// theta . c for one column, with four_dots' arithmetic (its lane 0).
+[[gnu::always_inline]] inline double one_dot(const double* theta, const double* c,
+                                             std::size_t n_topics) {
+  detail::v4d a = detail::splat(0.0);
+  std::size_t k = 0;
+  for (; k + 4 <= n_topics; k += 4) a += detail::load4(theta + k) * detail::load4(c + k);
+  double tail = 0.0;
+  for (; k < n_topics; ++k) tail += theta[k] * c[k];
+  return ((a[0] + a[1]) + (a[2] + a[3])) + tail;
+}
+
+// dots[i] = theta . column ids[i] of the K x V matrix `beta`, four columns at a time.
 TMKIT_VECTOR_CLONES void column_dots(const double* theta, const double* beta, std::size_t n_topics,
                                      const WordId* ids, std::size_t n, double* dots) {
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    const FourColumns c(beta, n_topics, ids, i);
-    const double *c0 = c.c0, *c1 = c.c1, *c2 = c.c2, *c3 = c.c3;
-    double d0 = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
-#pragma omp simd reduction(+ : d0, d1, d2, d3)
-    for (std::size_t k = 0; k < n_topics; ++k) {
-      d0 += theta[k] * c0[k];
-      d1 += theta[k] * c1[k];
-      d2 += theta[k] * c2[k];
-      d3 += theta[k] * c3[k];
-    }
-    dots[i] = d0;
-    dots[i + 1] = d1;
-    dots[i + 2] = d2;
-    dots[i + 3] = d3;
+    const detail::v4d d = four_dots(theta, FourColumns(beta, n_topics, ids, i), n_topics);
+    std::memcpy(dots + i, &d, sizeof d);
   }
   for (; i < n; ++i) {
-    const double* c = beta + static_cast<std::size_t>(ids[i]) * n_topics;
-    double d = 0.0;
-#pragma omp simd reduction(+ : d)
-    for (std::size_t k = 0; k < n_topics; ++k) d += theta[k] * c[k];
-    dots[i] = d;
+    dots[i] = one_dot(theta, beta + static_cast<std::size_t>(ids[i]) * n_topics, n_topics);
   }
 }
 
@@ -153,17 +177,10 @@ TMKIT_VECTOR_CLONES void ratio_and_weighted_sum(const double* theta, const doubl
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
     const FourColumns c(beta, n_topics, ids, i);
+    const detail::v4d r = detail::load4(counts + i) / four_dots(theta, c, n_topics);
+    std::memcpy(ratio + i, &r, sizeof r);
+    const double r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3];
     const double *c0 = c.c0, *c1 = c.c1, *c2 = c.c2, *c3 = c.c3;
-    double d0 = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
-#pragma omp simd reduction(+ : d0, d1, d2, d3)
-    for (std::size_t k = 0; k < n_topics; ++k) {
-      d0 += theta[k] * c0[k];
-      d1 += theta[k] * c1[k];
-      d2 += theta[k] * c2[k];
-      d3 += theta[k] * c3[k];
-    }
-    const double r0 = ratio[i] = counts[i] / d0, r1 = ratio[i + 1] = counts[i + 1] / d1;
-    const double r2 = ratio[i + 2] = counts[i + 2] / d2, r3 = ratio[i + 3] = counts[i + 3] / d3;
 #pragma omp simd
     for (std::size_t k = 0; k < n_topics; ++k) {
       acc[k] += (r0 * c0[k] + r1 * c1[k]) + (r2 * c2[k] + r3 * c3[k]);
@@ -171,10 +188,7 @@ TMKIT_VECTOR_CLONES void ratio_and_weighted_sum(const double* theta, const doubl
   }
   for (; i < n; ++i) {
     const double* c = beta + static_cast<std::size_t>(ids[i]) * n_topics;
-    double d = 0.0;
-#pragma omp simd reduction(+ : d)
-    for (std::size_t k = 0; k < n_topics; ++k) d += theta[k] * c[k];
-    const double r = ratio[i] = counts[i] / d;
+    const double r = ratio[i] = counts[i] / one_dot(theta, c, n_topics);
 #pragma omp simd
     for (std::size_t k = 0; k < n_topics; ++k) acc[k] += r * c[k];
   }
