@@ -26,31 +26,10 @@ namespace tmkit {
 /// = beta_kw; sum_elog_beta and entropy_beta are left 0 (there is no q(beta)).
 TopicExpectations fixed_topics(const arma::mat& log_beta, int n_threads = 0);
 
-/// Draws of q(beta) = prod_k Dir(lambda_k), with each entry's constants of the gamma sampler worked
-/// out once for all the draws (three doubles per entry of lambda).
-class TopicSampler {
- public:
-  /// Per entry of lambda: the Marsaglia & Tsang constants d = a - 1/3 and c = 1 / sqrt(9 d) of the
-  /// shape a >= 1 drawn (lambda_kw, or lambda_kw + 1 when lambda_kw < 1), and power = 1 / lambda_kw
-  /// when lambda_kw < 1, else 0.
-  struct Entry {
-    double d, c, power;
-  };
-
-  /// Throws UsageError unless every entry of lambda (K x V) is positive and finite.
-  explicit TopicSampler(const arma::mat& lambda);
-
-  /// Draws log beta (K x V) row by row, topic k of draw s from random stream s * K + k of `seed`,
-  /// in log space so that no entry underflows to log 0 however small lambda_kw is. The result does
-  /// not depend on n_threads.
-  arma::mat draw_log_topics(std::uint64_t seed, std::size_t draw, int n_threads = 0) const;
-
- private:
-  std::size_t n_topics_, n_words_;
-  std::vector<Entry> entries_;  ///< topic by topic: entry (k, w) at k V + w
-};
-
-/// TopicSampler(lambda).draw_log_topics(seed, draw, n_threads): one draw.
+/// Draws log beta (K x V) from q(beta) = Dir(lambda_k) row by row, topic k of draw s from random
+/// stream s * K + k of `seed`, in log space so that no entry underflows to log 0 however small
+/// lambda_kw is. The result does not depend on n_threads. Throws UsageError unless every entry of
+/// lambda is positive and finite.
 arma::mat draw_log_topics(const arma::mat& lambda, std::uint64_t seed, std::size_t draw,
                           int n_threads = 0);
 

@@ -19,7 +19,7 @@ constexpr std::size_t kDocsPerBlock = 32;
 constexpr std::size_t kWordsPerBlock = 1024;
 
 // One Gamma(a, 1) variate, a >= 1, by Marsaglia & Tsang's method (2000, ACM TOMS 26(3)): with
-// d = a - 1/3, c = 1/sqrt(9d) (the entry's constants, SamplerEntry), x standard normal and
+// d = a - 1/3, c = 1/sqrt(9d) (the entry's constants, GammaDraw::shapes), x standard normal and
 // v = (1 + c x)^3 > 0, d v is accepted when u < 1 - 0.0331 x^4 (a squeeze that needs no logarithm,
 // taken ~98% of the time) or log u < x^2/2 + d (1 - v + log v). One normal and one uniform per
 // variate in the common case, where Boost's gamma_distribution spends a tangent, an exponential
@@ -40,23 +40,51 @@ double gamma_variate_at_least_one(Rng& rng, double d, double c) {
   }
 }
 
+// For a = d[w] (lambda_w on entry): d[w] = a' - 1/3 and c[w] = 1/sqrt(9 d[w]) of the shape a' = a
+// (a >= 1) or a + 1 (a < 1), power[w] = 1/a (a < 1) or 0; four entries at a time.
+TMKIT_VECTOR_CLONES void gamma_shapes(std::size_t n, double* d, double* c, double* power) {
+#pragma omp simd
+  for (std::size_t w = 0; w < n; ++w) {
+    const double a = d[w];
+    const double small = a < 1.0 ? 1.0 : 0.0;  // arithmetic, not branches, so lanes can share it
+    power[w] = small / a;
+    d[w] = (a + small) - 1.0 / 3.0;
+    c[w] = 1.0 / std::sqrt(9.0 * d[w]);
+  }
+}
+
 // One topic's draw before its logarithms: log G_w = log(variate[w]) + log(uniform[w]) * power[w]
 // for G_w ~ Gamma(lambda_w, 1). For lambda_w < 1, G = G' U^(1 / lambda) with G' ~ Gamma(lambda + 1)
 // (Marsaglia & Tsang 2000, §6), whose logarithm stays finite where G itself would underflow; for
 // lambda_w >= 1, uniform[w] = 1 and power[w] = 0. The random numbers are taken entry by entry, in
 // the order the scalar method takes them; the logarithms are left to log_rows, four at a time.
 struct GammaDraw {
-  std::vector<double> variate, uniform, power;
+  std::vector<double> d, c, variate, uniform, power;
 
-  void draw(Rng& rng, const TopicSampler::Entry* entries, std::size_t n) {
-    variate.resize(n);
-    uniform.resize(n);
+  // Each entry's constants, in a loop of its own that the compiler vectorizes (square roots and
+  // divisions four at a time): a per-row price, where keeping them for all draws would hold three
+  // more copies of lambda.
+  void shapes(const double* lambda, std::size_t stride, std::size_t n) {
+    d.resize(n);
+    c.resize(n);
     power.resize(n);
     for (std::size_t w = 0; w < n; ++w) {
-      const TopicSampler::Entry& e = entries[w];
-      power[w] = e.power;
-      uniform[w] = e.power == 0.0 ? 1.0 : open_unit_uniform(rng);
-      variate[w] = gamma_variate_at_least_one(rng, e.d, e.c);
+      const double a = lambda[w * stride];
+      if (!(a > 0.0 && a < HUGE_VAL)) {
+        throw UsageError("draws of the topics: lambda must be positive and finite");
+      }
+      d[w] = a;
+    }
+    gamma_shapes(n, d.data(), c.data(), power.data());
+  }
+
+  void draw(Rng& rng) {
+    const std::size_t n = d.size();
+    variate.resize(n);
+    uniform.resize(n);
+    for (std::size_t w = 0; w < n; ++w) {
+      uniform[w] = power[w] == 0.0 ? 1.0 : open_unit_uniform(rng);
+      variate[w] = gamma_variate_at_least_one(rng, d[w], c[w]);
     }
   }
 };
@@ -123,42 +151,26 @@ TopicExpectations fixed_topics(const arma::mat& log_beta, int n_threads) {
   return topics;
 }
 
-TopicSampler::TopicSampler(const arma::mat& lambda)
-    : n_topics_(lambda.n_rows), n_words_(lambda.n_cols), entries_(lambda.n_elem) {
-  for (std::size_t k = 0; k < n_topics_; ++k) {
-    for (std::size_t w = 0; w < n_words_; ++w) {
-      const double a = lambda(k, w);
-      if (!(a > 0.0 && std::isfinite(a))) {
-        throw UsageError("draws of the topics: lambda must be positive and finite");
-      }
-      const double d = (a >= 1.0 ? a : a + 1.0) - 1.0 / 3.0;
-      entries_[k * n_words_ + w] = {d, 1.0 / std::sqrt(9.0 * d), a >= 1.0 ? 0.0 : 1.0 / a};
-    }
-  }
-}
-
-arma::mat TopicSampler::draw_log_topics(std::uint64_t seed, std::size_t draw, int n_threads) const {
-  arma::mat log_beta(n_topics_, n_words_);
-  const BlockPartition blocks{n_topics_, 1};
-  for_each_block(blocks, n_threads, [&](std::size_t k) {
-    Rng rng = make_rng(seed, draw * n_topics_ + k);
-    GammaDraw gammas;
-    gammas.draw(rng, entries_.data() + k * n_words_, n_words_);
-    std::vector<double> row(n_words_);
-    const double top = log_rows(gammas, row.data());
-    std::vector<double>& scaled = gammas.variate;  // no longer needed: reused
-    exp_shifted(row.data(), n_words_, top, scaled.data());
-    double sum = 0;
-    for (std::size_t w = 0; w < n_words_; ++w) sum += scaled[w];
-    const double norm = top + std::log(sum);
-    for (std::size_t w = 0; w < n_words_; ++w) log_beta(k, w) = row[w] - norm;
-  });
-  return log_beta;
-}
-
 arma::mat draw_log_topics(const arma::mat& lambda, std::uint64_t seed, std::size_t draw,
                           int n_threads) {
-  return TopicSampler(lambda).draw_log_topics(seed, draw, n_threads);
+  const std::size_t n_topics = lambda.n_rows, n_words = lambda.n_cols;
+  arma::mat log_beta(n_topics, n_words);
+  const BlockPartition blocks{n_topics, 1};
+  for_each_block(blocks, n_threads, [&](std::size_t k) {
+    Rng rng = make_rng(seed, draw * n_topics + k);
+    GammaDraw gammas;
+    gammas.shapes(lambda.memptr() + k, n_topics, n_words);
+    gammas.draw(rng);
+    std::vector<double> row(n_words);
+    const double top = log_rows(gammas, row.data());
+    std::vector<double>& scaled = gammas.variate;  // no longer needed: reused
+    exp_shifted(row.data(), n_words, top, scaled.data());
+    double sum = 0;
+    for (std::size_t w = 0; w < n_words; ++w) sum += scaled[w];
+    const double norm = top + std::log(sum);
+    for (std::size_t w = 0; w < n_words; ++w) log_beta(k, w) = row[w] - norm;
+  });
+  return log_beta;
 }
 
 DocumentBounds document_bounds(const Corpus& corpus, const TopicExpectations& topics,
@@ -232,11 +244,10 @@ std::vector<arma::mat> pointwise_log_likelihoods(const std::vector<ScoredDocumen
   }
   EstepOptions per_draw = options.estep;
   per_draw.max_iter = std::min(per_draw.max_iter, options.draw_max_iter);
-  const TopicSampler sampler(model.lambda);
   for (std::size_t s = 0; s < options.n_draws; ++s) {
     hooks.poll();
     const TopicExpectations topics =
-        fixed_topics(sampler.draw_log_topics(options.seed, s, n_threads), n_threads);
+        fixed_topics(draw_log_topics(model.lambda, options.seed, s, n_threads), n_threads);
     for (std::size_t i = 0; i < sets.size(); ++i) {
       const DocumentBounds bounds = document_bounds(*sets[i].corpus, topics, model.alpha, per_draw,
                                                     plugins[i]->gamma, n_threads);
