@@ -26,12 +26,19 @@ namespace tmkit {
 /// = beta_kw; sum_elog_beta and entropy_beta are left 0 (there is no q(beta)).
 TopicExpectations fixed_topics(const arma::mat& log_beta, int n_threads = 0);
 
+/// fixed_topics into `topics`, whose storage is reused when it has the shape already.
+void fixed_topics(const arma::mat& log_beta, TopicExpectations& topics, int n_threads = 0);
+
 /// Draws log beta (K x V) from q(beta) = Dir(lambda_k) row by row, topic k of draw s from random
 /// stream s * K + k of `seed`, in log space so that no entry underflows to log 0 however small
 /// lambda_kw is. The result does not depend on n_threads. Throws UsageError unless every entry of
 /// lambda is positive and finite.
 arma::mat draw_log_topics(const arma::mat& lambda, std::uint64_t seed, std::size_t draw,
                           int n_threads = 0);
+
+/// draw_log_topics into `log_beta`, whose storage is reused when it has the shape already.
+void draw_log_topics(const arma::mat& lambda, std::uint64_t seed, std::size_t draw,
+                     arma::mat& log_beta, int n_threads = 0);
 
 /// Per-document bounds at one set of topics.
 struct DocumentBounds {
@@ -44,6 +51,12 @@ struct DocumentBounds {
 DocumentBounds document_bounds(const Corpus& corpus, const TopicExpectations& topics,
                                const arma::vec& alpha, const EstepOptions& estep,
                                const arma::mat& start_gamma, int n_threads = 0);
+
+/// document_bounds into `out`, whose storage is reused when it has the shape already (`out` must
+/// not be `start_gamma`'s owner).
+void document_bounds(const Corpus& corpus, const TopicExpectations& topics, const arma::vec& alpha,
+                     const EstepOptions& estep, const arma::mat& start_gamma, DocumentBounds& out,
+                     int n_threads = 0);
 
 /// The bound at the posterior mean of the topics, E[beta_kw] = lambda_kw / sum_v lambda_kv: the
 /// plug-in log-likelihood log p(w_d | beta-hat, alpha) (as a bound) that the information criteria

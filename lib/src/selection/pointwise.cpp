@@ -132,9 +132,10 @@ TMKIT_VECTOR_CLONES void exp_shifted(const double* in, std::size_t n, double shi
 
 }  // namespace
 
-TopicExpectations fixed_topics(const arma::mat& log_beta, int n_threads) {
+void fixed_topics(const arma::mat& log_beta, TopicExpectations& topics, int n_threads) {
   const std::size_t n_topics = log_beta.n_rows, n_words = log_beta.n_cols;
-  TopicExpectations topics;
+  topics.sum_elog_beta = 0.0;
+  topics.entropy_beta = 0.0;
   topics.exp_elog_beta.set_size(n_topics, n_words);
   topics.shift.set_size(n_words);
   const BlockPartition blocks{n_words, kWordsPerBlock};
@@ -148,13 +149,18 @@ TopicExpectations fixed_topics(const arma::mat& log_beta, int n_threads) {
       topics.shift[w] = top;
     }
   });
+}
+
+TopicExpectations fixed_topics(const arma::mat& log_beta, int n_threads) {
+  TopicExpectations topics;
+  fixed_topics(log_beta, topics, n_threads);
   return topics;
 }
 
-arma::mat draw_log_topics(const arma::mat& lambda, std::uint64_t seed, std::size_t draw,
-                          int n_threads) {
+void draw_log_topics(const arma::mat& lambda, std::uint64_t seed, std::size_t draw,
+                     arma::mat& log_beta, int n_threads) {
   const std::size_t n_topics = lambda.n_rows, n_words = lambda.n_cols;
-  arma::mat log_beta(n_topics, n_words);
+  log_beta.set_size(n_topics, n_words);
   const BlockPartition blocks{n_topics, 1};
   for_each_block(blocks, n_threads, [&](std::size_t k) {
     Rng rng = make_rng(seed, draw * n_topics + k);
@@ -170,12 +176,18 @@ arma::mat draw_log_topics(const arma::mat& lambda, std::uint64_t seed, std::size
     const double norm = top + std::log(sum);
     for (std::size_t w = 0; w < n_words; ++w) log_beta(k, w) = row[w] - norm;
   });
+}
+
+arma::mat draw_log_topics(const arma::mat& lambda, std::uint64_t seed, std::size_t draw,
+                          int n_threads) {
+  arma::mat log_beta;
+  draw_log_topics(lambda, seed, draw, log_beta, n_threads);
   return log_beta;
 }
 
-DocumentBounds document_bounds(const Corpus& corpus, const TopicExpectations& topics,
-                               const arma::vec& alpha, const EstepOptions& estep,
-                               const arma::mat& start_gamma, int n_threads) {
+void document_bounds(const Corpus& corpus, const TopicExpectations& topics, const arma::vec& alpha,
+                     const EstepOptions& estep, const arma::mat& start_gamma, DocumentBounds& out,
+                     int n_threads) {
   const std::size_t n_topics = topics.n_topics(), n_docs = corpus.n_docs();
   if (alpha.n_elem != n_topics || corpus.n_words() > topics.n_words() ||
       (!start_gamma.empty() && (start_gamma.n_rows != n_topics || start_gamma.n_cols != n_docs))) {
@@ -189,7 +201,6 @@ DocumentBounds document_bounds(const Corpus& corpus, const TopicExpectations& to
   options.evaluate_end = true;
   options.evaluate_start = false;  // only the end is scored
   options.accelerate = true;       // the same fixed points in fewer rounds
-  DocumentBounds out;
   out.log_likelihood.set_size(n_docs);
   out.gamma.set_size(n_topics, n_docs);
   const BlockPartition blocks{n_docs, kDocsPerBlock};
@@ -208,6 +219,13 @@ DocumentBounds document_bounds(const Corpus& corpus, const TopicExpectations& to
         }
       },
       [](std::size_t, EstepWorkspace&) {});
+}
+
+DocumentBounds document_bounds(const Corpus& corpus, const TopicExpectations& topics,
+                               const arma::vec& alpha, const EstepOptions& estep,
+                               const arma::mat& start_gamma, int n_threads) {
+  DocumentBounds out;
+  document_bounds(corpus, topics, alpha, estep, start_gamma, out, n_threads);
   return out;
 }
 
@@ -244,14 +262,19 @@ std::vector<arma::mat> pointwise_log_likelihoods(const std::vector<ScoredDocumen
   }
   EstepOptions per_draw = options.estep;
   per_draw.max_iter = std::min(per_draw.max_iter, options.draw_max_iter);
+  // One draw's matrices, filled anew by each draw: fresh ones would cost page faults and clearing
+  // on every draw (three K x V matrices, 8.5 MB at K = 80 on the bundled corpus).
+  arma::mat log_beta;
+  TopicExpectations topics;
+  std::vector<DocumentBounds> bounds(sets.size());  // one per set: the sizes differ
   for (std::size_t s = 0; s < options.n_draws; ++s) {
     hooks.poll();
-    const TopicExpectations topics =
-        fixed_topics(draw_log_topics(model.lambda, options.seed, s, n_threads), n_threads);
+    draw_log_topics(model.lambda, options.seed, s, log_beta, n_threads);
+    fixed_topics(log_beta, topics, n_threads);
     for (std::size_t i = 0; i < sets.size(); ++i) {
-      const DocumentBounds bounds = document_bounds(*sets[i].corpus, topics, model.alpha, per_draw,
-                                                    plugins[i]->gamma, n_threads);
-      ll[i].row(s) = bounds.log_likelihood.t();
+      document_bounds(*sets[i].corpus, topics, model.alpha, per_draw, plugins[i]->gamma, bounds[i],
+                      n_threads);
+      ll[i].row(s) = bounds[i].log_likelihood.t();
     }
     hooks.progress(s + 1, options.n_draws);
   }
