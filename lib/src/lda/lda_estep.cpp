@@ -141,6 +141,24 @@ TMKIT_VECTOR_CLONES void column_dots(const double* theta, const double* beta, st
   }
 }
 
+// acc[k] += (r[0] c0[k] + r[1] c1[k]) + (r[2] c2[k] + r[3] c3[k]): four columns per update of acc.
+[[gnu::always_inline]] inline void add_four_columns(double* acc, const FourColumns& c,
+                                                    const double* r, std::size_t n_topics) {
+  const double *c0 = c.c0, *c1 = c.c1, *c2 = c.c2, *c3 = c.c3;
+  const double r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3];
+#pragma omp simd
+  for (std::size_t k = 0; k < n_topics; ++k) {
+    acc[k] += (r0 * c0[k] + r1 * c1[k]) + (r2 * c2[k] + r3 * c3[k]);
+  }
+}
+
+// acc[k] += r c[k].
+[[gnu::always_inline]] inline void add_column(double* acc, double r, const double* c,
+                                              std::size_t n_topics) {
+#pragma omp simd
+  for (std::size_t k = 0; k < n_topics; ++k) acc[k] += r * c[k];
+}
+
 // acc[k] = sum_i weight[i] * beta[k, ids[i]], four columns per update of acc.
 TMKIT_VECTOR_CLONES void weighted_column_sum(const double* weight, const double* beta,
                                              std::size_t n_topics, const WordId* ids, std::size_t n,
@@ -148,19 +166,10 @@ TMKIT_VECTOR_CLONES void weighted_column_sum(const double* weight, const double*
   std::fill(acc, acc + n_topics, 0.0);
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    const FourColumns c(beta, n_topics, ids, i);
-    const double *c0 = c.c0, *c1 = c.c1, *c2 = c.c2, *c3 = c.c3;
-    const double r0 = weight[i], r1 = weight[i + 1], r2 = weight[i + 2], r3 = weight[i + 3];
-#pragma omp simd
-    for (std::size_t k = 0; k < n_topics; ++k) {
-      acc[k] += (r0 * c0[k] + r1 * c1[k]) + (r2 * c2[k] + r3 * c3[k]);
-    }
+    add_four_columns(acc, FourColumns(beta, n_topics, ids, i), weight + i, n_topics);
   }
   for (; i < n; ++i) {
-    const double* c = beta + static_cast<std::size_t>(ids[i]) * n_topics;
-    const double r = weight[i];
-#pragma omp simd
-    for (std::size_t k = 0; k < n_topics; ++k) acc[k] += r * c[k];
+    add_column(acc, weight[i], beta + static_cast<std::size_t>(ids[i]) * n_topics, n_topics);
   }
 }
 
@@ -179,34 +188,21 @@ TMKIT_VECTOR_CLONES void ratio_and_weighted_sum(const double* theta, const doubl
     const FourColumns c(beta, n_topics, ids, i);
     const detail::v4d r = detail::load4(counts + i) / four_dots(theta, c, n_topics);
     std::memcpy(ratio + i, &r, sizeof r);
-    const double r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3];
-    const double *c0 = c.c0, *c1 = c.c1, *c2 = c.c2, *c3 = c.c3;
-#pragma omp simd
-    for (std::size_t k = 0; k < n_topics; ++k) {
-      acc[k] += (r0 * c0[k] + r1 * c1[k]) + (r2 * c2[k] + r3 * c3[k]);
-    }
+    add_four_columns(acc, c, ratio + i, n_topics);
   }
   for (; i < n; ++i) {
     const double* c = beta + static_cast<std::size_t>(ids[i]) * n_topics;
-    const double r = ratio[i] = counts[i] / one_dot(theta, c, n_topics);
-#pragma omp simd
-    for (std::size_t k = 0; k < n_topics; ++k) acc[k] += r * c[k];
+    ratio[i] = counts[i] / one_dot(theta, c, n_topics);
+    add_column(acc, ratio[i], c, n_topics);
   }
 }
 
-// ratio_i = n_i / (exp_elog_theta . exp_elog_beta[:, w_i]); returns sum_i n_i log(denominator_i)
-// when `with_log`, else 0.
-double update_ratio(const DocView& doc, const double* exp_elog_beta, std::size_t n_topics,
-                    EstepWorkspace& ws, bool with_log) {
+// ratio_i = n_i / (exp_elog_theta . exp_elog_beta[:, w_i]).
+void update_ratio(const DocView& doc, const double* exp_elog_beta, std::size_t n_topics,
+                  EstepWorkspace& ws) {
   double* ratio = ws.ratio.data();
   column_dots(ws.exp_elog_theta.data(), exp_elog_beta, n_topics, doc.ids, doc.n, ratio);
-  double log_sum = 0.0;
-  for (std::size_t i = 0; i < doc.n; ++i) {
-    const double count = doc.counts[i];
-    if (with_log) log_sum += count * std::log(ratio[i]);
-    ratio[i] = count / ratio[i];
-  }
-  return log_sum;
+  for (std::size_t i = 0; i < doc.n; ++i) ratio[i] = doc.counts[i] / ratio[i];
 }
 
 // The document's ELBO terms at the gamma whose expectations are in `ws` (docs/math/lda.md eq. 12):
@@ -384,7 +380,7 @@ Run iterate(const DocView& doc, const TopicExpectations& topics, const double* a
       break;
     }
   }
-  if (!ratio_fresh) update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
+  if (!ratio_fresh) update_ratio(doc, exp_elog_beta, n_topics, ws);
   return run;
 }
 
@@ -410,7 +406,7 @@ Run iterate_accelerated(const DocView& doc, const TopicExpectations& topics, con
     return run.converged || run.iterations >= opts.max_iter;
   };
   const auto finish = [&] {
-    if (!ratio_fresh) update_ratio(doc, exp_elog_beta, n_topics, ws, /*with_log=*/false);
+    if (!ratio_fresh) update_ratio(doc, exp_elog_beta, n_topics, ws);
     return run;
   };
   while (run.iterations < opts.max_iter) {
@@ -482,7 +478,7 @@ void prepare(const DocView& doc, const TopicExpectations& topics, const double* 
              EstepWorkspace& ws, bool with_ratio) {
   update_exp_elog_theta(gamma, topics.n_topics(), ws);
   if (with_ratio) {
-    update_ratio(doc, topics.exp_elog_beta.memptr(), topics.n_topics(), ws, /*with_log=*/false);
+    update_ratio(doc, topics.exp_elog_beta.memptr(), topics.n_topics(), ws);
   }
 }
 
